@@ -1,0 +1,76 @@
+# Kvote: `make demo` runs the portal, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo install static test lint typecheck pytest e2e messages theme run worker clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end files come from npm (pinned in package-lock.json) and are served as static files.
+kvote/static/vendor/.copied: node_modules/.package-lock.json
+	mkdir -p kvote/static/vendor
+	cp node_modules/@digdir/designsystemet-css/dist/src/index.css kvote/static/vendor/designsystemet.css
+	cp node_modules/htmx.org/dist/htmx.min.js kvote/static/vendor/htmx.min.js
+	touch $@
+
+install: $(VENV)/.synced kvote/static/vendor/.copied
+
+static: kvote/static/vendor/.copied
+
+demo: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	@echo
+	@echo "Kvote runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+run: install
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy kvote tests
+
+pytest: install
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+e2e: install
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+# Translations: the English source strings, translated to Norwegian Bokmål in kvote/locale.
+# Needs GNU gettext (apt-get install gettext). The compiled .mo is committed.
+messages: install
+	cd kvote && ../$(PY) ../manage.py makemessages -l nb --no-obsolete --no-location
+	cd kvote && ../$(PY) ../manage.py compilemessages -l nb
+
+# The Designsystemet theme in the supplier's colours (design/designsystemet.config.json).
+theme: node_modules/.package-lock.json
+	npx @digdir/designsystemet tokens create --config design/designsystemet.config.json
+	npx @digdir/designsystemet tokens build -t design/tokens -o design/build --config design/designsystemet.config.json
+	cp design/build/kvote.css kvote/static/kvote/theme.css
+
+clean:
+	rm -rf $(VENV) .tools node_modules kvote/static/vendor staticfiles

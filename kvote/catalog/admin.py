@@ -1,0 +1,77 @@
+"""Back office: the catalogue (categories, products with their variants) and agreed prices."""
+
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from kvote.catalog.models import AgreedPrice, Category, Product, Variant
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "slug", "position")
+    list_editable = ("position",)
+    search_fields = ("name", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("position", "name")
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    fields = (
+        "item_number",
+        "colour",
+        "colour_en",
+        "colour_hex",
+        "size",
+        "size_position",
+        "is_active",
+    )
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Variant]:
+        return super().get_queryset(request).select_related("product")  # for str(variant)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "category", "list_price", "variant_count", "is_active")
+    list_filter = ("category", "is_active")
+    list_select_related = ("category",)
+    search_fields = ("code", "name", "name_en", "variants__item_number")
+    ordering = ("code",)
+    fieldsets = (
+        (None, {"fields": ("code", "category", "list_price", "is_active")}),
+        (_("Norwegian"), {"fields": ("name", "description")}),
+        (_("English"), {"fields": ("name_en", "description_en")}),
+    )
+    inlines = (VariantInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                variant_count=Count("variants"),
+                active_variant_count=Count("variants", filter=Q(variants__is_active=True)),
+            )
+        )
+
+    @admin.display(description=_("variants (active)"), ordering="variant_count")
+    def variant_count(self, obj: Product) -> str:
+        return f"{obj.variant_count} ({obj.active_variant_count})"  # type: ignore[attr-defined]
+
+
+@admin.register(AgreedPrice)
+class AgreedPriceAdmin(admin.ModelAdmin):
+    list_display = ("company", "product", "list_price", "price")
+    list_filter = ("company",)
+    list_select_related = ("company", "product")
+    search_fields = ("company__name", "product__code", "product__name")
+    autocomplete_fields = ("company", "product")
+    ordering = ("company__name", "product__code")
+
+    @admin.display(description=_("list price excl. VAT"), ordering="product__list_price")
+    def list_price(self, obj: AgreedPrice) -> object:
+        return obj.product.list_price

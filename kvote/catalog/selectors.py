@@ -1,0 +1,289 @@
+"""What the catalogue pages read. Every read is scoped to the acting user's company: its
+assortment decides which products exist for it, its agreed prices decide what they cost."""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import get_language
+
+from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, Favourite, Product, Variant
+from kvote.common.money import Totals
+from kvote.common.tenancy import company_id_of, scoped
+from kvote.companies.models import Company
+from kvote.people.models import User
+
+
+def visible_products(*, actor: User) -> QuerySet[Product]:
+    """Active products with an active variant, in the actor's assortment, annotated with `price`
+    (the company's agreed price, or the list price) and `is_favourite`."""
+    company_id = company_id_of(actor)
+    agreed = AgreedPrice.objects.filter(company_id=company_id, product=OuterRef("pk")).values(
+        "price"
+    )[:1]
+    qs = (
+        Product.objects.filter(is_active=True)
+        .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True)))
+        .annotate(
+            price=Coalesce(
+                Subquery(agreed, output_field=DecimalField()),
+                "list_price",
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+            is_favourite=Exists(
+                Favourite.objects.filter(
+                    company_id=company_id, user_id=actor.pk, product=OuterRef("pk")
+                )
+            ),
+        )
+        .select_related("category")
+    )
+    if Company.objects.filter(pk=company_id, restrict_assortment=True).exists():
+        qs = qs.filter(
+            Exists(AssortmentItem.objects.filter(company_id=company_id, product=OuterRef("pk")))
+        )
+    return qs
+
+
+def product_list(*, actor: User, query: str = "", category_slug: str = "") -> QuerySet[Product]:
+    """The catalogue: search by name, product number, description or item number."""
+    qs = visible_products(actor=actor)
+    query = query.strip()
+    if query:
+        words = query.split()
+        for word in words[:6]:
+            qs = qs.filter(
+                Q(name__icontains=word)
+                | Q(name_en__icontains=word)
+                | Q(code__icontains=word)
+                | Q(description__icontains=word)
+                | Q(
+                    Exists(
+                        Variant.objects.filter(
+                            product=OuterRef("pk"), is_active=True, item_number__icontains=word
+                        )
+                    )
+                )
+                | Q(
+                    Exists(
+                        Variant.objects.filter(
+                            Q(colour__icontains=word) | Q(colour_en__icontains=word),
+                            product=OuterRef("pk"),
+                            is_active=True,
+                        )
+                    )
+                )
+            )
+    if category_slug:
+        qs = qs.filter(category__slug=category_slug)
+    return qs.order_by("category__position", "name", "pk")
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def product_detail(*, actor: User, product_id: int) -> Product:
+    """A visible product with its active variants prefetched (`active_variants`)."""
+    try:
+        return (
+            visible_products(actor=actor)
+            .prefetch_related(
+                Prefetch(
+                    "variants",
+                    queryset=Variant.objects.filter(is_active=True).order_by(
+                        "colour", "size_position", "size"
+                    ),
+                    to_attr="active_variants",
+                )
+            )
+            .get(pk=product_id)
+        )
+    except Product.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def variant_with_price(*, actor: User, variant_id: int) -> tuple[Variant, Decimal] | None:
+    """An active variant of a visible product and the price the actor's company pays for it."""
+    variant = (
+        Variant.objects.filter(pk=variant_id, is_active=True).select_related("product").first()
+    )
+    if variant is None:
+        return None
+    product = visible_products(actor=actor).filter(pk=variant.product_id).first()
+    if product is None:
+        return None
+    return variant, product.price  # type: ignore[attr-defined]
+
+
+def prices_for(*, company_id: int, products: list[Product]) -> dict[int, Decimal]:
+    """The price each product costs the company: agreed price, or list price. One query."""
+    agreed = dict(
+        AgreedPrice.objects.filter(
+            company_id=company_id, product_id__in=[p.pk for p in products]
+        ).values_list("product_id", "price")
+    )
+    return {p.pk: agreed.get(p.pk, p.list_price) for p in products}
+
+
+def favourite_products(*, actor: User) -> QuerySet[Product]:
+    favourites = scoped(Favourite, actor).filter(user=actor)
+    return (
+        visible_products(actor=actor)
+        .filter(pk__in=favourites.values("product_id"))
+        .order_by("name", "pk")
+    )
+
+
+# The catalogue pages: cards with colour swatches, and the product page's colour and size pickers.
+
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+@dataclass(frozen=True)
+class Colour:
+    """One colour of a product: `name` is the stored (Norwegian) name, used in URLs."""
+
+    name: str
+    name_en: str = ""
+    hex: str = ""
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "nb").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def css_colour(self) -> str:
+        """The colour code when it is a well-formed hex colour (it lands in a style attribute)."""
+        return self.hex if HEX_COLOUR.match(self.hex) else ""
+
+
+def colours_by_product(*, product_ids: Sequence[int]) -> dict[int, list[Colour]]:
+    """Each product's distinct active colours, in name order. One query for any number."""
+    rows = (
+        Variant.objects.filter(product_id__in=list(product_ids), is_active=True)
+        .values_list("product_id", "colour", "colour_en", "colour_hex")
+        .order_by("product_id", "colour")
+        .distinct()
+    )
+    colours: dict[int, list[Colour]] = {pk: [] for pk in product_ids}
+    for product_id, name, name_en, hex_code in rows:
+        seen = colours[product_id]
+        if not seen or seen[-1].name != name:  # one swatch per colour name
+            seen.append(Colour(name=name, name_en=name_en, hex=hex_code))
+    return colours
+
+
+def with_colours(products: Iterable[Product]) -> list[Product]:
+    """The products, each with `colours` (list[Colour]) attached for its card."""
+    products = list(products)
+    colours = colours_by_product(product_ids=[p.pk for p in products])
+    for product in products:
+        product.colours = colours[product.pk]  # type: ignore[attr-defined]
+    return products
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    page: Page  # of Product, each annotated (price, is_favourite) and with `colours`
+    categories: list[Category]
+    category: Category | None  # the filter, when the slug names a category
+
+
+def catalogue_page(
+    *,
+    actor: User,
+    query: str = "",
+    category_slug: str = "",
+    page_number: int | str | None = 1,
+    per_page: int | None = None,
+) -> CataloguePage:
+    """One page of the catalogue's cards. An unknown category filters nothing; a page number
+    out of range gives the nearest page. Six queries, whatever the number of products."""
+    categories = list(category_list())
+    category = next((c for c in categories if c.slug == category_slug), None)
+    products = product_list(
+        actor=actor, query=query, category_slug=category.slug if category else ""
+    )
+    paginator = Paginator(products, per_page or settings.KVOTE_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = with_colours(page.object_list)
+    return CataloguePage(page=page, categories=categories, category=category)
+
+
+def favourite_cards(*, actor: User) -> list[Product]:
+    """The actor's favourites that are still visible to them, as cards. Three queries."""
+    return with_colours(favourite_products(actor=actor))
+
+
+def product_summary(*, actor: User, product_id: int) -> Product:
+    """A visible product (annotated with price and is_favourite), without its variants."""
+    product = visible_products(actor=actor).filter(pk=product_id).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+@dataclass(frozen=True)
+class SizeChoice:
+    size: str
+    available: bool  # the chosen colour comes in this size
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    product: Product
+    colours: list[Colour]
+    sizes: list[SizeChoice]
+    colour: Colour
+    variant: Variant
+    price: Decimal
+    totals: Totals
+    size_unavailable: str = ""  # the size asked for, when the chosen colour does not come in it
+
+
+def product_page(*, actor: User, product_id: int, colour: str = "", size: str = "") -> ProductPage:
+    """A visible product with its colour and size pickers and the chosen variant.
+
+    A colour or size that does not exist (or an impossible combination) falls back to the first
+    available variant: the asked-for colour when it exists, else a colour that comes in the
+    asked-for size, else the first colour. Three queries."""
+    product = product_detail(actor=actor, product_id=product_id)
+    variants: list[Variant] = product.active_variants  # type: ignore[attr-defined]
+    colours: dict[str, Colour] = {}
+    size_order: dict[str, tuple[int, int]] = {}
+    for index, variant in enumerate(variants):
+        colours.setdefault(
+            variant.colour,
+            Colour(name=variant.colour, name_en=variant.colour_en, hex=variant.colour_hex),
+        )
+        position = (variant.size_position, index)
+        size_order[variant.size] = min(size_order.get(variant.size, position), position)
+    if colour not in colours:
+        with_size = [v.colour for v in variants if v.size == size]
+        colour = with_size[0] if with_size else variants[0].colour
+    in_colour = {v.size: v for v in variants if v.colour == colour}
+    size_unavailable = ""
+    if size not in in_colour:
+        size_unavailable = size if size in size_order else ""
+        size = min(in_colour, key=lambda s: size_order[s])
+    sizes = sorted(size_order, key=lambda s: size_order[s])
+    price = product.price  # type: ignore[attr-defined]
+    return ProductPage(
+        product=product,
+        colours=list(colours.values()),
+        sizes=[SizeChoice(size=s, available=s in in_colour) for s in sizes],
+        colour=colours[colour],
+        variant=in_colour[size],
+        price=price,
+        totals=Totals.of(price),
+        size_unavailable=size_unavailable,
+    )

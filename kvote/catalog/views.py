@@ -1,0 +1,163 @@
+"""The catalogue pages: list and search, product page with colour and size pickers, favourites.
+
+Every view is for a logged-in user of a customer company; the selectors and services scope by
+that company and answer 404 for anything else (supplier staff included)."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from kvote.catalog import selectors, services
+from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
+from kvote.catalog.models import Product
+from kvote.people.models import User
+
+VARIANT_PANEL_ID = "variant-panel"
+
+
+class AuthenticatedRequest(HttpRequest):
+    user: User
+    htmx: HtmxDetails
+
+
+View = Callable[..., HttpResponse]
+
+
+def portal_login_required(view: View) -> View:
+    """login_required that also sends an htmx request whose session ran out to the login page
+    (as a whole page, back to the page the user was on), instead of swapping the login form
+    into a button."""
+    guarded = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        htmx = getattr(request, "htmx", None)
+        if htmx and not request.user.is_authenticated:
+            login = redirect_to_login(htmx.current_url_abs_path or request.get_full_path())
+            return HttpResponseClientRedirect(login["Location"])
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@portal_login_required
+def product_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET)
+    query = form.value("q").strip()
+    catalogue = selectors.catalogue_page(
+        actor=request.user,
+        query=query,
+        category_slug=form.value("category"),
+        page_number=request.GET.get("page"),
+    )
+    page = catalogue.page
+    return render(
+        request,
+        "catalog/product_list.html",
+        {
+            "form": form,
+            "query": query,
+            "catalogue": catalogue,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            ),
+            "products": page.object_list,
+            "is_filtered": bool(query or catalogue.category),
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+@require_safe
+@portal_login_required
+def product_detail(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
+    form = VariantChoiceForm(request.GET)
+    page = selectors.product_page(
+        actor=request.user,
+        product_id=product_id,
+        colour=form.value("colour"),
+        size=form.value("size"),
+    )
+    context = {"page": page, "product": page.product, "next_url": request.get_full_path()}
+    htmx = request.htmx
+    if htmx and htmx.target == VARIANT_PANEL_ID and not htmx.history_restore_request:
+        # The pickers changed: the panel's new content, and the size picker out of band.
+        response = render(request, "catalog/_variant_panel_update.html", context)
+    else:
+        response = render(request, "catalog/product_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])  # never serve the partial from a cache
+    return response
+
+
+@require_safe
+@portal_login_required
+def favourites(request: AuthenticatedRequest) -> HttpResponse:
+    products = selectors.favourite_cards(actor=request.user)
+    return render(
+        request,
+        "catalog/favourites.html",
+        {"products": products, "next_url": request.get_full_path()},
+    )
+
+
+@require_POST
+@portal_login_required
+def favourite_add(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
+    product = selectors.product_summary(actor=request.user, product_id=product_id)
+    services.favourite_add(actor=request.user, product_id=product.pk)
+    status = _("%(product)s is saved in your favourites.") % {"product": product.display_name}
+    return _favourite_response(request, product, is_favourite=True, status=status)
+
+
+@require_POST
+@portal_login_required
+def favourite_remove(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
+    product = selectors.product_summary(actor=request.user, product_id=product_id)
+    services.favourite_remove(actor=request.user, product_id=product.pk)
+    status = _("%(product)s is removed from your favourites.") % {"product": product.display_name}
+    return _favourite_response(request, product, is_favourite=False, status=status)
+
+
+def _favourite_response(
+    request: AuthenticatedRequest, product: Product, *, is_favourite: bool, status: str
+) -> HttpResponse:
+    """htmx gets the toggle button again (with a status line for screen readers); a plain
+    POST goes back to where it came from, with a message."""
+    next_url = _safe_next(request) or reverse("catalog:product", args=[product.pk])
+    if request.htmx:
+        return render(
+            request,
+            "catalog/_favourite_toggle.html",
+            {
+                "product": product,
+                "is_favourite": is_favourite,
+                "next_url": next_url,
+                "status": status,
+            },
+        )
+    messages.success(request, status)
+    return HttpResponseRedirect(next_url)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""

@@ -1,0 +1,46 @@
+"""Tenancy in one place: every selector and service scopes through these helpers.
+
+An acting user sees rows of their own company only; anything else is "not found" (404), never
+"forbidden", so ids of other companies cannot even be probed.
+"""
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+from kvote.common.models import TenantModel
+
+if TYPE_CHECKING:
+    from kvote.people.models import User
+
+M = TypeVar("M", bound=TenantModel)
+
+
+class NoCompany(Http404):
+    """The acting user belongs to no customer company (supplier staff, or a broken account)."""
+
+
+def company_id_of(actor: "User") -> int:
+    if actor.company_id is None:
+        raise NoCompany("This user belongs to no customer company.")
+    return actor.company_id
+
+
+def scoped(model_or_qs: type[M] | models.QuerySet[M], actor: "User") -> models.QuerySet[M]:
+    """The rows of `model_or_qs` that belong to the actor's company."""
+    qs = (
+        model_or_qs
+        if isinstance(model_or_qs, models.QuerySet)
+        else model_or_qs._default_manager.all()
+    )
+    return qs.filter(company_id=company_id_of(actor))
+
+
+def get_scoped_or_404(model_or_qs: type[M] | models.QuerySet[M], actor: "User", **lookup: Any) -> M:
+    try:
+        return scoped(model_or_qs, actor).get(**lookup)
+    except (ValueError, TypeError) as exc:  # a malformed id in the URL or the form
+        raise Http404 from exc
+    except models.ObjectDoesNotExist as exc:
+        raise Http404 from exc

@@ -1,0 +1,46 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        KVOTE_ENV="production",
+        SECRET_KEY="x7#" + "k" * 60 + "q9!Zp2",
+        ALLOWED_HOSTS="portal.kvote.example",
+        KVOTE_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("secret", ["", "django-insecure-kvote-demo-key-do-not-use-in-production"])
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path: Path, secret: str) -> None:
+    result = _manage(
+        "check", KVOTE_ENV="production", SECRET_KEY=secret, KVOTE_VAR_DIR=str(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

@@ -1,0 +1,59 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kvote.common.models import TenantModel, TimeStampedModel
+
+org_number_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
+postal_code_validator = RegexValidator(r"^\d{4}$", _("A Norwegian postal code has four digits."))
+
+
+class Company(TimeStampedModel):
+    """A customer company: the tenant. Everything a portal user sees lies inside one company."""
+
+    name = models.CharField(_("name"), max_length=200)
+    org_number = models.CharField(
+        _("organisation number"), max_length=9, unique=True, validators=[org_number_validator]
+    )
+    customer_number = models.CharField(_("customer number"), max_length=20, unique=True)
+    restrict_assortment = models.BooleanField(
+        _("own assortment only"),
+        default=False,
+        help_text=_("When set, the company's users see only the products in its assortment."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryAddress(TenantModel):
+    """One of the company's saved delivery addresses (leveringsadresse)."""
+
+    label = models.CharField(_("label"), max_length=100)
+    recipient_name = models.CharField(_("attention"), max_length=200)
+    street = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(
+        _("postal code"), max_length=4, validators=[postal_code_validator]
+    )
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, default="NO")
+    is_default = models.BooleanField(_("default"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["company", "-is_default", "label"]
+        verbose_name = _("delivery address")
+        verbose_name_plural = _("delivery addresses")
+        indexes = [models.Index(fields=["company", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.one_line()}"
+
+    def one_line(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"

@@ -1,0 +1,146 @@
+"""The demo's companies, people and addresses as plain data (the catalogue is in catalogue.py);
+`seed.py` writes both.
+
+Every row has a natural key (category slug, product code, item number, org number, email,
+employee number), so seeding again finds what it made instead of making it twice.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+PASSWORD = "demo1234"
+
+
+@dataclass(frozen=True)
+class AddressData:
+    label: str
+    recipient_name: str
+    street: str
+    postal_code: str
+    city: str
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class PersonData:
+    number: str
+    name: str
+    email: str = ""  # empty: an employee without a login
+    supervisor: str = ""  # the supervisor's email
+    is_budget_holder: bool = False
+    is_supervisor: bool = False
+    is_approver: bool = False
+    is_company_admin: bool = False
+    language: str = "nb"
+
+
+@dataclass(frozen=True)
+class CompanyData:
+    name: str
+    org_number: str
+    customer_number: str
+    addresses: tuple[AddressData, ...]
+    people: tuple[PersonData, ...]
+    agreed_prices: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def logins(self) -> tuple[PersonData, ...]:
+        return tuple(p for p in self.people if p.email)
+
+
+STAFF_EMAIL = "admin@kvote.example"
+STAFF_NAME = "Kvote Admin"
+
+NORDLYS = CompanyData(
+    name="Nordlys Bygg AS",
+    org_number="918273646",
+    customer_number="10042",
+    addresses=(
+        AddressData(
+            "Hovedkontor", "Nordlys Bygg AS, varemottak", "Økernveien 145", "0580", "Oslo", True
+        ),
+        AddressData(
+            "Lager Alnabru", "Nordlys Bygg AS, lager", "Nedre Kalbakkvei 40", "1081", "Oslo"
+        ),
+    ),
+    people=(
+        PersonData("1000", "Ingrid Solberg", "admin@nordlys.example", is_company_admin=True),
+        PersonData(
+            "1001", "Henrik Bakken", "leder@nordlys.example", is_supervisor=True, is_approver=True
+        ),
+        PersonData(
+            "1002",
+            "Sofie Haugen",
+            "ansatt1@nordlys.example",
+            supervisor="leder@nordlys.example",
+            is_budget_holder=True,
+        ),
+        PersonData(
+            "1003",
+            "Mathias Berg",
+            "ansatt2@nordlys.example",
+            supervisor="leder@nordlys.example",
+            is_budget_holder=True,
+        ),
+        PersonData("1004", "Nora Johansen", supervisor="leder@nordlys.example"),
+        PersonData("1005", "Lars Eriksen", "innkjop@nordlys.example"),
+        PersonData("1006", "Emma Strand", supervisor="leder@nordlys.example"),
+        PersonData("1007", "Ole Kristiansen", supervisor="leder@nordlys.example"),
+        PersonData("1008", "Ida Pedersen"),
+        PersonData("1009", "Magnus Dahl", supervisor="leder@nordlys.example"),
+        PersonData("1010", "Thea Halvorsen"),
+        PersonData("1011", "Marta Kowalska"),
+        PersonData("1012", "Amir Hosseini"),
+    ),
+    agreed_prices={
+        "AAPW-1001": Decimal("1599.00"),
+        "AAPW-1002": Decimal("849.00"),
+        "AAPW-1005": Decimal("1049.00"),
+        "AAPW-1101": Decimal("949.00"),
+        "AAPW-1103": Decimal("899.00"),
+        "AAPW-1201": Decimal("119.00"),
+        "AAPW-1204": Decimal("459.00"),
+        "AAPW-1301": Decimal("149.00"),
+        "AAPW-1304": Decimal("1099.00"),
+        "AAPW-1402": Decimal("1349.00"),
+        "AAPW-1501": Decimal("129.00"),
+    },
+)
+
+FJORD = CompanyData(
+    name="Fjord Elektro AS",
+    org_number="923456783",
+    customer_number="10077",
+    addresses=(
+        AddressData(
+            "Hovedkontor",
+            "Fjord Elektro AS, varemottak",
+            "Kokstadvegen 23",
+            "5257",
+            "Kokstad",
+            True,
+        ),
+        AddressData("Lager Åsane", "Fjord Elektro AS, lager", "Hesthaugvegen 16", "5119", "Ulset"),
+    ),
+    people=(
+        PersonData(
+            "2001", "Eirik Tveit", "leder@fjord.example", is_supervisor=True, is_approver=True
+        ),
+        PersonData(
+            "2002",
+            "Marte Vik",
+            "ansatt1@fjord.example",
+            supervisor="leder@fjord.example",
+            is_budget_holder=True,
+        ),
+        PersonData("2003", "Knut Hovland"),
+        PersonData("2004", "Hanne Myklebust"),
+    ),
+    agreed_prices={
+        "AAPW-1302": Decimal("2199.00"),
+        "AAPW-1401": Decimal("1049.00"),
+        "AAPW-1503": Decimal("199.00"),
+    },
+)
+
+COMPANIES = (NORDLYS, FJORD)

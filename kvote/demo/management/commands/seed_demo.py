@@ -1,0 +1,106 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import ProtectedError
+
+from kvote.demo import data
+from kvote.demo.seed import SeedReport, seed_demo
+from kvote.people.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo: the supplier's staff login, the companies Nordlys Bygg AS and Fjord "
+        "Elektro AS with their logins, employees, delivery addresses and agreed prices, a "
+        "workwear catalogue, and 18 months of order history. Every login has the password "
+        f"{data.PASSWORD}. Running it again on an unchanged demo changes nothing: it finds its "
+        "own rows by their natural keys (email, organisation number, product number, item "
+        "number, employee number), creates what is missing and puts changed demo rows back to "
+        "the demo's values. It never touches other data (nor what is in a user's cart), except "
+        "with --reset."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help=(
+                "Start over: first delete the demo companies and all they own (orders, carts, "
+                "favourites, employees, users, addresses, prices), the demo logins and the demo "
+                "catalogue, then create everything again."
+            ),
+        )
+
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
+        try:
+            report = seed_demo(reset=reset)
+        except ProtectedError as exc:
+            raise CommandError(
+                "Cannot reset: orders of companies outside the demo hold demo products. "
+                "Nothing was changed."
+            ) from exc
+        if options.get("verbosity", 1) >= 1:
+            self._summary(report)
+            self._logins()
+
+    def _summary(self, report: SeedReport) -> None:
+        if report.deleted:
+            self.stdout.write(f"Reset: deleted {report.deleted} rows of the old demo.")
+        if not report.changed_anything:
+            self.stdout.write(
+                f"The demo data is in place; nothing to change ({report.seconds:.1f} s)."
+            )
+            return
+        parts = [f"{count} {name}" for name, count in sorted(report.created.items())]
+        if parts:
+            self.stdout.write("Created: " + ", ".join(parts) + ".")
+        parts = [f"{count} {name}" for name, count in sorted(report.updated.items())]
+        if parts:
+            self.stdout.write("Updated: " + ", ".join(parts) + ".")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {report.seconds:.1f} s."))
+
+    def _logins(self) -> None:
+        emails = [data.STAFF_EMAIL] + [p.email for c in data.COMPANIES for p in c.logins]
+        users = {
+            u.email: u
+            for u in User.objects.filter(email__in=emails).select_related("company", "employee")
+        }
+        rows = [("Email", "Password", "Roles", "Company", "Employee")]
+        for email in emails:
+            user = users[email]
+            employee = getattr(user, "employee", None)
+            rows.append(
+                (
+                    email,
+                    data.PASSWORD,
+                    ", ".join(roles_of(user)),
+                    user.company.name if user.company else "-",
+                    employee.number if employee else "-",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        self.stdout.write("")
+        self.stdout.write("Logins:")
+        for n, row in enumerate(rows):
+            cells = zip(row, widths, strict=True)
+            line = "  ".join(cell.ljust(width) for cell, width in cells).rstrip()
+            self.stdout.write("  " + (self.style.MIGRATE_HEADING(line) if n == 0 else line))
+        self.stdout.write("")
+        self.stdout.write(
+            "The supplier's back office is at /admin/ (log in as admin@kvote.example)."
+        )
+
+
+def roles_of(user: User) -> list[str]:
+    if user.company_id is None:
+        return ["supplier staff (back office)"] if user.is_staff else []
+    roles = ["buyer"]
+    if user.is_budget_holder:
+        roles.append("budget holder")
+    if user.is_supervisor:
+        roles.append("supervisor")
+    if user.is_approver:
+        roles.append("approver")
+    if user.is_company_admin:
+        roles.append("company admin")
+    return roles

@@ -1,0 +1,266 @@
+"""The demo's order history: about fifty orders over the last 18 months, placed through the
+ordering services as the users who would place them, then dated back and moved along the
+supplier's states (sent, confirmed, shipped) as the supplier would have.
+
+The plan comes from a seeded random generator and the demo data alone, so it is the same on
+every run; each order has the idempotency key `demo-<n>` and is skipped when it exists.
+"""
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from kvote.catalog.models import Variant
+from kvote.companies.models import Company, DeliveryAddress
+from kvote.demo import catalogue, data
+from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
+from kvote.ordering.services import cart_add, checkout_details_save, order_submit
+from kvote.ordering.states import order_transition
+from kvote.people.models import Employee, User
+
+ORDER_COUNT = 50
+OLDEST_DAYS_AGO = 540  # about 18 months
+SEED = 2024
+
+
+@dataclass(frozen=True)
+class Orderer:
+    email: str
+    company: data.CompanyData
+    recipients: tuple[str, ...]  # employee numbers the orderer orders for
+    weight: int
+
+
+ORDERERS = (
+    Orderer("ansatt1@nordlys.example", data.NORDLYS, ("1002",), 5),
+    Orderer("ansatt2@nordlys.example", data.NORDLYS, ("1003",), 4),
+    Orderer(
+        "innkjop@nordlys.example",
+        data.NORDLYS,
+        ("1004", "1005", "1006", "1007", "1008", "1010", "1011", "1012"),
+        8,
+    ),
+    Orderer(
+        "leder@nordlys.example",
+        data.NORDLYS,
+        ("1001", "1002", "1003", "1004", "1006", "1007", "1009"),
+        5,
+    ),
+    Orderer("admin@nordlys.example", data.NORDLYS, ("1000", "1008", "1010"), 2),
+    Orderer("leder@fjord.example", data.FJORD, ("2001", "2002", "2003", "2004"), 4),
+    Orderer("ansatt1@fjord.example", data.FJORD, ("2002",), 3),
+)
+
+# One-off delivery addresses: building sites (name, street, postal code, city).
+SITES = {
+    data.NORDLYS.org_number: (
+        ("Byggeplass Lørenskog, Henrik Bakken", "Solheimveien 10", "1473", "Lørenskog"),
+        ("Byggeplass Bjørvika, anleggsleder", "Dronning Eufemias gate 30", "0191", "Oslo"),
+    ),
+    data.FJORD.org_number: (
+        ("Byggeplass Sandsli, Eirik Tveit", "Sandslimarka 51", "5254", "Sandsli"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LinePlan:
+    item_number: str
+    quantity: int
+    recipient: str  # employee number
+
+
+@dataclass(frozen=True)
+class OrderPlan:
+    key: str
+    orderer: Orderer
+    placed_at: datetime
+    lines: tuple[LinePlan, ...]
+    address: int | tuple[str, str, str, str]  # index into the company's addresses, or one-off
+    reference: str
+
+
+def _sizes_of(number: str) -> dict[tuple[str, ...], str]:
+    """The sizes one person wears, the same on every order."""
+    rng = random.Random(f"sizes-{number}")
+    return {
+        catalogue.GARMENT: rng.choice(catalogue.GARMENT[1:6]),
+        catalogue.GARMENT_S: rng.choice(catalogue.GARMENT_S[:5]),
+        catalogue.TROUSERS: rng.choice(catalogue.TROUSERS[1:7]),
+        catalogue.SHOES: rng.choice(catalogue.SHOES[1:11]),
+        catalogue.GLOVES: rng.choice(catalogue.GLOVES[1:4]),
+        catalogue.ONESIZE: "Onesize",
+    }
+
+
+def _placed_at(rng: random.Random, today: date, days_ago: int) -> datetime:
+    day = today - timedelta(days=days_ago)
+    return timezone.make_aware(
+        datetime.combine(day, time(rng.randint(7, 15), rng.randint(0, 59), rng.randint(0, 59)))
+    )
+
+
+def order_plans(*, today: date) -> list[OrderPlan]:
+    """The order history, oldest first (so order numbers rise with the dates)."""
+    rng = random.Random(SEED)
+    products = [p for p in catalogue.PRODUCTS if p.is_active]
+    plans = []
+    for n in range(ORDER_COUNT):
+        # Denser towards today, so the newest orders are still on their way.
+        days_ago = round(OLDEST_DAYS_AGO * ((ORDER_COUNT - 1 - n) / (ORDER_COUNT - 1)) ** 1.5)
+        days_ago = max(1, days_ago + (rng.randint(-3, 3) if days_ago > 20 else 0))
+        orderer = rng.choices(ORDERERS, weights=[o.weight for o in ORDERERS])[0]
+        lines = []
+        for _ in range(rng.choices((1, 2, 3, 4), weights=(4, 3, 2, 1))[0]):
+            product = rng.choice(products)
+            recipient = rng.choice(orderer.recipients)
+            size = _sizes_of(recipient)[product.sizes]
+            colours = [c for c in product.colours if (c, size) not in product.inactive_variants]
+            cheap = product.list_price < 300
+            lines.append(
+                LinePlan(
+                    item_number=product.item_number(rng.choice(colours), size),
+                    quantity=rng.randint(1, 5) if cheap else rng.choice((1, 1, 1, 2)),
+                    recipient=recipient,
+                )
+            )
+        where = rng.random()
+        address: int | tuple[str, str, str, str] = 0
+        if where > 0.9:
+            address = rng.choice(SITES[orderer.company.org_number])
+        elif where > 0.7:
+            address = 1
+        reference = f"Prosjekt {rng.randint(2100, 2399)}" if rng.random() < 0.5 else ""
+        plans.append(
+            OrderPlan(
+                key=f"demo-{n + 1}",
+                orderer=orderer,
+                placed_at=_placed_at(rng, today, days_ago),
+                lines=tuple(lines),
+                address=address,
+                reference=reference,
+            )
+        )
+    plans.sort(key=lambda plan: plan.placed_at)
+    return plans
+
+
+def seed_orders() -> int:
+    """Place the planned orders that do not exist yet; returns how many were placed."""
+    now = timezone.now()
+    plans = order_plans(today=timezone.localdate(now))
+    companies = {
+        c.org_number: c
+        for c in Company.objects.filter(org_number__in=[c.org_number for c in data.COMPANIES])
+    }
+    existing = set(
+        Order.objects.filter(
+            company__in=companies.values(), idempotency_key__in=[p.key for p in plans]
+        ).values_list("company_id", "idempotency_key")
+    )
+    todo = [p for p in plans if (companies[p.orderer.company.org_number].pk, p.key) not in existing]
+    if not todo:
+        return 0
+    users = {u.email: u for u in User.objects.filter(email__in=[o.email for o in ORDERERS])}
+    employees = {
+        (e.company_id, e.number): e for e in Employee.objects.filter(company__in=companies.values())
+    }
+    addresses = {
+        company_id: list(
+            DeliveryAddress.objects.filter(company_id=company_id).order_by("-is_default", "label")
+        )
+        for company_id in (c.pk for c in companies.values())
+    }
+    variants = dict(
+        Variant.objects.filter(
+            item_number__in={line.item_number for p in todo for line in p.lines}
+        ).values_list("item_number", "pk")
+    )
+    for plan in todo:
+        company = companies[plan.orderer.company.org_number]
+        actor = users[plan.orderer.email]
+        with _cart_kept(actor):
+            for line in plan.lines:
+                cart_add(
+                    actor=actor,
+                    variant_id=variants[line.item_number],
+                    quantity=line.quantity,
+                    recipient_id=employees[(company.pk, line.recipient)].pk,
+                )
+            if isinstance(plan.address, int):
+                checkout_details_save(
+                    actor=actor,
+                    delivery_address_id=addresses[company.pk][plan.address].pk,
+                    customer_reference=plan.reference,
+                )
+            else:
+                name, street, postal_code, city = plan.address
+                checkout_details_save(
+                    actor=actor,
+                    delivery_address_id=None,
+                    one_off_name=name,
+                    one_off_street=street,
+                    one_off_postal_code=postal_code,
+                    one_off_city=city,
+                    customer_reference=plan.reference,
+                )
+            order = order_submit(actor=actor, idempotency_key=plan.key)
+        _date_back(order, plan.placed_at, now)
+    return len(todo)
+
+
+def _date_back(order: Order, placed_at: datetime, now: datetime) -> None:
+    """Move a fresh order to the time it was placed, and along the supplier's states as far as
+    its age says (sent within minutes, confirmed the next day, shipped a few days later)."""
+    Order.objects.filter(pk=order.pk).update(
+        placed_at=placed_at, created_at=placed_at, updated_at=placed_at
+    )
+    OrderLine.objects.filter(order=order).update(created_at=placed_at, updated_at=placed_at)
+    OrderStateChange.objects.filter(order=order).update(created_at=placed_at, updated_at=placed_at)
+    if order.state != OrderState.RELEASED:
+        return  # a later rule held it for approval: leave it where the rules put it
+    steps = (
+        (OrderState.SENT, placed_at + timedelta(minutes=12)),
+        (OrderState.CONFIRMED, placed_at + timedelta(days=1, hours=2)),
+        (OrderState.SHIPPED, placed_at + timedelta(days=3, hours=5)),
+    )
+    for to_state, at in steps:
+        if at > now - timedelta(days=1):
+            break
+        change = order_transition(order=order, to_state=to_state, actor=None)
+        OrderStateChange.objects.filter(pk=change.pk).update(created_at=at, updated_at=at)
+        Order.objects.filter(pk=order.pk).update(updated_at=at)
+
+
+CART_CHOICES = (
+    "delivery_address_id",
+    "use_one_off_address",
+    "one_off_name",
+    "one_off_street",
+    "one_off_postal_code",
+    "one_off_city",
+    "customer_reference",
+)
+
+
+@contextmanager
+def _cart_kept(actor: User) -> Iterator[None]:
+    """Order through the actor's cart without disturbing it: whatever the person had in their
+    cart (lines and checkout choices) is put back as it was; a cart made here is removed."""
+    cart = Cart.objects.filter(user=actor).first()
+    if cart is None:
+        yield
+        Cart.objects.filter(user=actor).delete()
+        return
+    choices = {name: getattr(cart, name) for name in CART_CHOICES}
+    lines = list(CartLine.objects.filter(cart=cart).order_by("created_at", "id"))
+    CartLine.objects.filter(cart=cart).delete()
+    yield
+    Cart.objects.filter(pk=cart.pk).update(**choices)
+    for line in lines:
+        line.pk = None
+    CartLine.objects.bulk_create(lines)

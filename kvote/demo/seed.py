@@ -1,0 +1,325 @@
+"""Write the demo (catalogue.py, data.py, orders.py) to the database, keyed by natural keys.
+
+Each writer makes the rows it owns look like the data: it creates what is missing, updates only
+what differs, and leaves everything else alone, so a second run changes nothing. `demo_reset`
+deletes the demo companies and catalogue so the next seed starts over.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kvote.catalog.models import AgreedPrice, Category, Favourite, Product, Variant
+from kvote.companies.models import Company, DeliveryAddress
+from kvote.demo import catalogue, data
+from kvote.demo.orders import seed_orders
+from kvote.ordering.models import Order
+from kvote.people.models import Employee, User
+
+M = TypeVar("M", bound=models.Model)
+
+# Products each login has saved as a favourite, so "Favoritter" has something to show.
+FAVOURITES = {
+    "ansatt1@nordlys.example": ("AAPW-1001", "AAPW-1101", "AAPW-1401"),
+    "innkjop@nordlys.example": ("AAPW-1201", "AAPW-1301", "AAPW-1501"),
+    "ansatt1@fjord.example": ("AAPW-1302", "AAPW-1503"),
+}
+
+
+@dataclass
+class SeedReport:
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    deleted: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+def seed_demo(*, reset: bool = False) -> SeedReport:
+    """Create (or bring back) the whole demo in one transaction."""
+    started = time.monotonic()
+    report = SeedReport()
+    with transaction.atomic():
+        if reset:
+            report.deleted = demo_reset()
+        products = _seed_catalogue(report)
+        passwords = _Passwords()
+        _seed_staff(passwords, report)
+        for company_data in data.COMPANIES:
+            company = _seed_company(company_data, products, report)
+            _seed_people(company, company_data, passwords, report)
+        _seed_favourites(products, report)
+        orders = seed_orders()
+        if orders:
+            report.created["order"] += orders
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def demo_reset() -> int:
+    """Delete the demo companies with everything they own, the demo logins and the demo
+    catalogue. Raises ProtectedError (and deletes nothing) when orders of another company
+    hold demo products."""
+    companies = Company.objects.filter(org_number__in=[c.org_number for c in data.COMPANIES])
+    deleted = 0
+    # Orders first: their placed_by, recipients and variants are protected from deletion.
+    deleted += Order.objects.filter(company__in=companies).delete()[0]
+    deleted += User.objects.filter(Q(company__in=companies) | Q(email=data.STAFF_EMAIL)).delete()[0]
+    # Everything else a company owns (employees, addresses, prices, carts...) cascades with it.
+    deleted += companies.delete()[0]
+    deleted += Product.objects.filter(code__in=[p.code for p in catalogue.PRODUCTS]).delete()[0]
+    deleted += (
+        Category.objects.filter(slug__in=[c.slug for c in catalogue.CATEGORIES])
+        .filter(products__isnull=True)
+        .delete()[0]
+    )
+    return deleted
+
+
+def _sync(
+    model: type[M],
+    key: str,
+    rows: dict[Any, dict[str, Any]],
+    report: SeedReport,
+    **scope: Any,
+) -> dict[Any, M]:
+    """Make the rows of `model` (within `scope`) whose `key` is in `rows` look like `rows`:
+    create the missing ones, update the fields that differ, touch nothing else. A few queries,
+    whatever the number of rows."""
+    manager = model._default_manager
+    existing = {getattr(o, key): o for o in manager.filter(**scope, **{f"{key}__in": list(rows)})}
+    to_create: list[M] = []
+    to_update: list[M] = []
+    changed_fields: set[str] = set()
+    for natural_key, values in rows.items():
+        obj = existing.get(natural_key)
+        if obj is None:
+            to_create.append(model(**scope, **{key: natural_key}, **values))
+            continue
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        for name in changed:
+            setattr(obj, name, values[name])
+        if changed:
+            to_update.append(obj)
+            changed_fields.update(changed)
+    label = model._meta.model_name or ""
+    if to_create:
+        manager.bulk_create(to_create)
+        report.created[label] += len(to_create)
+    if to_update:
+        now = timezone.now()
+        for obj in to_update:
+            obj.updated_at = now  # type: ignore[attr-defined]
+        manager.bulk_update(to_update, [*sorted(changed_fields), "updated_at"])
+        report.updated[label] += len(to_update)
+    if not to_create:
+        return existing
+    return {getattr(o, key): o for o in manager.filter(**scope, **{f"{key}__in": list(rows)})}
+
+
+def _seed_catalogue(report: SeedReport) -> dict[str, Product]:
+    """Categories, products and variants; returns the products by code."""
+    categories = _sync(
+        Category,
+        "slug",
+        {
+            c.slug: {"name": c.name, "name_en": c.name_en, "position": c.position}
+            for c in catalogue.CATEGORIES
+        },
+        report,
+    )
+    products = _sync(
+        Product,
+        "code",
+        {
+            p.code: {
+                "name": p.name,
+                "name_en": p.name_en,
+                "description": p.description,
+                "description_en": p.description_en,
+                "category_id": categories[p.category].pk,
+                "list_price": p.list_price,
+                "is_active": p.is_active,
+            }
+            for p in catalogue.PRODUCTS
+        },
+        report,
+    )
+    variants: dict[str, dict[str, Any]] = {}
+    for p in catalogue.PRODUCTS:
+        for colour_code in p.colours:
+            colour = catalogue.COLOURS[colour_code]
+            for size in p.sizes:
+                variants[p.item_number(colour_code, size)] = {
+                    "product_id": products[p.code].pk,
+                    "colour": colour.name,
+                    "colour_en": colour.name_en,
+                    "colour_hex": colour.hex,
+                    "size": size,
+                    "size_position": catalogue.SIZE_POSITIONS[size],
+                    "is_active": (colour_code, size) not in p.inactive_variants,
+                }
+    _sync(Variant, "item_number", variants, report)
+    return products
+
+
+def _seed_company(
+    company_data: data.CompanyData, products: dict[str, Product], report: SeedReport
+) -> Company:
+    company = _sync(
+        Company,
+        "org_number",
+        {
+            company_data.org_number: {
+                "name": company_data.name,
+                "customer_number": company_data.customer_number,
+                "restrict_assortment": False,
+                "is_active": True,
+            }
+        },
+        report,
+    )[company_data.org_number]
+    _sync(
+        DeliveryAddress,
+        "label",
+        {
+            a.label: {
+                "recipient_name": a.recipient_name,
+                "street": a.street,
+                "postal_code": a.postal_code,
+                "city": a.city,
+                "country": "NO",
+                "is_default": a.is_default,
+                "is_active": True,
+            }
+            for a in company_data.addresses
+        },
+        report,
+        company_id=company.pk,
+    )
+    _sync(
+        AgreedPrice,
+        "product_id",
+        {products[code].pk: {"price": price} for code, price in company_data.agreed_prices.items()},
+        report,
+        company_id=company.pk,
+    )
+    return company
+
+
+class _Passwords:
+    """Every demo login has the password `demo1234`. It is hashed once per run (hashing is slow
+    on purpose), and a login whose hash no longer matches it gets it back."""
+
+    def __init__(self) -> None:
+        self._hash = ""
+        self._known: dict[str, bool] = {}
+
+    @property
+    def hash(self) -> str:
+        if not self._hash:
+            self._hash = make_password(data.PASSWORD)
+        return self._hash
+
+    def is_demo_password(self, encoded: str) -> bool:
+        if encoded not in self._known:
+            self._known[encoded] = check_password(data.PASSWORD, encoded)
+        return self._known[encoded]
+
+
+def _sync_user(
+    email: str, values: dict[str, Any], passwords: _Passwords, report: SeedReport
+) -> User:
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, password=passwords.hash, **values)
+        user.save()
+        report.created["user"] += 1
+        return user
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, values[name])
+    if not passwords.is_demo_password(user.password):
+        user.password = passwords.hash
+        changed.append("password")
+    if changed:
+        user.save(update_fields=changed)
+        report.updated["user"] += 1
+    return user
+
+
+def _seed_staff(passwords: _Passwords, report: SeedReport) -> User:
+    return _sync_user(
+        data.STAFF_EMAIL,
+        {
+            "full_name": data.STAFF_NAME,
+            "company_id": None,
+            "is_staff": True,
+            "is_superuser": True,
+            "is_active": True,
+            "language": "nb",
+        },
+        passwords,
+        report,
+    )
+
+
+def _seed_people(
+    company: Company, company_data: data.CompanyData, passwords: _Passwords, report: SeedReport
+) -> None:
+    """The company's logins, then its employees, each linked to their login and supervisor."""
+    users = {
+        person.email: _sync_user(
+            person.email,
+            {
+                "full_name": person.name,
+                "company_id": company.pk,
+                "language": person.language,
+                "is_budget_holder": person.is_budget_holder,
+                "is_supervisor": person.is_supervisor,
+                "is_approver": person.is_approver,
+                "is_company_admin": person.is_company_admin,
+                "is_staff": False,
+                "is_superuser": False,
+                "is_active": True,
+            },
+            passwords,
+            report,
+        )
+        for person in company_data.logins
+    }
+    _sync(
+        Employee,
+        "number",
+        {
+            person.number: {
+                "name": person.name,
+                "user_id": users[person.email].pk if person.email else None,
+                "supervisor_id": users[person.supervisor].pk if person.supervisor else None,
+                "is_active": True,
+            }
+            for person in company_data.people
+        },
+        report,
+        company_id=company.pk,
+    )
+
+
+def _seed_favourites(products: dict[str, Product], report: SeedReport) -> None:
+    users = User.objects.filter(email__in=FAVOURITES).only("pk", "email", "company_id")
+    for user in users:
+        for code in FAVOURITES[user.email]:
+            _favourite, created = Favourite.objects.get_or_create(
+                company_id=user.company_id, user=user, product=products[code]
+            )
+            if created:
+                report.created["favourite"] += 1

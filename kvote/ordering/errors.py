@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class OrderError(models.TextChoices):
+    EMPTY_CART = "empty_cart"
+    INVALID_QUANTITY = "invalid_quantity"
+    UNKNOWN_ITEM = "unknown_item"
+    INACTIVE_ITEM = "inactive_item"
+    RECIPIENT_REQUIRED = "recipient_required"
+    RECIPIENT_NOT_ALLOWED = "recipient_not_allowed"
+    ADDRESS_REQUIRED = "address_required"
+    INVALID_ADDRESS = "invalid_address"
+    INVALID_REFERENCE = "invalid_reference"
+    INVALID_TRANSITION = "invalid_transition"
+    STATE_CHANGED = "state_changed"

@@ -1,0 +1,344 @@
+"""What the cart, checkout and order pages read, in a fixed number of queries."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kvote.catalog.selectors import prices_for
+from kvote.common.money import Totals, round_money
+from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
+from kvote.companies.models import Company, DeliveryAddress
+from kvote.ordering.errors import OrderError
+from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderStateChange
+from kvote.people.models import Employee, User
+
+EMPLOYEE_CHOICES_LIMIT = 50
+
+
+@dataclass
+class CartRow:
+    line: CartLine
+    unit_price: Decimal
+    line_total: Decimal
+    problem: str = ""
+
+
+@dataclass
+class CartView:
+    cart: Cart | None
+    rows: list[CartRow] = field(default_factory=list)
+    totals: Totals = field(default_factory=lambda: Totals.of(Decimal(0)))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+def cart_of(*, actor: User) -> Cart | None:
+    return scoped(Cart, actor).filter(user=actor).first()
+
+
+def cart_line_of(*, actor: User, line_id: int) -> CartLine:
+    """One line of the actor's own cart; 404 for anyone else's."""
+    return get_scoped_or_404(CartLine, actor, pk=line_id, cart__user=actor)
+
+
+def cart_line_count(*, actor: User) -> int:
+    return scoped(CartLine, actor).filter(cart__user=actor).count()
+
+
+def cart_view(*, actor: User) -> CartView:
+    """The cart with prices the actor's company pays now, and its totals. Three queries."""
+    cart = cart_of(actor=actor)
+    if cart is None:
+        return CartView(cart=None)
+    lines = list(
+        scoped(CartLine, actor)
+        .filter(cart=cart)
+        .select_related("variant__product", "recipient")
+        .order_by("created_at", "id")
+    )
+    prices = prices_for(
+        company_id=cart.company_id, products=[line.variant.product for line in lines]
+    )
+    rows = []
+    for line in lines:
+        unit_price = prices[line.variant.product_id]
+        rows.append(
+            CartRow(
+                line=line, unit_price=unit_price, line_total=round_money(unit_price * line.quantity)
+            )
+        )
+    return CartView(
+        cart=cart, rows=rows, totals=Totals.of(sum((r.line_total for r in rows), Decimal(0)))
+    )
+
+
+def own_employee(*, actor: User) -> Employee | None:
+    return scoped(Employee, actor).filter(user=actor, is_active=True).first()
+
+
+def recipient_choices(*, actor: User, query: str = "") -> QuerySet[Employee]:
+    """All employees (Alle ansatte) the actor may order for: every active employee of the company
+    when the role allows, else only the actor's own employee. Searchable by name and number."""
+    qs = scoped(Employee, actor).filter(is_active=True)
+    if not actor.may_choose_recipients:
+        return qs.filter(user=actor)
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(number__startswith=query))
+    return qs.order_by("name", "number")
+
+
+def delivery_addresses(*, actor: User) -> QuerySet[DeliveryAddress]:
+    return scoped(DeliveryAddress, actor).filter(is_active=True).order_by("-is_default", "label")
+
+
+def order_visible_to(*, actor: User) -> QuerySet[Order]:
+    """Orders the actor may open: their own, those for their own employee, or all as admin."""
+    qs = scoped(Order, actor)
+    if actor.is_company_admin:
+        return qs
+    return qs.filter(Q(placed_by=actor) | Q(lines__recipient__user=actor)).distinct()
+
+
+def my_orders(*, actor: User, state: str = "") -> QuerySet[Order]:
+    """Mine ordrer: the orders the actor placed, newest first."""
+    qs = scoped(Order, actor).filter(placed_by=actor)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-placed_at", "-id")
+
+
+@dataclass
+class OrderDetail:
+    order: Order
+    lines: list[OrderLine]
+    history: list[OrderStateChange]
+
+
+def order_detail(*, actor: User, order_id: int) -> OrderDetail:
+    """One order with its lines and history; 404 when the actor may not see it. Three queries."""
+    order = get_scoped_or_404(
+        order_visible_to(actor=actor).select_related("placed_by"), actor, pk=order_id
+    )
+    return OrderDetail(
+        order=order,
+        lines=list(order.lines.select_related("recipient").order_by("id")),
+        history=list(order.history.select_related("actor").order_by("created_at", "id")),
+    )
+
+
+# --- Pages of the ordering web UI -------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    """Something the order service would refuse, and which page fixes it ("cart" or "checkout")."""
+
+    message: str
+    fix: str
+    line_id: int | None = None
+
+
+@dataclass
+class RecipientOptions:
+    employees: list[Employee]
+    matches: int
+
+
+def recipient_search(
+    *, actor: User, query: str = "", keep_id: int | None = None
+) -> RecipientOptions:
+    """The recipient <select>'s options for a search: at most EMPLOYEE_CHOICES_LIMIT matches, and
+    the line's current recipient kept first when the search leaves it out."""
+    found = list(recipient_choices(actor=actor, query=query)[:EMPLOYEE_CHOICES_LIMIT])
+    matches = len(found)
+    if keep_id is not None and all(employee.pk != keep_id for employee in found):
+        kept = recipient_choices(actor=actor).filter(pk=keep_id).first()
+        if kept is not None:
+            found.insert(0, kept)
+    return RecipientOptions(employees=found, matches=matches)
+
+
+def cart_line_problem(
+    *, actor: User, line: CartLine, orderable_product_ids: set[int]
+) -> tuple[OrderError, str] | None:
+    """The one rule for what stops a cart line from being ordered: the review page lists it,
+    `order_submit` refuses with it."""
+    item = line.variant.item_number
+    if not line.variant.is_active or line.variant.product_id not in orderable_product_ids:
+        return OrderError.INACTIVE_ITEM, _(
+            "Item number “%(item)s” can no longer be ordered. Remove it from the cart."
+        ) % {"item": item}
+    if line.recipient is None:
+        return OrderError.RECIPIENT_REQUIRED, _("Choose who item number “%(item)s” is for.") % {
+            "item": item
+        }
+    if not line.recipient.is_active or (
+        not actor.may_choose_recipients and line.recipient.user_id != actor.pk
+    ):
+        return OrderError.RECIPIENT_NOT_ALLOWED, _(
+            "%(name)s cannot receive item number “%(item)s”."
+        ) % {"name": line.recipient.name, "item": item}
+    return None
+
+
+def orderable_product_ids(*, actor: User, lines: Iterable[CartLine]) -> set[int]:
+    """Which of the lines' products the actor's company can order now. One query."""
+    from kvote.catalog.selectors import visible_products
+
+    product_ids = {line.variant.product_id for line in lines}
+    return set(
+        visible_products(actor=actor).filter(pk__in=product_ids).values_list("pk", flat=True)
+    )
+
+
+def cart_problems(*, actor: User, view: CartView) -> list[Problem]:
+    """What stops the cart from becoming an order, with each row's `problem` filled in. Two
+    queries when the cart has lines, none when it is empty."""
+    if view.cart is None or view.is_empty:
+        return []
+    orderable = orderable_product_ids(actor=actor, lines=[row.line for row in view.rows])
+    problems = []
+    for row in view.rows:
+        found = cart_line_problem(actor=actor, line=row.line, orderable_product_ids=orderable)
+        if found is not None:
+            row.problem = found[1]
+            problems.append(Problem(message=row.problem, fix="cart", line_id=row.line.pk))
+    return problems
+
+
+@dataclass
+class CheckoutReview:
+    cart: CartView
+    delivery_lines: list[str]
+    customer_reference: str
+    problems: list[Problem]
+
+
+def checkout_review(*, actor: User) -> CheckoutReview:
+    """The review page: the cart, where it goes, the reference, and what still needs fixing."""
+    view = cart_view(actor=actor)
+    problems = cart_problems(actor=actor, view=view)
+    cart = view.cart
+    delivery_lines: list[str] = []
+    if cart is not None and cart.use_one_off_address:
+        delivery_lines = [
+            part
+            for part in (
+                cart.one_off_name,
+                cart.one_off_street,
+                f"{cart.one_off_postal_code} {cart.one_off_city}".strip(),
+            )
+            if part
+        ]
+        if not (
+            cart.one_off_name
+            and cart.one_off_street
+            and cart.one_off_postal_code
+            and cart.one_off_city
+        ):
+            problems.append(
+                Problem(message=_("The delivery address is incomplete."), fix="checkout")
+            )
+    elif cart is not None and cart.delivery_address_id is not None:
+        address = delivery_addresses(actor=actor).filter(pk=cart.delivery_address_id).first()
+        if address is not None:
+            delivery_lines = [
+                address.label,
+                address.recipient_name,
+                address.street,
+                f"{address.postal_code} {address.city}",
+            ]
+    if not delivery_lines:
+        problems.append(Problem(message=_("Choose where the order goes."), fix="checkout"))
+    return CheckoutReview(
+        cart=view,
+        delivery_lines=delivery_lines,
+        customer_reference=cart.customer_reference if cart is not None else "",
+        problems=problems,
+    )
+
+
+def orders_placed_between(
+    *,
+    actor: User,
+    state: str = "",
+    placed_from: date | None = None,
+    placed_to: date | None = None,
+) -> QuerySet[Order]:
+    """Mine ordrer filtered by status and by the local dates the orders were placed (inclusive)."""
+    qs = my_orders(actor=actor, state=state)
+    if placed_from is not None:
+        qs = qs.filter(placed_at__gte=_start_of(placed_from))
+    if placed_to is not None:
+        qs = qs.filter(placed_at__lt=_start_of(placed_to + timedelta(days=1)))
+    return qs
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class OrderRow:
+    order: Order
+    recipients: str
+
+
+def order_rows(*, actor: User, orders: Iterable[Order]) -> list[OrderRow]:
+    """Orders for a list page, each with its recipients' names. One query for any number."""
+    orders = list(orders)
+    names: dict[int, list[str]] = {order.pk: [] for order in orders}
+    lines = (
+        scoped(OrderLine, actor)
+        .filter(order_id__in=names.keys())
+        .values_list("order_id", "recipient_name")
+        .order_by("order_id", "recipient_name")
+        .distinct()
+    )
+    for order_id, name in lines:
+        if name not in names[order_id]:
+            names[order_id].append(name)
+    return [OrderRow(order=order, recipients=", ".join(names[order.pk])) for order in orders]
+
+
+ROLE_LABELS = (
+    ("is_budget_holder", gettext_lazy("Budget holder")),
+    ("is_supervisor", gettext_lazy("Supervisor")),
+    ("is_approver", gettext_lazy("Approver")),
+    ("is_company_admin", gettext_lazy("Company admin")),
+)
+MY_PAGE_ORDERS = 5
+
+
+@dataclass
+class MyPage:
+    user: User
+    company_name: str
+    roles: list[str]
+    employee: Employee | None
+    latest_orders: list[OrderRow]
+    has_more_orders: bool
+
+
+def my_page(*, actor: User) -> MyPage:
+    """Min side: who the actor is in the company, and their latest orders. Four queries."""
+    company = Company.objects.only("name").get(pk=company_id_of(actor))
+    roles = [_("Buyer"), *(str(label) for flag, label in ROLE_LABELS if getattr(actor, flag))]
+    latest = list(my_orders(actor=actor)[: MY_PAGE_ORDERS + 1])
+    return MyPage(
+        user=actor,
+        company_name=company.name,
+        roles=roles,
+        employee=own_employee(actor=actor),
+        latest_orders=order_rows(actor=actor, orders=latest[:MY_PAGE_ORDERS]),
+        has_more_orders=len(latest) > MY_PAGE_ORDERS,
+    )

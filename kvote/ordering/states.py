@@ -1,0 +1,71 @@
+"""The order state machine: one table of allowed transitions and one function that applies them.
+
+A transition is a compare-and-set on the order's current state, so two actors deciding at once
+cannot both win: the loser gets `OrderError.STATE_CHANGED` and nothing is written.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kvote.common.errors import ServiceError
+from kvote.ordering.errors import OrderError
+from kvote.ordering.models import Order, OrderState, OrderStateChange
+from kvote.people.models import User
+
+S = OrderState
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "": frozenset({S.AWAITING_APPROVAL, S.RELEASED}),
+    S.AWAITING_APPROVAL: frozenset({S.RELEASED, S.REJECTED, S.CANCELLED}),
+    S.RELEASED: frozenset({S.SENT}),
+    S.SENT: frozenset({S.CONFIRMED}),
+    S.CONFIRMED: frozenset({S.SHIPPED}),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.SHIPPED: frozenset(),
+}
+
+# States whose lines count against budgets and in purchase totals.
+COUNTING_STATES = frozenset({S.AWAITING_APPROVAL, S.RELEASED, S.SENT, S.CONFIRMED, S.SHIPPED})
+
+
+def is_allowed(from_state: str, to_state: str) -> bool:
+    return to_state in TRANSITIONS.get(from_state, frozenset())
+
+
+def order_record_creation(*, order: Order, actor: User | None) -> OrderStateChange:
+    """The first history row of a new order (from nothing to its first state)."""
+    if not is_allowed("", order.state):
+        raise ServiceError(OrderError.INVALID_TRANSITION, _("An order cannot start in this state."))
+    return OrderStateChange.objects.create(
+        company_id=order.company_id, order=order, from_state="", to_state=order.state, actor=actor
+    )
+
+
+def order_transition(
+    *, order: Order, to_state: str, actor: User | None, comment: str = ""
+) -> OrderStateChange:
+    """Move `order` from the state it was read in to `to_state`, and keep the history row."""
+    from_state = order.state
+    if not is_allowed(from_state, to_state):
+        raise ServiceError(
+            OrderError.INVALID_TRANSITION,
+            _("An order that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": S(from_state).label, "to": S(to_state).label},
+        )
+    with transaction.atomic():
+        updated = Order.objects.filter(pk=order.pk, state=from_state).update(state=to_state)
+        if updated != 1:
+            raise ServiceError(
+                OrderError.STATE_CHANGED,
+                _("The order was changed by someone else in the meantime. Reload and try again."),
+            )
+        order.state = to_state
+        return OrderStateChange.objects.create(
+            company_id=order.company_id,
+            order=order,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            comment=comment,
+        )

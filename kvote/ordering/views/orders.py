@@ -1,0 +1,64 @@
+"""Orders after they are placed: confirmation, Min side, Mine ordrer and one order's detail."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kvote.ordering import selectors
+from kvote.ordering.forms import OrderFilterForm
+from kvote.ordering.views.common import ActorRequest, money_context
+
+
+@login_required
+@require_GET
+def order_confirmation(request: ActorRequest, order_id: int) -> HttpResponse:
+    detail = selectors.order_detail(actor=request.user, order_id=order_id)
+    return render(request, "ordering/confirmation.html", {"detail": detail, **money_context()})
+
+
+@login_required
+@require_GET
+def my_page(request: ActorRequest) -> HttpResponse:
+    """Min side: who I am in the company, and my latest orders."""
+    page = selectors.my_page(actor=request.user)
+    return render(request, "ordering/my_page.html", {"page": page})
+
+
+@login_required
+@require_GET
+def order_list(request: ActorRequest) -> HttpResponse:
+    """Mine ordrer: filtered by status and dates, a page at a time."""
+    form = OrderFilterForm(request.GET)
+    form.is_valid()  # an invalid filter shows its error; the valid ones still apply
+    filters = form.cleaned_data
+    orders = selectors.orders_placed_between(
+        actor=request.user,
+        state=filters.get("state") or "",
+        placed_from=filters.get("placed_from"),
+        placed_to=filters.get("placed_to"),
+    )
+    page = Paginator(orders, settings.KVOTE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ordering/order_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": selectors.order_rows(actor=request.user, orders=page.object_list),
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
+            "query": query.urlencode(),
+            "filtered": any(filters.get(name) for name in ("state", "placed_from", "placed_to")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def order_detail(request: ActorRequest, order_id: int) -> HttpResponse:
+    detail = selectors.order_detail(actor=request.user, order_id=order_id)
+    return render(request, "ordering/order_detail.html", {"detail": detail, **money_context()})

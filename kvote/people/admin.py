@@ -1,0 +1,106 @@
+"""Back office: logins (with their roles) and employees of the customer companies."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from kvote.people.models import Employee, User
+
+
+class UserAddForm(BaseUserCreationForm):
+    """A new login: email, name, company and the password twice."""
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "company")
+        field_classes: dict[str, type[forms.Field]] = {}
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes: dict[str, type[forms.Field]] = {}
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+
+ROLE_FLAGS = ("is_budget_holder", "is_supervisor", "is_approver", "is_company_admin")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
+    list_display = (
+        "email",
+        "full_name",
+        "company",
+        *ROLE_FLAGS,
+        "is_staff",
+        "is_active",
+    )
+    list_filter = ("company", *ROLE_FLAGS, "is_staff", "is_superuser", "is_active")
+    list_select_related = ("company",)
+    search_fields = ("email", "full_name", "company__name")
+    ordering = ("email",)
+    autocomplete_fields = ("company",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("full_name", "company", "language")}),
+        (_("Roles in the company"), {"fields": ROLE_FLAGS}),
+        (
+            _("Back office and permissions"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "classes": ("collapse",),
+            },
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "company", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+
+class EmployeeForm(forms.ModelForm):
+    """The login and the supervisor must be users of the employee's own company."""
+
+    class Meta:
+        model = Employee
+        fields = ("company", "number", "name", "user", "supervisor", "is_active")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        company = cleaned.get("company")
+        for name in ("user", "supervisor"):
+            user = cleaned.get(name)
+            if company is not None and user is not None and user.company_id != company.pk:
+                self.add_error(name, _("Choose a user of the employee's own company."))
+        return cleaned
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    form = EmployeeForm
+    list_display = ("number", "name", "company", "supervisor", "user", "is_active")
+    list_filter = ("company", "is_active")
+    list_select_related = ("company", "supervisor", "user")
+    search_fields = ("number", "name", "user__email", "company__name")
+    ordering = ("company__name", "number")
+    autocomplete_fields = ("company", "user", "supervisor")

@@ -1,0 +1,140 @@
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kvote.common.models import TenantModel
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username or "")
+
+
+class Language(models.TextChoices):
+    NB = "nb", "Norsk bokmål"
+    EN = "en", "English"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. Portal users belong to one customer company; supplier staff belong to none.
+
+    Every user of a company is a buyer. The other roles (DESIGN.md, "Roles") are flags here;
+    a supervisor's employees are the Employees whose `supervisor` is this user.
+    """
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("name"), max_length=200)
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("company"),
+        help_text=_("Empty for the supplier's own staff."),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.NB
+    )
+    is_budget_holder = models.BooleanField(
+        _("budget holder"),
+        default=False,
+        help_text=_("Self-service employee: orders for themselves, against a budget."),
+    )
+    is_supervisor = models.BooleanField(_("supervisor"), default=False)
+    is_approver = models.BooleanField(_("approver"), default=False)
+    is_company_admin = models.BooleanField(_("company admin"), default=False)
+    is_staff = models.BooleanField(
+        _("supplier staff"), default=False, help_text=_("May log in to the back office.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def may_choose_recipients(self) -> bool:
+        """Buyers, supervisors and admins pick any employee; a pure budget holder, only self."""
+        if self.is_supervisor or self.is_approver or self.is_company_admin:
+            return True
+        return not self.is_budget_holder
+
+
+class Employee(TenantModel):
+    """A person in a company (ansatt), with an employee number; may or may not have a login."""
+
+    number = models.CharField(_("employee number"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+        verbose_name=_("login"),
+    )
+    supervisor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_employees",
+        verbose_name=_("supervisor"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["company", "name"]
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"], name="employee_number_unique_in_company"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["company", "is_active", "name"]),
+            models.Index(fields=["company", "supervisor"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"

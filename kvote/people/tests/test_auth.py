@@ -1,0 +1,103 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, CompanyFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_by_email_is_case_insensitive_and_lands_in_the_portal(client):
+    user = member(CompanyFactory())
+    response = client.post(reverse("login"), {"username": user.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_wrong_password_gives_a_clear_message_not_an_error(client):
+    user = member(CompanyFactory())
+    response = client.post(reverse("login"), {"username": user.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert response.context["form"].errors
+
+
+def test_login_is_throttled_after_repeated_failures(client, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    user = member(CompanyFactory())
+    for _ in range(3):
+        client.post(reverse("login"), {"username": user.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another user from the same address is not locked out by someone else's failures.
+    other = member(CompanyFactory())
+    response = client.post(reverse("login"), {"username": other.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_logout_needs_a_post(client):
+    user = member(CompanyFactory())
+    client.force_login(user)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+    user = member(CompanyFactory())
+    response = client.post(reverse("password_reset"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    path = link.split("testserver", 1)[1]
+    response = client.get(path, follow=True)
+    form_path = response.redirect_chain[-1][0]
+    response = client.post(
+        form_path, {"new_password1": "Nytt-passord-42", "new_password2": "Nytt-passord-42"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Nytt-passord-42")
+
+
+def test_password_reset_for_an_unknown_address_says_the_same(client):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.test"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_language_switch_is_saved_on_the_user_and_used_after_a_new_login(client):
+    user = member(CompanyFactory())
+    client.force_login(user)
+    response = client.post(reverse("language_set"), {"language": "en", "next": "/catalog/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/catalog/"
+    user.refresh_from_db()
+    assert user.language == "en"
+    client.logout()
+    client.cookies.clear()
+    client.force_login(user)
+    response = client.get(reverse("login"))  # redirects a logged-in user; headers tell language
+    assert response["Content-Language"] == "en"
+
+
+def test_language_switch_refuses_foreign_redirects_and_unknown_languages(client):
+    user = member(CompanyFactory())
+    client.force_login(user)
+    response = client.post(
+        reverse("language_set"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("home")
+    user.refresh_from_db()
+    assert user.language == "nb"
+
+
+def test_norwegian_is_the_default_and_english_the_alternative(client):
+    response = client.get(reverse("login"))
+    assert response["Content-Language"] == "nb"
+    assert '<html lang="nb"' in response.content.decode()
+    response = client.get(reverse("login"), headers={"accept-language": "en"})
+    assert response["Content-Language"] == "en"

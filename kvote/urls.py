@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Kvote back office")
+admin.site.site_title = _("Kvote back office")
+admin.site.index_title = _("Supplier administration")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("kvote.people.urls")),
+    path("catalog/", include("kvote.catalog.urls")),
+    path("", include("kvote.ordering.urls")),
+]

@@ -1,0 +1,175 @@
+"""What the journeys share: the accessibility check, logging in, the UI's words in a language,
+and reading amounts and tables off a page.
+
+Money is formatted and parsed here on its own (not with kvote.common.money), so a journey
+checks the portal's figures against an independent reading of "kr 1 234,50" / "NOK 1,234.50".
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
+from playwright.sync_api import Locator, Page, expect
+
+PASSWORD = "demo1234"
+BLOCKING_IMPACTS = {"serious", "critical"}
+VAT_RATE = Decimal("0.25")
+# The browser contexts load axe-core into every page (conftest: add_init_script(AXE_SCRIPT)), so
+# the runner need not send the 500 kB script again for each check; it only runs it.
+_AXE = Axe(axe_script="void 0")
+
+# Norwegian: "kr 1 234,50" (the group separator is a (no-break) space); English: "NOK 1,234.50".
+_NOK_FORMATS = {
+    "nb": re.compile(r"^kr (?P<whole>\d{1,3}(?: \d{3})*),(?P<cents>\d{2})$"),
+    "en": re.compile(r"^NOK (?P<whole>\d{1,3}(?:,\d{3})*)\.(?P<cents>\d{2})$"),
+}
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the page as it is now; fail listing every serious or critical violation."""
+    page.wait_for_load_state("load")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)  # a page made without the context's init script
+    results = _AXE.run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    if not blocking:
+        return
+    lines = [f"axe-core: {len(blocking)} serious/critical violation(s) on {page.url}"]
+    for violation in blocking:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    at {target}: {summary}")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def assert_fits_width(page: Page) -> None:
+    """Nothing on the page scrolls sideways (wide tables scroll inside their own wrapper)."""
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide in a {widths[1]}px viewport"
+
+
+def t(language: str, msgid: str, **values: Any) -> str:
+    """The UI's text for `msgid` in `language`, from the same catalogue the server uses."""
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    return text % values if values else text
+
+
+def log_in(page: Page, email: str) -> None:
+    """Log in through the login form, in either language, and check the portal answered."""
+    page.goto("/login/")
+    assert_accessible(page)
+    page.get_by_label(re.compile(r"^(E-post|Email)")).fill(email)
+    page.get_by_label(re.compile(r"^(Passord|Password)")).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile(r"^(Logg inn|Log in)$")).click()
+    expect(page.get_by_role("button", name=re.compile(r"^(Logg ut|Log out)$"))).to_be_visible()
+
+
+def menu(page: Page, language: str) -> Locator:
+    """The header's main menu (Catalogue, Favourites, Cart, My page)."""
+    return page.get_by_role("navigation", name=t(language, "Main menu"))
+
+
+def choose_variant(page: Page, language: str, colour: str, size: str) -> None:
+    """Pick a colour, then a size, on a product page; each time wait for the variant panel to
+    follow (htmx swaps it, and the size picker with it, after a colour change)."""
+    page.get_by_role("group", name=t(language, "Colour")).get_by_role("radio", name=colour).check()
+    after_colour = t(language, "%(colour)s, size %(size)s", colour=colour, size="")
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile(f"^{re.escape(after_colour)}"))
+    ).to_be_visible()
+    sizes = page.get_by_role("group", name=t(language, "Size"))
+    sizes.get_by_role("radio", name=size, exact=True).check()
+    heading = t(language, "%(colour)s, size %(size)s", colour=colour, size=size)
+    expect(page.get_by_role("heading", level=2, name=heading, exact=True)).to_be_visible()
+    expect(sizes.get_by_role("radio", name=size, exact=True)).to_be_checked()
+
+
+# --- money ------------------------------------------------------------------------------------
+
+
+def money(amount: Decimal | str | int) -> Decimal:
+    return Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def nok(amount: Decimal, language: str) -> str:
+    """An amount as the portal must show it, with plain spaces (see `clean`)."""
+    whole, cents = f"{money(amount):.2f}".split(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    if language == "en":
+        return f"NOK {','.join(groups)}.{cents}"
+    return f"kr {' '.join(groups)},{cents}"
+
+
+def parse_nok(text: str, language: str) -> Decimal:
+    """The amount in a shown price; fails unless it is written the way `language` writes it."""
+    shown = clean(text)
+    match = _NOK_FORMATS[language].match(shown)
+    example = nok(Decimal("1234.5"), language)
+    assert match, f"{shown!r} is not an amount written as in {language!r} ({example!r})"
+    whole = match["whole"].replace(" ", "").replace(",", "")
+    return Decimal(f"{whole}.{match['cents']}")
+
+
+def vat_of(excl: Decimal) -> Decimal:
+    return money(excl * VAT_RATE)
+
+
+# --- reading the page -------------------------------------------------------------------------
+
+
+def clean(text: str) -> str:
+    """Text as a reader sees it: every run of white space (no-break spaces too) is one space."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def definition(page: Page | Locator, term: str) -> str:
+    """The text of the description (<dd>) that follows the term (<dt>) named `term`."""
+    dt = page.get_by_role("term").filter(has_text=re.compile(f"^{re.escape(term)}$"))
+    expect(dt).to_have_count(1)
+    return clean(dt.locator("xpath=following-sibling::dd[1]").inner_text())
+
+
+def table_rows(table: Locator) -> list[dict[str, str]]:
+    """A table's body rows as {column heading: cell text}."""
+    rows: list[dict[str, str]] = table.evaluate(
+        """t => {
+            const heads = [...t.tHead.rows[0].cells].map(c => c.innerText.trim());
+            return [...t.tBodies[0].rows].map(r => Object.fromEntries(
+                [...r.cells].map((c, i) => [heads[i], c.innerText])));
+        }"""
+    )
+    return [{clean(k): clean(v) for k, v in row.items()} for row in rows]
+
+
+def totals_of(page: Page | Locator, language: str) -> dict[str, Decimal]:
+    """The totals table (excl. VAT, VAT, incl. VAT), each figure checked for its format."""
+    table = page.get_by_role("table", name=t(language, "Totals"))
+    shown: dict[str, str] = table.evaluate(
+        """t => Object.fromEntries([...t.tBodies[0].rows].map(
+            r => [r.cells[0].innerText, r.cells[1].innerText]))"""
+    )
+    figures = {clean(k): parse_nok(v, language) for k, v in shown.items()}
+    vat_label = clean(t(language, "VAT %(vat_percent)s %%", vat_percent="25"))
+    labels = {
+        "excl": clean(t(language, "Total excl. VAT")),
+        "vat": vat_label,
+        "incl": clean(t(language, "Total incl. VAT")),
+    }
+    assert set(figures) == set(labels.values()), f"totals table rows: {list(figures)}"
+    totals = {key: figures[label] for key, label in labels.items()}
+    assert totals["vat"] == vat_of(totals["excl"]), f"VAT is not 25 % of the total: {totals}"
+    assert totals["incl"] == totals["excl"] + totals["vat"], f"totals do not add up: {totals}"
+    return totals

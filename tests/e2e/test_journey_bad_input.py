@@ -1,0 +1,144 @@
+"""Journey 3, on a phone (375×812): bad input gets a visible message and the cart keeps what
+it held; an order cannot be placed from an empty cart."""
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from kvote.catalog.models import Variant
+from kvote.ordering.models import MAX_QUANTITY, Order
+from tests.e2e.conftest import LoginFn
+from tests.e2e.helpers import assert_accessible, assert_fits_width, choose_variant, menu, t
+
+LANG = "nb"
+EMAIL = "ansatt1@nordlys.example"
+
+
+def _(msgid: str, **values: object) -> str:
+    return t(LANG, msgid, **values)
+
+
+def check_page(page: Page) -> None:
+    assert_accessible(page)
+    assert_fits_width(page)
+
+
+def cart_line(page: Page, item_number: str) -> Locator:
+    return page.get_by_role("listitem").filter(has_text=item_number)
+
+
+def open_cart(page: Page) -> None:
+    menu(page, LANG).get_by_role("link", name=re.compile(f"^{re.escape(_('Cart'))}")).click()
+    expect(page.get_by_role("heading", level=1, name=_("Cart"))).to_be_visible()
+
+
+def expect_cart(page: Page, quantities: dict[str, str]) -> None:
+    """The cart (as stored: loaded afresh) holds exactly these lines with these quantities."""
+    open_cart(page)
+    expect(page.get_by_role("listitem").filter(has=page.get_by_label(_("Quantity")))).to_have_count(
+        len(quantities)
+    )
+    for item_number, quantity in quantities.items():
+        expect(cart_line(page, item_number).get_by_label(_("Quantity"))).to_have_value(quantity)
+
+
+def quick_add(page: Page, item_number: str, quantity: str) -> None:
+    form = page.get_by_role("region", name=_("Quick add by item number"))
+    form.get_by_label(_("Item number")).fill(item_number)
+    form.get_by_label(_("Quantity")).fill(quantity)
+    form.get_by_role("button", name=_("Add to cart")).click()
+
+
+def test_bad_input_on_a_phone_keeps_the_cart(phone_page: Page, login: LoginFn) -> None:
+    page = phone_page
+    assert page.viewport_size == {"width": 375, "height": 812}
+    jacket = Variant.objects.get(product__code="AAPW-1001", colour="Marine", size="M")
+    tshirt = Variant.objects.get(product__code="AAPW-1201", colour="Svart", size="L")
+    retired = Variant.objects.get(product__code="AAPW-1201", colour="Rød", size="XS")
+    orders_before = Order.objects.count()
+    quantity_message = _("The quantity must be a whole number from 1 to %(max)d.", max=MAX_QUANTITY)
+
+    login(page, EMAIL)
+    check_page(page)
+    page.get_by_role("link", name="Vinterjakke Arktis").click()
+    choose_variant(page, LANG, "Marine", "M")
+    check_page(page)
+    page.get_by_label(_("Quantity")).fill("2")
+    page.get_by_role("button", name=_("Add to cart"), exact=True).click()
+    expect(page.locator("#messages")).to_contain_text(jacket.item_number)
+
+    # Quick add: an unknown and a retired item number are refused; a good one is added.
+    open_cart(page)
+    check_page(page)
+    quick_add(page, "FINNES-IKKE-123", "1")
+    expect(page.get_by_role("alert").first).to_contain_text("FINNES-IKKE-123")
+    expect(
+        page.get_by_role("region", name=_("Quick add by item number")).get_by_label(
+            _("Item number")
+        )
+    ).to_have_value("FINNES-IKKE-123")
+    check_page(page)
+    quick_add(page, retired.item_number, "1")
+    expect(page.get_by_role("alert").first).to_contain_text(retired.item_number)
+    quick_add(page, tshirt.item_number, "1")
+    expect(page.locator("#messages")).to_contain_text(tshirt.item_number)
+    expect_cart(page, {jacket.item_number: "2", tshirt.item_number: "1"})
+
+    # Quantities 0, 1000 and "abc": the browser's own check stops the first two...
+    quantity = cart_line(page, jacket.item_number).get_by_label(_("Quantity"))
+    for bad in ("0", "1000"):
+        quantity.fill(bad)
+        cart_line(page, jacket.item_number).get_by_role(
+            "button", name=re.compile(f"^{re.escape(_('Update'))}")
+        ).click()
+        assert quantity.evaluate("el => !el.validity.valid && el.validationMessage !== ''")
+        expect(page).to_have_url(re.compile(r"/cart/$"))
+    # ...and with it out of the way (an old browser, a script), the server refuses all three,
+    # says so beside the line, keeps what was typed, and changes nothing.
+    for bad in ("0", "1000", "abc"):
+        line = cart_line(page, jacket.item_number)
+        line.get_by_label(_("Quantity")).evaluate(
+            "el => { el.form.noValidate = true; el.type = 'text'; }"
+        )
+        line.get_by_label(_("Quantity")).fill(bad)
+        line.get_by_role("button", name=re.compile(f"^{re.escape(_('Update'))}")).click()
+        line = cart_line(page, jacket.item_number)
+        expect(line.get_by_text(quantity_message)).to_be_visible()
+        if bad.isdigit():  # a number field cannot show "abc" back; it shows empty instead
+            expect(line.get_by_label(_("Quantity"))).to_have_value(bad)
+        expect(line.get_by_label(_("Quantity"))).to_have_attribute("aria-invalid", "true")
+        expect(page.get_by_role("alert").filter(has_text=quantity_message)).to_be_visible()
+        check_page(page)
+        expect_cart(page, {jacket.item_number: "2", tshirt.item_number: "1"})
+
+    # An order cannot be placed from an empty cart: the review is open in one tab while the
+    # cart is emptied in another, then "Place order" is pressed.
+    page.get_by_role("link", name=_("Go to checkout")).click()
+    check_page(page)
+    page.get_by_role("button", name=_("Continue to review")).click()
+    expect(page.get_by_role("heading", level=1, name=_("Review your order"))).to_be_visible()
+    check_page(page)
+    other = page.context.new_page()
+    other.goto("/cart/")
+    for item_number in (jacket.item_number, tshirt.item_number):
+        cart_line(other, item_number).get_by_role(
+            "button", name=re.compile(f"^{re.escape(_('Remove'))}")
+        ).click()
+        expect(cart_line(other, item_number)).to_have_count(0)
+    expect(other.get_by_text(_("Your cart is empty."))).to_be_visible()
+    other.close()
+
+    page.get_by_role("button", name=_("Place order")).click()
+    expect(page.get_by_role("heading", level=1, name=_("Cart"))).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text=_("Your cart is empty."))).to_be_visible()
+    check_page(page)
+    assert Order.objects.count() == orders_before
+
+    # Going to the checkout with an empty cart is turned back with a message too.
+    page.goto("/checkout/")
+    expect(page.get_by_role("heading", level=1, name=_("Cart"))).to_be_visible()
+    expect(page.locator("#messages")).to_contain_text(
+        _("Your cart is empty. Add something from the catalogue first.")
+    )
+    check_page(page)
+    assert Order.objects.count() == orders_before

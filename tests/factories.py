@@ -1,0 +1,110 @@
+"""Factories for tests: a company with its people, a catalogue, carts and orders."""
+
+from decimal import Decimal
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from kvote.catalog.models import AgreedPrice, Category, Product, Variant
+from kvote.companies.models import Company, DeliveryAddress
+from kvote.people.models import Employee, User
+
+PASSWORD = "demo1234"
+
+
+class CompanyFactory(DjangoModelFactory[Company]):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Firma {n} AS")
+    org_number = factory.Sequence(lambda n: f"{900000000 + n}")
+    customer_number = factory.Sequence(lambda n: f"K{10000 + n}")
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name", locale="no_NO")
+    company = factory.SubFactory(CompanyFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.save()
+
+
+class EmployeeFactory(DjangoModelFactory[Employee]):
+    class Meta:
+        model = Employee
+
+    company = factory.SubFactory(CompanyFactory)
+    number = factory.Sequence(lambda n: str(5000 + n))
+    name = factory.Faker("name", locale="no_NO")
+
+
+class DeliveryAddressFactory(DjangoModelFactory[DeliveryAddress]):
+    class Meta:
+        model = DeliveryAddress
+
+    company = factory.SubFactory(CompanyFactory)
+    label = factory.Sequence(lambda n: f"Lager {n}")
+    recipient_name = "Varemottak"
+    street = factory.Sequence(lambda n: f"Industriveien {n}")
+    postal_code = "0580"
+    city = "Oslo"
+
+
+class CategoryFactory(DjangoModelFactory[Category]):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = "Jakker"
+    name_en = "Jackets"
+    slug = "jakker"
+
+
+class ProductFactory(DjangoModelFactory[Product]):
+    class Meta:
+        model = Product
+
+    code = factory.Sequence(lambda n: f"P{1000 + n}")
+    name = factory.Sequence(lambda n: f"Arbeidsjakke {n}")
+    name_en = factory.Sequence(lambda n: f"Work jacket {n}")
+    description = "Slitesterk jakke."
+    category = factory.SubFactory(CategoryFactory)
+    list_price = Decimal("500.00")
+
+
+class VariantFactory(DjangoModelFactory[Variant]):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    item_number = factory.Sequence(lambda n: f"V{100000 + n}")
+    colour = "Marine"
+    colour_en = "Navy"
+    size = factory.Sequence(lambda n: f"S{n}")
+
+
+class AgreedPriceFactory(DjangoModelFactory[AgreedPrice]):
+    class Meta:
+        model = AgreedPrice
+
+    company = factory.SubFactory(CompanyFactory)
+    product = factory.SubFactory(ProductFactory)
+    price = Decimal("400.00")
+
+
+def member(company: Company, *, number: str | None = None, **fields: Any) -> User:
+    """A user of `company` with an employee record of their own (the usual portal user)."""
+    user = UserFactory(company=company, **fields)
+    EmployeeFactory(
+        company=company, user=user, name=user.full_name, **({"number": number} if number else {})
+    )
+    return user

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kvote.people",
     "kvote.catalog",
     "kvote.ordering",
+    "kvote.budgets",
     "kvote.demo",
 ]
 

@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.common.models import TenantModel, TimeStampedModel
 
 org_number_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
@@ -21,6 +24,15 @@ class Company(TimeStampedModel):
         default=False,
         help_text=_("When set, the company's users see only the products in its assortment."),
     )
+    budget_period = models.CharField(
+        _("budget period"), max_length=20, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
+    budget_year_start = models.DateField(
+        _("budget year starts"),
+        null=True,
+        blank=True,
+        help_text=_("Only for a year from a chosen date: the day and month it starts."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -30,6 +42,10 @@ class Company(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def budget_period_of(self, day: date) -> Period:
+        """The company's budget period that holds `day`."""
+        return period_containing(self.budget_period, day, self.budget_year_start)
 
 
 class DeliveryAddress(TenantModel):

@@ -4,12 +4,15 @@ Services validate what they are given (the web forms do too, for friendlier mess
 `ServiceError` with an `OrderError` code; nothing is written when they refuse.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvote.budgets.selectors import order_budget_effects
+from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
 from kvote.catalog.selectors import prices_for, variant_with_price
 from kvote.common.errors import ServiceError
@@ -243,12 +246,18 @@ def _order_from_cart(*, actor: User, cart: Cart, idempotency_key: str) -> Order:
     prices = prices_for(company_id=cart.company_id, products=[ln.variant.product for ln in lines])
     line_totals = [round_money(prices[ln.variant.product_id] * ln.quantity) for ln in lines]
     totals = Totals.of(sum(line_totals, Decimal(0)))
+    placed_at = timezone.now()
+    state = _initial_state(
+        company_id=cart.company_id,
+        amounts=amounts_by_recipient(lines=lines, line_totals=line_totals),
+        on=timezone.localdate(placed_at),
+    )
     order = Order.objects.create(
         company_id=cart.company_id,
         number=f"tmp-{idempotency_key}"[:20],
-        state=OrderState.RELEASED,
+        state=state,
         placed_by=actor,
-        placed_at=timezone.now(),
+        placed_at=placed_at,
         customer_reference=cart.customer_reference,
         idempotency_key=idempotency_key,
         total_excl_vat=totals.excl_vat,
@@ -283,6 +292,26 @@ def _order_from_cart(*, actor: User, cart: Cart, idempotency_key: str) -> Order:
     cart.customer_reference = ""
     cart.save(update_fields=["customer_reference", "updated_at"])
     return order
+
+
+def amounts_by_recipient(
+    *, lines: list[CartLine], line_totals: list[Decimal]
+) -> dict[Employee, Decimal]:
+    amounts: dict[Employee, Decimal] = {}
+    for line, line_total in zip(lines, line_totals, strict=True):
+        assert line.recipient is not None  # checked by cart_line_problem
+        amounts[line.recipient] = amounts.get(line.recipient, Decimal(0)) + line_total
+    return amounts
+
+
+def _initial_state(*, company_id: int, amounts: dict[Employee, Decimal], on: date) -> str:
+    """Released at once, unless the order takes a recipient's budget below zero: then it waits
+    for approval. The recipients' budget rows stay locked until the order is committed."""
+    budgets_lock(company_id=company_id, employee_ids=[e.pk for e in amounts], on=on)
+    effects = order_budget_effects(company_id=company_id, amounts=amounts, on=on)
+    if any(effect.goes_over for effect in effects):
+        return OrderState.AWAITING_APPROVAL
+    return OrderState.RELEASED
 
 
 def _delivery_of(*, actor: User, cart: Cart) -> dict[str, object]:

@@ -1,0 +1,158 @@
+"""Setting budgets: one at a time or many at once, every change of an amount kept."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kvote.budgets.errors import BudgetError
+from kvote.budgets.models import Budget, BudgetChange
+from kvote.budgets.periods import Period, PeriodKind
+from kvote.budgets.selectors import manageable_employees, overlapping
+from kvote.common.errors import ServiceError
+from kvote.common.money import MONEY_MAX_DIGITS, format_nok, parse_money
+from kvote.common.tenancy import company_id_of
+from kvote.companies.models import Company
+from kvote.people.models import Employee, User
+
+MAX_AMOUNT = Decimal(10 ** (MONEY_MAX_DIGITS - 2)) - Decimal("0.01")
+
+
+def parse_budget_amount(value: Decimal | str) -> Decimal:
+    """A budget amount: at least 0, at most two decimals; Norwegian or English notation."""
+    try:
+        amount = value if isinstance(value, Decimal) else parse_money(str(value))
+    except (ValueError, InvalidOperation):
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ServiceError(
+            BudgetError.INVALID_AMOUNT, _("Write the amount as a number, e.g. 5 000,00.")
+        )
+    if amount < 0:
+        raise ServiceError(BudgetError.INVALID_AMOUNT, _("A budget cannot be negative."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ServiceError(BudgetError.INVALID_AMOUNT, _("A budget has at most two decimals."))
+    if amount > MAX_AMOUNT:
+        raise ServiceError(
+            BudgetError.INVALID_AMOUNT,
+            _("A budget can be at most %(max)s.") % {"max": format_nok(MAX_AMOUNT)},
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def _employees_for_update(*, actor: User, employee_ids: Iterable[int]) -> list[Employee]:
+    ids = sorted(set(employee_ids))
+    if not ids:
+        raise ServiceError(BudgetError.NO_EMPLOYEES, _("Choose at least one employee."))
+    employees = list(
+        manageable_employees(actor=actor).filter(pk__in=ids).select_for_update().order_by("pk")
+    )
+    if len(employees) != len(ids):
+        raise ServiceError(
+            BudgetError.NOT_YOUR_EMPLOYEE,
+            _("You can set budgets only for the employees you are responsible for."),
+        )
+    return employees
+
+
+def _set(*, actor: User, employee: Employee, period: Period, amount: Decimal) -> Budget:
+    budget = Budget.objects.filter(employee=employee, period_start=period.start).first()
+    if budget is not None and budget.period_end != period.end:
+        budget = None  # another period length starting the same day: an overlap, below
+    if budget is None:
+        clash = overlapping(employee_id=employee.pk, period=period).first()
+        if clash is not None:
+            raise ServiceError(
+                BudgetError.PERIOD_OVERLAP,
+                _("%(name)s already has a budget for %(period)s, which overlaps this period.")
+                % {
+                    "name": employee.name,
+                    "period": Period(clash.period_start, clash.period_end).label(),
+                },
+            )
+        budget = Budget.objects.create(
+            company_id=employee.company_id,
+            employee=employee,
+            period_start=period.start,
+            period_end=period.end,
+            amount=amount,
+        )
+        BudgetChange.objects.create(
+            company_id=employee.company_id,
+            budget=budget,
+            actor=actor,
+            old_amount=None,
+            new_amount=amount,
+        )
+        return budget
+    if budget.amount != amount:
+        BudgetChange.objects.create(
+            company_id=employee.company_id,
+            budget=budget,
+            actor=actor,
+            old_amount=budget.amount,
+            new_amount=amount,
+        )
+        budget.amount = amount
+        budget.save(update_fields=["amount", "updated_at"])
+    return budget
+
+
+def budget_set_many(
+    *,
+    actor: User,
+    employee_ids: Iterable[int],
+    amount: Decimal | str,
+    on: date | None = None,
+) -> list[Budget]:
+    """Give each employee the same budget for the company's period holding `on` (today).
+    All or nothing: one refused employee and none is changed."""
+    value = parse_budget_amount(amount)
+    company = Company.objects.get(pk=company_id_of(actor))
+    period = company.budget_period_of(on or timezone.localdate())
+    with transaction.atomic():
+        employees = _employees_for_update(actor=actor, employee_ids=employee_ids)
+        return [_set(actor=actor, employee=e, period=period, amount=value) for e in employees]
+
+
+def budget_set(
+    *, actor: User, employee_id: int, amount: Decimal | str, on: date | None = None
+) -> Budget:
+    return budget_set_many(actor=actor, employee_ids=[employee_id], amount=amount, on=on)[0]
+
+
+def company_budget_period_set(*, actor: User, kind: str, year_start: date | None = None) -> Company:
+    """A company admin chooses the budget period; budgets already set keep their periods."""
+    if not actor.is_company_admin:
+        raise ServiceError(
+            BudgetError.NOT_YOUR_EMPLOYEE, _("Only a company admin can change the budget period.")
+        )
+    if kind not in PeriodKind.values:
+        raise ServiceError(BudgetError.INVALID_PERIOD, _("Choose one of the budget periods."))
+    if kind == PeriodKind.CUSTOM_YEAR and year_start is None:
+        raise ServiceError(BudgetError.INVALID_PERIOD, _("Choose the date the budget year starts."))
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company_id_of(actor))
+        company.budget_period = kind
+        company.budget_year_start = year_start if kind == PeriodKind.CUSTOM_YEAR else None
+        company.save(update_fields=["budget_period", "budget_year_start", "updated_at"])
+        return company
+
+
+def budgets_lock(*, company_id: int, employee_ids: Iterable[int], on: date) -> None:
+    """Lock the budget rows an order is about to draw on, always in the same order, so two
+    orders on one budget take turns: the second re-reads `spent` after the first committed."""
+    list(
+        Budget.objects.select_for_update()
+        .filter(
+            company_id=company_id,
+            employee_id__in=sorted(set(employee_ids)),
+            period_start__lte=on,
+            period_end__gt=on,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -1,7 +1,7 @@
 """Factories for tests: a company with its people, a catalogue, carts and orders."""
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -9,6 +9,9 @@ from factory.django import DjangoModelFactory
 from kvote.catalog.models import AgreedPrice, Category, Product, Variant
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.people.models import Employee, User
+
+if TYPE_CHECKING:
+    from kvote.ordering.models import Order
 
 PASSWORD = "demo1234"
 
@@ -108,3 +111,43 @@ def member(company: Company, *, number: str | None = None, **fields: Any) -> Use
         company=company, user=user, name=user.full_name, **({"number": number} if number else {})
     )
     return user
+
+
+ONE_OFF_ADDRESS = {
+    "one_off_name": "Ola Nordmann",
+    "one_off_street": "Storgata 1",
+    "one_off_postal_code": "0155",
+    "one_off_city": "Oslo",
+}
+
+
+def fill_cart(
+    actor: User,
+    variant: Variant,
+    *,
+    quantity: int = 1,
+    recipient: Employee | None = None,
+    reference: str = "",
+) -> None:
+    """Put `variant` in the actor's cart and choose a one-off delivery address: ready to order."""
+    from kvote.ordering.services import cart_add, checkout_details_save
+
+    cart_add(
+        actor=actor,
+        variant_id=variant.pk,
+        quantity=quantity,
+        recipient_id=recipient.pk if recipient else None,
+    )
+    checkout_details_save(
+        actor=actor, delivery_address_id=None, customer_reference=reference, **ONE_OFF_ADDRESS
+    )
+
+
+def place_order(
+    actor: User, price: str = "100.00", *, key: str = "k", recipient: Employee | None = None
+) -> "Order":
+    """An order of one new variant at `price`, placed by `actor` through the services."""
+    from kvote.ordering.services import order_submit
+
+    fill_cart(actor, VariantFactory(product__list_price=Decimal(price)), recipient=recipient)
+    return order_submit(actor=actor, idempotency_key=key)

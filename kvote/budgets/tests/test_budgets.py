@@ -12,10 +12,17 @@ from kvote.budgets.selectors import budget_figures, my_budget
 from kvote.budgets.services import budget_set, budget_set_many, company_budget_period_set
 from kvote.common.errors import ServiceError
 from kvote.ordering.models import Order, OrderState
-from kvote.ordering.services import cart_add, checkout_details_save, order_submit
+from kvote.ordering.services import order_submit
 from kvote.ordering.states import order_transition
 from kvote.ordering.tests.test_states import _run_at_once
-from tests.factories import CompanyFactory, EmployeeFactory, VariantFactory, member
+from tests.factories import (
+    CompanyFactory,
+    EmployeeFactory,
+    VariantFactory,
+    fill_cart,
+    member,
+    place_order,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 TODAY = date(2026, 11, 27)
@@ -63,25 +70,6 @@ def admin(company):
 @pytest.fixture
 def holder(company):
     return member(company, is_budget_holder=True)
-
-
-def _order(actor, amount: str, *, key: str, recipient=None) -> Order:
-    variant = VariantFactory(product__list_price=Decimal(amount))
-    cart_add(
-        actor=actor,
-        variant_id=variant.pk,
-        quantity=1,
-        recipient_id=recipient.pk if recipient else None,
-    )
-    checkout_details_save(
-        actor=actor,
-        delivery_address_id=None,
-        one_off_name="A",
-        one_off_street="B 1",
-        one_off_postal_code="0001",
-        one_off_city="C",
-    )
-    return order_submit(actor=actor, idempotency_key=key)
 
 
 @pytest.mark.django_db
@@ -169,9 +157,9 @@ def test_only_a_company_admin_chooses_the_period(admin, holder) -> None:
 @pytest.mark.django_db
 def test_spent_pending_remaining_follow_the_order_states(admin, holder) -> None:
     budget_set(actor=admin, employee_id=holder.employee.pk, amount="1000")
-    released = _order(holder, "600.00", key="a")
+    released = place_order(holder, "600.00", key="a")
     assert released.state == OrderState.RELEASED
-    waiting = _order(holder, "700.00", key="b")
+    waiting = place_order(holder, "700.00", key="b")
     assert waiting.state == OrderState.AWAITING_APPROVAL
     figures = budget_figures(actor=holder, employee_ids=[holder.employee.pk])[holder.employee.pk]
     assert (figures.spent, figures.pending, figures.remaining) == (
@@ -193,8 +181,8 @@ def test_spent_pending_remaining_follow_the_order_states(admin, holder) -> None:
 @pytest.mark.django_db
 def test_spent_counts_orders_placed_inside_the_period_in_oslo_time(admin, holder) -> None:
     budget_set(actor=admin, employee_id=holder.employee.pk, amount="1000", on=TODAY)
-    before = _order(holder, "100.00", key="before")
-    inside = _order(holder, "200.00", key="inside")
+    before = place_order(holder, "100.00", key="before")
+    inside = place_order(holder, "200.00", key="inside")
     # 23:30 on 31 December 2025 in Oslo is still last year; 00:30 on 1 January is this year.
     Order.objects.filter(pk=before.pk).update(placed_at=datetime(2025, 12, 31, 23, 30, tzinfo=OSLO))
     Order.objects.filter(pk=inside.pk).update(placed_at=datetime(2026, 1, 1, 0, 30, tzinfo=OSLO))
@@ -205,7 +193,7 @@ def test_spent_counts_orders_placed_inside_the_period_in_oslo_time(admin, holder
 @pytest.mark.django_db
 def test_recipients_without_a_budget_never_hold_an_order(company) -> None:
     buyer = member(company)
-    order = _order(buyer, "99999.00", key="big")
+    order = place_order(buyer, "99999.00", key="big")
     assert order.state == OrderState.RELEASED
 
 
@@ -213,7 +201,7 @@ def test_recipients_without_a_budget_never_hold_an_order(company) -> None:
 def test_an_order_for_someone_else_draws_on_their_budget(company, admin, holder) -> None:
     budget_set(actor=admin, employee_id=holder.employee.pk, amount="100")
     buyer = member(company)
-    order = _order(buyer, "150.00", key="for-holder", recipient=holder.employee)
+    order = place_order(buyer, "150.00", key="for-holder", recipient=holder.employee)
     assert order.state == OrderState.AWAITING_APPROVAL
     assert budget_figures(actor=admin, employee_ids=[holder.employee.pk])[
         holder.employee.pk
@@ -231,15 +219,7 @@ def test_twenty_orders_at_once_on_a_budget_that_covers_five() -> None:
     budget_set(actor=admin, employee_id=holder_employee.pk, amount="1000.00")
     variant = VariantFactory(product__list_price=Decimal("200.00"))
     for buyer in buyers:
-        cart_add(actor=buyer, variant_id=variant.pk, quantity=1, recipient_id=holder_employee.pk)
-        checkout_details_save(
-            actor=buyer,
-            delivery_address_id=None,
-            one_off_name="A",
-            one_off_street="B 1",
-            one_off_postal_code="0001",
-            one_off_city="C",
-        )
+        fill_cart(buyer, variant, recipient=holder_employee)
 
     results = _run_at_once(
         20, lambda i: order_submit(actor=buyers[i], idempotency_key=f"k{i}").state

@@ -20,6 +20,7 @@ from tests.factories import (
     DeliveryAddressFactory,
     EmployeeFactory,
     VariantFactory,
+    fill_cart,
     member,
 )
 
@@ -42,16 +43,7 @@ def variant():
 
 
 def _ready_cart(actor, variant, quantity=2):
-    cart_add(actor=actor, variant_id=variant.pk, quantity=quantity)
-    checkout_details_save(
-        actor=actor,
-        delivery_address_id=None,
-        one_off_name="Ola Nordmann",
-        one_off_street="Storgata 1",
-        one_off_postal_code="0155",
-        one_off_city="Oslo",
-        customer_reference="PO-77",
-    )
+    fill_cart(actor, variant, quantity=quantity, reference="PO-77")
 
 
 def test_order_submit_makes_a_released_order_with_lines_totals_and_history(buyer, variant):

@@ -1,5 +1,4 @@
 import threading
-from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
@@ -7,25 +6,11 @@ from django.db import connection, connections
 from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
-from kvote.ordering.services import cart_add, checkout_details_save, order_submit
+from kvote.ordering.services import order_submit
 from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition
-from tests.factories import CompanyFactory, VariantFactory, member
+from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
 
 S = OrderState
-
-
-def _order(actor):
-    variant = VariantFactory(product__list_price=Decimal("100.00"))
-    cart_add(actor=actor, variant_id=variant.pk, quantity=1)
-    checkout_details_save(
-        actor=actor,
-        delivery_address_id=None,
-        one_off_name="A",
-        one_off_street="B 1",
-        one_off_postal_code="0001",
-        one_off_city="C",
-    )
-    return order_submit(actor=actor, idempotency_key="k")
 
 
 def test_the_transition_table_is_exactly_the_documented_one() -> None:
@@ -47,7 +32,7 @@ def test_the_transition_table_is_exactly_the_documented_one() -> None:
 @pytest.mark.django_db
 def test_transitions_write_history_and_refuse_what_is_not_allowed() -> None:
     actor = member(CompanyFactory())
-    order = _order(actor)
+    order = place_order(actor)
     order_transition(order=order, to_state=S.SENT, actor=None)
     order_transition(order=order, to_state=S.CONFIRMED, actor=None, comment="OK")
     with pytest.raises(ServiceError) as exc:
@@ -65,7 +50,7 @@ def test_transitions_write_history_and_refuse_what_is_not_allowed() -> None:
 @pytest.mark.django_db
 def test_a_stale_copy_of_the_order_cannot_change_it() -> None:
     actor = member(CompanyFactory())
-    order = _order(actor)
+    order = place_order(actor)
     stale = Order.objects.get(pk=order.pk)
     order_transition(order=order, to_state=S.SENT, actor=None)
     with pytest.raises(ServiceError) as exc:
@@ -101,7 +86,7 @@ def test_concurrent_transitions_one_wins_the_others_are_told() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is proven on PostgreSQL")
     actor = member(CompanyFactory())
-    order = _order(actor)
+    order = place_order(actor)
 
     copies = [Order.objects.get(pk=order.pk) for _ in range(6)]  # all read as "released"
     results = _run_at_once(
@@ -120,16 +105,7 @@ def test_a_double_submit_at_the_same_moment_makes_one_order() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is proven on PostgreSQL")
     actor = member(CompanyFactory())
-    variant = VariantFactory()
-    cart_add(actor=actor, variant_id=variant.pk, quantity=2)
-    checkout_details_save(
-        actor=actor,
-        delivery_address_id=None,
-        one_off_name="A",
-        one_off_street="B 1",
-        one_off_postal_code="0001",
-        one_off_city="C",
-    )
+    fill_cart(actor, VariantFactory(), quantity=2)
     results = _run_at_once(8, lambda i: order_submit(actor=actor, idempotency_key="click").pk)
     assert all(isinstance(r, int) for r in results), results
     assert len(set(results)) == 1

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("kvote.people.urls")),
     path("catalog/", include("kvote.catalog.urls")),
     path("", include("kvote.ordering.urls")),
+    path("budgets/", include("kvote.budgets.urls")),
 ]

@@ -10,15 +10,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from kvote.budgets.models import Budget, BudgetChange
 from kvote.budgets.periods import Period
 from kvote.common.money import ZERO, round_money
 from kvote.common.tenancy import company_id_of, scoped
+from kvote.companies.models import Company
 from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.states import COUNTING_STATES
 from kvote.people.models import Employee, User
@@ -199,3 +204,108 @@ def overlapping(*, employee_id: int, period: Period) -> QuerySet[Budget]:
     return Budget.objects.filter(
         Q(employee_id=employee_id) & Q(period_start__lt=period.end) & Q(period_end__gt=period.start)
     )
+
+
+# The pages where budgets are set (kvote.budgets.views).
+
+
+def _require_budget_manager(actor: User) -> None:
+    """Budgets are set by company admins and supervisors; to anyone else the pages do not exist."""
+    company_id_of(actor)
+    if not (actor.is_company_admin or actor.is_supervisor):
+        raise Http404
+
+
+def employees_matching(*, actor: User, query: str = "") -> QuerySet[Employee]:
+    """The employees whose budgets the actor may set, filtered by name or employee number."""
+    _require_budget_manager(actor)
+    employees = manageable_employees(actor=actor)
+    query = query.strip()
+    if query:
+        employees = employees.filter(Q(name__icontains=query) | Q(number__istartswith=query))
+    return employees.order_by("name", "number", "pk")
+
+
+def manageable_employee(*, actor: User, employee_id: int) -> Employee:
+    """One employee the actor may set budgets for; anyone else (another company's, another
+    supervisor's) is "not found"."""
+    employee = employees_matching(actor=actor).filter(pk=employee_id).first()
+    if employee is None:
+        raise Http404
+    return employee
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    employee: Employee
+    figures: BudgetFigures | None  # None: no budget for the period holding today
+
+
+@dataclass(frozen=True)
+class BudgetList:
+    period: Period  # the company's current period: the one a budget set now covers
+    page: Page  # of BudgetRow
+
+
+def budget_list(
+    *,
+    actor: User,
+    query: str = "",
+    page_number: int | str | None = 1,
+    per_page: int | None = None,
+    on: date | None = None,
+) -> BudgetList:
+    """One page of the budgets page: each employee with the figures of their current budget.
+    Four queries (company, count, employees, figures), whatever the number of employees and
+    orders. A page number out of range gives the nearest page."""
+    on = on or timezone.localdate()
+    employees = employees_matching(actor=actor, query=query)
+    company = Company.objects.get(pk=company_id_of(actor))
+    paginator: Paginator[Any] = Paginator(employees, per_page or settings.KVOTE_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    shown: list[Employee] = list(page.object_list)
+    figures = figures_for_employees(
+        company_id=company.pk, employee_ids=[e.pk for e in shown], on=on
+    )
+    page.object_list = [BudgetRow(employee=e, figures=figures.get(e.pk)) for e in shown]
+    return BudgetList(period=company.budget_period_of(on), page=page)
+
+
+@dataclass(frozen=True)
+class BudgetChangeRow:
+    change: BudgetChange  # with actor and budget
+    period: Period
+
+
+@dataclass(frozen=True)
+class BudgetHistory:
+    employee: Employee
+    budgets: list[BudgetFigures]  # newest period first
+    changes: list[BudgetChangeRow]  # newest first
+
+
+def budget_history(*, actor: User, employee_id: int) -> BudgetHistory:
+    """An employee's budgets per period with their figures, and every change of an amount.
+    Three queries, whatever the number of budgets, changes and orders."""
+    employee = manageable_employee(actor=actor, employee_id=employee_id)
+    budgets = budgets_with_figures(
+        Budget.objects.filter(company_id=employee.company_id, employee=employee).order_by(
+            "-period_start"
+        )
+    )
+    return BudgetHistory(
+        employee=employee,
+        budgets=[_figures(b) for b in budgets],
+        changes=[
+            BudgetChangeRow(c, Period(c.budget.period_start, c.budget.period_end))
+            for c in budget_changes(actor=actor, employee_id=employee.pk)
+        ],
+    )
+
+
+def budget_settings(*, actor: User) -> Company:
+    """The actor's company, for its budget period settings: company admins only."""
+    company = Company.objects.filter(pk=company_id_of(actor)).first()
+    if company is None or not actor.is_company_admin:
+        raise Http404
+    return company

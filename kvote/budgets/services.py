@@ -156,3 +156,57 @@ def budgets_lock(*, company_id: int, employee_ids: Iterable[int], on: date) -> N
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def budget_back_office_check(*, budget: Budget) -> None:
+    """What a budget saved in the back office must hold (the same rules as in the portal):
+    an amount ≥ 0 with two decimals at most, a period that is not empty, no overlap with
+    another budget of the employee, and the employee of an existing budget stays the same."""
+    parse_budget_amount(budget.amount)
+    if budget.period_end <= budget.period_start:
+        raise ServiceError(
+            BudgetError.INVALID_PERIOD, _("The period must end after the day it starts.")
+        )
+    if budget.pk is not None:
+        before = Budget.objects.filter(pk=budget.pk).values_list("employee_id", flat=True).first()
+        if before is not None and before != budget.employee_id:
+            raise ServiceError(
+                BudgetError.NOT_YOUR_EMPLOYEE,
+                _("A budget stays with its employee; add a new budget for another employee."),
+            )
+    period = Period(budget.period_start, budget.period_end)
+    clash = overlapping(employee_id=budget.employee_id, period=period).exclude(pk=budget.pk).first()
+    if clash is not None:
+        raise ServiceError(
+            BudgetError.PERIOD_OVERLAP,
+            _("The employee already has a budget for %(period)s, which overlaps this period.")
+            % {"period": Period(clash.period_start, clash.period_end).label()},
+        )
+
+
+def budget_back_office_save(*, actor: User, budget: Budget) -> Budget:
+    """Supplier staff add or correct a budget in the back office. The company follows the
+    employee, and a change of the amount is kept (who, when, old, new) like in the portal."""
+    with transaction.atomic():
+        employee = Employee.objects.select_for_update().get(pk=budget.employee_id)
+        old_amount = None
+        if budget.pk is not None:
+            old_amount = (
+                Budget.objects.select_for_update()
+                .filter(pk=budget.pk)
+                .values_list("amount", flat=True)
+                .first()
+            )
+        budget_back_office_check(budget=budget)  # again, now that the employee is locked
+        budget.amount = parse_budget_amount(budget.amount)
+        budget.company_id = employee.company_id
+        budget.save()
+        if old_amount is None or old_amount != budget.amount:
+            BudgetChange.objects.create(
+                company_id=employee.company_id,
+                budget=budget,
+                actor=actor,
+                old_amount=old_amount,
+                new_amount=budget.amount,
+            )
+        return budget

@@ -43,7 +43,9 @@ def parse_money(text: str) -> Decimal:
     """Parse a user's amount in Norwegian or English notation; ValueError when it is not one."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").removeprefix("kr").strip()
     if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
+        # Both marks: the last one is the decimal mark ("1.234,50" and "1,234.50").
+        thousands = "." if cleaned.rfind(",") > cleaned.rfind(".") else ","
+        cleaned = cleaned.replace(thousands, "").replace(",", ".")
     else:
         cleaned = cleaned.replace(",", ".")
     try:

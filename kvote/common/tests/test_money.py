@@ -37,7 +37,14 @@ def test_norwegian_and_english_formats() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1 234,50", "1234.50"), ("kr 99", "99"), ("1.234,5", "1234.5"), ("12.5", "12.5")],
+    [
+        ("1 234,50", "1234.50"),
+        ("kr 99", "99"),
+        ("1.234,5", "1234.5"),
+        ("12.5", "12.5"),
+        ("5,000.00", "5000.00"),
+        ("1.234.567,89", "1234567.89"),
+    ],
 )
 def test_parse_money_reads_norwegian_and_english(text: str, value: str) -> None:
     assert parse_money(text) == Decimal(value)

@@ -35,6 +35,16 @@ class PersonData:
 
 
 @dataclass(frozen=True)
+class BudgetData:
+    """A self-service employee's budget for the company's current budget period, set through
+    the budget service by `set_by` (so the change log shows who set it)."""
+
+    number: str  # the employee's number
+    amount: Decimal
+    set_by: str  # the email of a company admin, or of the employee's supervisor
+
+
+@dataclass(frozen=True)
 class CompanyData:
     name: str
     org_number: str
@@ -42,6 +52,7 @@ class CompanyData:
     addresses: tuple[AddressData, ...]
     people: tuple[PersonData, ...]
     agreed_prices: dict[str, Decimal] = field(default_factory=dict)
+    budgets: tuple[BudgetData, ...] = ()
 
     @property
     def logins(self) -> tuple[PersonData, ...]:
@@ -105,6 +116,10 @@ NORDLYS = CompanyData(
         "AAPW-1402": Decimal("1349.00"),
         "AAPW-1501": Decimal("129.00"),
     },
+    budgets=(
+        BudgetData("1002", Decimal("5000.00"), "admin@nordlys.example"),
+        BudgetData("1003", Decimal("2000.00"), "admin@nordlys.example"),
+    ),
 )
 
 FJORD = CompanyData(
@@ -141,6 +156,10 @@ FJORD = CompanyData(
         "AAPW-1401": Decimal("1049.00"),
         "AAPW-1503": Decimal("199.00"),
     },
+    budgets=(BudgetData("2002", Decimal("3000.00"), "leder@fjord.example"),),
 )
 
 COMPANIES = (NORDLYS, FJORD)
+
+# (org number, employee number) of everyone with a demo budget.
+BUDGET_HOLDERS = frozenset((c.org_number, b.number) for c in COMPANIES for b in c.budgets)

@@ -4,16 +4,22 @@ supplier's states (sent, confirmed, shipped) as the supplier would have.
 
 The plan comes from a seeded random generator and the demo data alone, so it is the same on
 every run; each order has the idempotency key `demo-<n>` and is skipped when it exists.
+
+The employees with a demo budget get their orders of the current budget period from
+PERIOD_ORDERS instead of the generator, so what they have spent is the same whatever the date:
+the generator's lines for them in the current period are left out. Those orders have the key
+`demo-<period start>-<n>`, so seeding again in a new period gives that period its orders too.
 """
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.catalog.models import Variant
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo import catalogue, data
@@ -68,6 +74,28 @@ SITES = {
 
 
 @dataclass(frozen=True)
+class PeriodOrder:
+    """An order a budget holder placed for themselves earlier in the current budget period."""
+
+    email: str
+    at: float  # how far into the period so far it was placed: 0 (its start) up to 1 (now)
+    lines: tuple[tuple[str, str, int], ...]  # (product code, colour code, quantity)
+
+
+# Spent, at the demo's prices: Nordlys 1002 1 564,00 of 5 000 (so the Norwegian browser
+# journey's 3 297,00 still fits); 1003 1 184,00 of 2 000 (a T-shirt fits, a winter jacket goes
+# over); Fjord 2002 1 447,00 of 3 000.
+PERIOD_ORDERS = (
+    PeriodOrder("ansatt1@nordlys.example", 0.2, (("AAPW-1101", "BLK", 1), ("AAPW-1501", "GRY", 2))),
+    PeriodOrder("ansatt2@nordlys.example", 0.3, (("AAPW-1004", "NAV", 1), ("AAPW-1501", "GRY", 1))),
+    PeriodOrder("ansatt1@fjord.example", 0.4, (("AAPW-1401", "BLK", 1),)),
+    PeriodOrder("ansatt1@nordlys.example", 0.6, (("AAPW-1201", "GRY", 3),)),
+    PeriodOrder("ansatt2@nordlys.example", 0.8, (("AAPW-1201", "NAV", 3), ("AAPW-1301", "HVY", 1))),
+    PeriodOrder("ansatt1@fjord.example", 0.9, (("AAPW-1503", "GRY", 2),)),
+)
+
+
+@dataclass(frozen=True)
 class LinePlan:
     item_number: str
     quantity: int
@@ -104,8 +132,27 @@ def _placed_at(rng: random.Random, today: date, days_ago: int) -> datetime:
     )
 
 
-def order_plans(*, today: date) -> list[OrderPlan]:
-    """The order history, oldest first (so order numbers rise with the dates)."""
+def order_plans(*, now: datetime, periods: Mapping[str, Period] | None = None) -> list[OrderPlan]:
+    """The order history up to `now`, oldest first (so order numbers rise with the dates).
+    `periods` holds each company's current budget period by org number (default: the calendar
+    year)."""
+    today = timezone.localdate(now)
+    current = {
+        c.org_number: (periods or {}).get(c.org_number) or period_containing(PeriodKind.YEAR, today)
+        for c in data.COMPANIES
+    }
+    plans = [
+        kept
+        for plan in _history_plans(today=today)
+        if (kept := _without_budget_holders(plan, current[plan.orderer.company.org_number]))
+    ]
+    plans += _period_plans(now=now, periods=current)
+    plans.sort(key=lambda plan: plan.placed_at)
+    return plans
+
+
+def _history_plans(*, today: date) -> list[OrderPlan]:
+    """The generated history: the same for the same day."""
     rng = random.Random(SEED)
     products = [p for p in catalogue.PRODUCTS if p.is_active]
     plans = []
@@ -145,18 +192,71 @@ def order_plans(*, today: date) -> list[OrderPlan]:
                 reference=reference,
             )
         )
-    plans.sort(key=lambda plan: plan.placed_at)
     return plans
 
 
-def seed_orders() -> int:
+def _without_budget_holders(plan: OrderPlan, period: Period) -> OrderPlan | None:
+    """The plan without its lines for budget holders when it falls in the current period (their
+    spending there comes from PERIOD_ORDERS); None when no line is left."""
+    if timezone.localdate(plan.placed_at) not in period:
+        return plan
+    org_number = plan.orderer.company.org_number
+    lines = tuple(ln for ln in plan.lines if (org_number, ln.recipient) not in data.BUDGET_HOLDERS)
+    if not lines:
+        return None
+    return plan if lines == plan.lines else replace(plan, lines=lines)
+
+
+def _period_plans(*, now: datetime, periods: Mapping[str, Period]) -> list[OrderPlan]:
+    orderers = {o.email: o for o in ORDERERS}
+    products = {p.code: p for p in catalogue.PRODUCTS}
+    plans = []
+    for n, planned in enumerate(PERIOD_ORDERS, start=1):
+        orderer = orderers[planned.email]
+        (recipient,) = orderer.recipients  # a budget holder orders for themselves
+        sizes = _sizes_of(recipient)
+        period = periods[orderer.company.org_number]
+        plans.append(
+            OrderPlan(
+                key=f"demo-{period.start:%Y%m%d}-{n}",
+                orderer=orderer,
+                placed_at=_in_period_so_far(period.start, now, planned.at, n),
+                lines=tuple(
+                    LinePlan(
+                        item_number=products[code].item_number(colour, sizes[products[code].sizes]),
+                        quantity=quantity,
+                        recipient=recipient,
+                    )
+                    for code, colour, quantity in planned.lines
+                ),
+                address=0,
+                reference="",
+            )
+        )
+    return plans
+
+
+def _in_period_so_far(start: date, now: datetime, at: float, n: int) -> datetime:
+    """A time `at` (0–1) of the way from the period's start to now: in working hours on a day
+    before today, or, on the period's first day, between midnight and now."""
+    days = (timezone.localdate(now) - start).days
+    if days >= 1:
+        day = start + timedelta(days=int(days * at))  # before today, as at < 1
+        return timezone.make_aware(datetime.combine(day, time(8 + n % 7, (17 * n) % 60)))
+    midnight = timezone.make_aware(datetime.combine(start, time()))
+    return (midnight + (now - midnight) * at).replace(microsecond=0)
+
+
+def seed_orders(*, now: datetime | None = None) -> int:
     """Place the planned orders that do not exist yet; returns how many were placed."""
-    now = timezone.now()
-    plans = order_plans(today=timezone.localdate(now))
+    now = now or timezone.now()
     companies = {
         c.org_number: c
         for c in Company.objects.filter(org_number__in=[c.org_number for c in data.COMPANIES])
     }
+    today = timezone.localdate(now)
+    periods = {org: company.budget_period_of(today) for org, company in companies.items()}
+    plans = order_plans(now=now, periods=periods)
     existing = set(
         Order.objects.filter(
             company__in=companies.values(), idempotency_key__in=[p.key for p in plans]
@@ -209,8 +309,20 @@ def seed_orders() -> int:
                     customer_reference=plan.reference,
                 )
             order = order_submit(actor=actor, idempotency_key=plan.key)
+        if timezone.localdate(plan.placed_at) not in periods[plan.orderer.company.org_number]:
+            _released_when_placed(order)
         _date_back(order, plan.placed_at, now)
     return len(todo)
+
+
+def _released_when_placed(order: Order) -> None:
+    """order_submit checked this order against today's budgets, but it is dated before the
+    current budget period, where the demo has no budgets: when placed, it was released."""
+    if order.state != OrderState.AWAITING_APPROVAL:
+        return
+    Order.objects.filter(pk=order.pk).update(state=OrderState.RELEASED)
+    OrderStateChange.objects.filter(order=order).update(to_state=OrderState.RELEASED)
+    order.state = OrderState.RELEASED
 
 
 def _date_back(order: Order, placed_at: datetime, now: datetime) -> None:

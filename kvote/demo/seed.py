@@ -3,11 +3,16 @@
 Each writer makes the rows it owns look like the data: it creates what is missing, updates only
 what differs, and leaves everything else alone, so a second run changes nothing. `demo_reset`
 deletes the demo companies and catalogue so the next seed starts over.
+
+Budgets are set last, through the budget service as the company admin or the supervisor, after
+the order history is placed: so the history's orders are released as before, and the change
+log shows who set each budget.
 """
 
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -15,6 +20,9 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kvote.budgets.models import Budget, BudgetChange
+from kvote.budgets.periods import PeriodKind
+from kvote.budgets.services import budget_set
 from kvote.catalog.models import AgreedPrice, Category, Favourite, Product, Variant
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo import catalogue, data
@@ -44,9 +52,12 @@ class SeedReport:
         return bool(self.created or self.updated or self.deleted)
 
 
-def seed_demo(*, reset: bool = False) -> SeedReport:
-    """Create (or bring back) the whole demo in one transaction."""
+def seed_demo(*, reset: bool = False, now: datetime | None = None) -> SeedReport:
+    """Create (or bring back) the whole demo in one transaction. `now` (default: the clock)
+    dates the order history and picks the current budget period. Raises ServiceError (and
+    changes nothing) when a budget holder has a budget that overlaps the demo's."""
     started = time.monotonic()
+    now = now or timezone.now()
     report = SeedReport()
     with transaction.atomic():
         if reset:
@@ -54,13 +65,17 @@ def seed_demo(*, reset: bool = False) -> SeedReport:
         products = _seed_catalogue(report)
         passwords = _Passwords()
         _seed_staff(passwords, report)
+        companies = []
         for company_data in data.COMPANIES:
             company = _seed_company(company_data, products, report)
             _seed_people(company, company_data, passwords, report)
+            companies.append((company, company_data))
         _seed_favourites(products, report)
-        orders = seed_orders()
+        orders = seed_orders(now=now)
         if orders:
             report.created["order"] += orders
+        for company, company_data in companies:
+            _seed_budgets(company, company_data, timezone.localdate(now), report)
     report.seconds = time.monotonic() - started
     return report
 
@@ -73,6 +88,9 @@ def demo_reset() -> int:
     deleted = 0
     # Orders first: their placed_by, recipients and variants are protected from deletion.
     deleted += Order.objects.filter(company__in=companies).delete()[0]
+    # Budgets (with their change log) before the employees and users they refer to.
+    deleted += BudgetChange.objects.filter(company__in=companies).delete()[0]
+    deleted += Budget.objects.filter(company__in=companies).delete()[0]
     deleted += User.objects.filter(Q(company__in=companies) | Q(email=data.STAFF_EMAIL)).delete()[0]
     # Everything else a company owns (employees, addresses, prices, carts...) cascades with it.
     deleted += companies.delete()[0]
@@ -183,6 +201,8 @@ def _seed_company(
                 "name": company_data.name,
                 "customer_number": company_data.customer_number,
                 "restrict_assortment": False,
+                "budget_period": PeriodKind.YEAR,
+                "budget_year_start": None,
                 "is_active": True,
             }
         },
@@ -312,6 +332,36 @@ def _seed_people(
         report,
         company_id=company.pk,
     )
+
+
+def _seed_budgets(
+    company: Company, company_data: data.CompanyData, today: date, report: SeedReport
+) -> None:
+    """The budget holders' budgets for the company's period holding `today`, set as the demo
+    says by whom; an amount already right is left alone (no change row)."""
+    numbers = [b.number for b in company_data.budgets]
+    employees = {e.number: e for e in Employee.objects.filter(company=company, number__in=numbers)}
+    setters = {
+        u.email: u
+        for u in User.objects.filter(
+            company=company, email__in=[b.set_by for b in company_data.budgets]
+        )
+    }
+    period = company.budget_period_of(today)
+    before = dict(
+        Budget.objects.filter(
+            employee__in=employees.values(), period_start=period.start, period_end=period.end
+        ).values_list("employee_id", "amount")
+    )
+    for budget in company_data.budgets:
+        employee = employees[budget.number]
+        budget_set(
+            actor=setters[budget.set_by], employee_id=employee.pk, amount=budget.amount, on=today
+        )
+        if employee.pk not in before:
+            report.created["budget"] += 1
+        elif before[employee.pk] != budget.amount:
+            report.updated["budget"] += 1
 
 
 def _seed_favourites(products: dict[str, Product], report: SeedReport) -> None:

@@ -1,13 +1,14 @@
 """Running `seed_demo` again: idempotent, restores the demo's own rows, leaves the rest alone;
 `--reset` starts over."""
 
-from datetime import date
+from datetime import datetime
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError
 from django.db.models import Max
+from django.utils import timezone
 
 from kvote.catalog.models import Product, Variant
 from kvote.companies.models import DeliveryAddress
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 KVOTE_MODELS = [
     m
     for m in apps.get_models()
-    if m._meta.app_label in {"companies", "people", "catalog", "ordering"}
+    if m._meta.app_label in {"companies", "people", "catalog", "ordering", "budgets"}
 ]
 
 
@@ -146,8 +147,9 @@ def test_a_missing_demo_order_is_placed_without_disturbing_the_users_cart() -> N
 
 
 def test_the_order_plan_is_the_same_every_time_and_orderable() -> None:
-    plans = order_plans(today=date(2026, 1, 15))
-    assert plans == order_plans(today=date(2026, 1, 15))
+    now = timezone.make_aware(datetime(2026, 1, 15, 12, 0))
+    plans = order_plans(now=now)
+    assert plans == order_plans(now=now)
     assert len({p.key for p in plans}) == len(plans)
     active = {
         p.item_number(c, s): (p.is_active and (c, s) not in p.inactive_variants)

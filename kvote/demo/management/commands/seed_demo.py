@@ -2,7 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
+from django.utils import timezone
 
+from kvote.budgets.models import Budget
+from kvote.common.errors import ServiceError
+from kvote.common.money import NBSP, format_amount
 from kvote.demo import data
 from kvote.demo.seed import SeedReport, seed_demo
 from kvote.people.models import User
@@ -12,7 +16,10 @@ class Command(BaseCommand):
     help = (
         "Create the demo: the supplier's staff login, the companies Nordlys Bygg AS and Fjord "
         "Elektro AS with their logins, employees, delivery addresses and agreed prices, a "
-        "workwear catalogue, and 18 months of order history. Every login has the password "
+        "workwear catalogue, 18 months of order history, and budgets for the current budget "
+        "period for the self-service employees (ansatt1@nordlys.example, "
+        "ansatt2@nordlys.example, ansatt1@fjord.example), who have already spent some of "
+        "them. Every login has the password "
         f"{data.PASSWORD}. Running it again on an unchanged demo changes nothing: it finds its "
         "own rows by their natural keys (email, organisation number, product number, item "
         "number, employee number), creates what is missing and puts changed demo rows back to "
@@ -25,9 +32,9 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help=(
-                "Start over: first delete the demo companies and all they own (orders, carts, "
-                "favourites, employees, users, addresses, prices), the demo logins and the demo "
-                "catalogue, then create everything again."
+                "Start over: first delete the demo companies and all they own (orders, budgets, "
+                "carts, favourites, employees, users, addresses, prices), the demo logins and "
+                "the demo catalogue, then create everything again."
             ),
         )
 
@@ -38,6 +45,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "Cannot reset: orders of companies outside the demo hold demo products. "
                 "Nothing was changed."
+            ) from exc
+        except ServiceError as exc:
+            raise CommandError(
+                f"Cannot set the demo budgets: {exc.message} Nothing was changed; run with "
+                "--reset to start over."
             ) from exc
         if options.get("verbosity", 1) >= 1:
             self._summary(report)
@@ -65,10 +77,17 @@ class Command(BaseCommand):
             u.email: u
             for u in User.objects.filter(email__in=emails).select_related("company", "employee")
         }
-        rows = [("Email", "Password", "Roles", "Company", "Employee")]
+        today = timezone.localdate()
+        budgets = dict(
+            Budget.objects.filter(
+                employee__user__in=users.values(), period_start__lte=today, period_end__gt=today
+            ).values_list("employee__user__email", "amount")
+        )
+        rows = [("Email", "Password", "Roles", "Company", "Employee", "Budget")]
         for email in emails:
             user = users[email]
             employee = getattr(user, "employee", None)
+            budget = budgets.get(email)
             rows.append(
                 (
                     email,
@@ -76,6 +95,7 @@ class Command(BaseCommand):
                     ", ".join(roles_of(user)),
                     user.company.name if user.company else "-",
                     employee.number if employee else "-",
+                    format_amount(budget, "nb").replace(NBSP, " ") if budget is not None else "",
                 )
             )
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

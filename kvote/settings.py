@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kvote.catalog",
     "kvote.ordering",
     "kvote.budgets",
+    "kvote.jobs",
     "kvote.demo",
 ]
 
@@ -165,13 +166,14 @@ STORAGES = {
     },
 }
 
-# Email: printed to the console in the demo; SMTP in production.
+# Email: written to files under var/mail/ in the demo (one file per message); SMTP in production.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

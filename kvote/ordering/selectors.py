@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget, order_budget_effects
 from kvote.catalog.selectors import prices_for
 from kvote.common.money import Totals, round_money
 from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.ordering.errors import OrderError
-from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderStateChange
+from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
 from kvote.people.models import Employee, User
 
 EMPLOYEE_CHOICES_LIMIT = 50
@@ -215,16 +216,63 @@ def cart_problems(*, actor: User, view: CartView) -> list[Problem]:
     return problems
 
 
+def cart_amounts_by_recipient(*, view: CartView) -> dict[Employee, Decimal]:
+    """What the cart would put on each recipient's budget: the same sums `order_submit` draws
+    (kvote.ordering.services.amounts_by_recipient), from the same prices. Lines without a
+    recipient are left out (the review refuses them anyway)."""
+    amounts: dict[Employee, Decimal] = {}
+    for row in view.rows:
+        recipient = row.line.recipient
+        if recipient is not None:
+            amounts[recipient] = amounts.get(recipient, Decimal(0)) + row.line_total
+    return amounts
+
+
+@dataclass(frozen=True)
+class ReviewBudget:
+    """One recipient's row of the review's budget table, and the warning when it goes over."""
+
+    effect: BudgetEffect
+    is_me: bool
+
+    @property
+    def over_by(self) -> Decimal:
+        """How far below zero the order takes the budget (0 when it stays within)."""
+        return max(Decimal(0), -self.effect.remaining_after)
+
+
 @dataclass
 class CheckoutReview:
     cart: CartView
     delivery_lines: list[str]
     customer_reference: str
     problems: list[Problem]
+    budgets: list[ReviewBudget] = field(default_factory=list)
+
+    @property
+    def goes_over(self) -> list[ReviewBudget]:
+        """The recipients this order takes below zero («i minus etter kjøp»)."""
+        return [budget for budget in self.budgets if budget.effect.goes_over]
+
+    @property
+    def needs_approval(self) -> bool:
+        """Whether `order_submit` will hold the order for approval (a budget goes over)."""
+        return bool(self.goes_over)
+
+
+def review_budgets(*, actor: User, view: CartView) -> list[ReviewBudget]:
+    """For each recipient with a budget: remaining now, this order, remaining after. One query
+    when the cart has recipients, whatever the number of past orders."""
+    amounts = cart_amounts_by_recipient(view=view)
+    if not amounts:
+        return []
+    effects = order_budget_effects(company_id=company_id_of(actor), amounts=amounts)
+    return [ReviewBudget(effect=e, is_me=e.employee.user_id == actor.pk) for e in effects]
 
 
 def checkout_review(*, actor: User) -> CheckoutReview:
-    """The review page: the cart, where it goes, the reference, and what still needs fixing."""
+    """The review page: the cart, where it goes, the reference, what still needs fixing, and
+    what the order does to each recipient's budget."""
     view = cart_view(actor=actor)
     problems = cart_problems(actor=actor, view=view)
     cart = view.cart
@@ -264,6 +312,7 @@ def checkout_review(*, actor: User) -> CheckoutReview:
         delivery_lines=delivery_lines,
         customer_reference=cart.customer_reference if cart is not None else "",
         problems=problems,
+        budgets=review_budgets(actor=actor, view=view),
     )
 
 
@@ -327,10 +376,40 @@ class MyPage:
     employee: Employee | None
     latest_orders: list[OrderRow]
     has_more_orders: bool
+    budget: MyBudget | None = None
+    awaiting_approval: int = 0
+
+    @property
+    def budget_bar(self) -> "BudgetBar | None":
+        return BudgetBar.of(self.budget) if self.budget is not None else None
+
+
+@dataclass(frozen=True)
+class BudgetBar:
+    """The budget bar's parts, in whole percent of its width: what is spent and not waiting,
+    and what awaits approval. The bar is the budget wide, or as wide as what is spent when that
+    is more; then `limit_percent` marks where the budget ends."""
+
+    approved_percent: int
+    pending_percent: int
+    limit_percent: int | None = None
+
+    @classmethod
+    def of(cls, budget: MyBudget) -> "BudgetBar":
+        figures = budget.figures
+        width = max(figures.amount, figures.spent)
+        if width <= 0:
+            return cls(approved_percent=0, pending_percent=0)
+        return cls(
+            approved_percent=int((figures.spent - figures.pending) * 100 / width),
+            pending_percent=int(figures.pending * 100 / width),
+            limit_percent=int(figures.amount * 100 / width) if figures.is_over else None,
+        )
 
 
 def my_page(*, actor: User) -> MyPage:
-    """Min side: who the actor is in the company, and their latest orders. Four queries."""
+    """Min side: who the actor is in the company, their budget with the order lines that used
+    it, and their latest orders. Nine queries, whatever the number of orders."""
     company = Company.objects.only("name").get(pk=company_id_of(actor))
     roles = [_("Buyer"), *(str(label) for flag, label in ROLE_LABELS if getattr(actor, flag))]
     latest = list(my_orders(actor=actor)[: MY_PAGE_ORDERS + 1])
@@ -341,4 +420,6 @@ def my_page(*, actor: User) -> MyPage:
         employee=own_employee(actor=actor),
         latest_orders=order_rows(actor=actor, orders=latest[:MY_PAGE_ORDERS]),
         has_more_orders=len(latest) > MY_PAGE_ORDERS,
+        budget=my_budget(actor=actor),
+        awaiting_approval=my_orders(actor=actor, state=OrderState.AWAITING_APPROVAL).count(),
     )

@@ -56,7 +56,8 @@ def checkout(request: ActorRequest) -> HttpResponse:
 @login_required
 @require_GET
 def checkout_review(request: ActorRequest) -> HttpResponse:
-    """Everything the order will be, what still needs fixing, and the button that places it."""
+    """Everything the order will be, what it does to each recipient's budget, what still needs
+    fixing, and the button that places it."""
     review = selectors.checkout_review(actor=request.user)
     if review.cart.is_empty:
         return _empty_cart(request)

@@ -22,7 +22,7 @@ def order_confirmation(request: ActorRequest, order_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_page(request: ActorRequest) -> HttpResponse:
-    """Min side: who I am in the company, and my latest orders."""
+    """Min side: my budget (when I have one), who I am in the company, and my latest orders."""
     page = selectors.my_page(actor=request.user)
     return render(request, "ordering/my_page.html", {"page": page})
 

@@ -34,11 +34,16 @@ install: $(VENV)/.synced kvote/static/vendor/.copied
 
 static: kvote/static/vendor/.copied
 
+# The portal and one background worker (emails); Ctrl-C (or the portal stopping) stops both.
 demo: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	@echo
-	@echo "Kvote runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@$(MANAGE) shell --no-imports -c "from django.conf import settings as s; print('Emails: ' + (f'written as files to {s.EMAIL_FILE_PATH}/ by the background worker' if s.EMAIL_BACKEND.endswith('filebased.EmailBackend') else f'sent by the background worker through {s.EMAIL_BACKEND}'))"
+	@echo "Kvote runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it and the worker)"
+	@$(MANAGE) run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 run: install

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kvote.catalog",
     "kvote.ordering",
     "kvote.budgets",
+    "kvote.approvals",
     "kvote.jobs",
     "kvote.demo",
 ]
@@ -200,6 +201,8 @@ if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
 KVOTE_SUPPLIER_NAME = os.environ.get("KVOTE_SUPPLIER_NAME", "AAPW")
 KVOTE_VAT_RATE = os.environ.get("KVOTE_VAT_RATE", "0.25")
 KVOTE_PAGE_SIZE = int(os.environ.get("KVOTE_PAGE_SIZE", "24"))
+# Where the portal is reached, for links in emails.
+KVOTE_BASE_URL = os.environ.get("KVOTE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("catalog/", include("kvote.catalog.urls")),
     path("", include("kvote.ordering.urls")),
     path("budgets/", include("kvote.budgets.urls")),
+    path("approvals/", include("kvote.approvals.urls")),
 ]

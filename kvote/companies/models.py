@@ -1,9 +1,10 @@
 from datetime import date
 
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kvote.approvals.policy import ApprovalPolicy
 from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.common.models import TenantModel, TimeStampedModel
 
@@ -32,6 +33,21 @@ class Company(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Only for a year from a chosen date: the day and month it starts."),
+    )
+    approval_policy = models.CharField(
+        _("approval policy"),
+        max_length=20,
+        choices=ApprovalPolicy.choices,
+        default=ApprovalPolicy.OVER_BUDGET,
+    )
+    approval_threshold = models.DecimalField(
+        _("approval threshold excl. VAT"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Any order above this amount needs approval, whatever the budget."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -8,6 +8,8 @@ employee number), so seeding again finds what it made instead of making it twice
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kvote.approvals.policy import ApprovalPolicy
+
 PASSWORD = "demo1234"
 
 
@@ -53,6 +55,8 @@ class CompanyData:
     people: tuple[PersonData, ...]
     agreed_prices: dict[str, Decimal] = field(default_factory=dict)
     budgets: tuple[BudgetData, ...] = ()
+    approval_policy: str = ApprovalPolicy.OVER_BUDGET
+    approval_threshold: Decimal | None = None  # excl. VAT; None: no threshold
 
     @property
     def logins(self) -> tuple[PersonData, ...]:
@@ -119,7 +123,11 @@ NORDLYS = CompanyData(
     budgets=(
         BudgetData("1002", Decimal("5000.00"), "admin@nordlys.example"),
         BudgetData("1003", Decimal("2000.00"), "admin@nordlys.example"),
+        # No login: the buyer orders for her, and an order over it waits for her supervisor
+        # (leder@nordlys.example), see waiting.py.
+        BudgetData("1006", Decimal("1000.00"), "admin@nordlys.example"),
     ),
+    approval_policy=ApprovalPolicy.OVER_BUDGET,
 )
 
 FJORD = CompanyData(
@@ -157,6 +165,8 @@ FJORD = CompanyData(
         "AAPW-1503": Decimal("199.00"),
     },
     budgets=(BudgetData("2002", Decimal("3000.00"), "leder@fjord.example"),),
+    approval_policy=ApprovalPolicy.ALWAYS,
+    approval_threshold=Decimal("10000.00"),
 )
 
 COMPANIES = (NORDLYS, FJORD)

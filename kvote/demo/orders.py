@@ -9,16 +9,20 @@ The employees with a demo budget get their orders of the current budget period f
 PERIOD_ORDERS instead of the generator, so what they have spent is the same whatever the date:
 the generator's lines for them in the current period are left out. Those orders have the key
 `demo-<period start>-<n>`, so seeding again in a new period gives that period its orders too.
+
+The history is placed with the companies' approval rules paused: it went to the supplier at once
+and emails nobody. The orders that do wait for approval are waiting.py's.
 """
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from kvote.approvals.policy import ApprovalPolicy
 from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.catalog.models import Variant
 from kvote.companies.models import Company, DeliveryAddress
@@ -112,7 +116,7 @@ class OrderPlan:
     reference: str
 
 
-def _sizes_of(number: str) -> dict[tuple[str, ...], str]:
+def sizes_of(number: str) -> dict[tuple[str, ...], str]:
     """The sizes one person wears, the same on every order."""
     rng = random.Random(f"sizes-{number}")
     return {
@@ -165,7 +169,7 @@ def _history_plans(*, today: date) -> list[OrderPlan]:
         for _ in range(rng.choices((1, 2, 3, 4), weights=(4, 3, 2, 1))[0]):
             product = rng.choice(products)
             recipient = rng.choice(orderer.recipients)
-            size = _sizes_of(recipient)[product.sizes]
+            size = sizes_of(recipient)[product.sizes]
             colours = [c for c in product.colours if (c, size) not in product.inactive_variants]
             cheap = product.list_price < 300
             lines.append(
@@ -214,7 +218,7 @@ def _period_plans(*, now: datetime, periods: Mapping[str, Period]) -> list[Order
     for n, planned in enumerate(PERIOD_ORDERS, start=1):
         orderer = orderers[planned.email]
         (recipient,) = orderer.recipients  # a budget holder orders for themselves
-        sizes = _sizes_of(recipient)
+        sizes = sizes_of(recipient)
         period = periods[orderer.company.org_number]
         plans.append(
             OrderPlan(
@@ -248,15 +252,34 @@ def _in_period_so_far(start: date, now: datetime, at: float, n: int) -> datetime
 
 
 def seed_orders(*, now: datetime | None = None) -> int:
-    """Place the planned orders that do not exist yet; returns how many were placed."""
+    """Place the planned orders that do not exist yet; returns how many were placed. The
+    history was placed before the companies' approval rules: it went to the supplier at once."""
     now = now or timezone.now()
-    companies = {
-        c.org_number: c
-        for c in Company.objects.filter(org_number__in=[c.org_number for c in data.COMPANIES])
-    }
+    companies = demo_companies()
     today = timezone.localdate(now)
     periods = {org: company.budget_period_of(today) for org, company in companies.items()}
     plans = order_plans(now=now, periods=periods)
+    with _approval_paused(companies.values()):
+        return place_plans(plans, companies=companies, periods=periods, now=now)
+
+
+def demo_companies() -> dict[str, Company]:
+    """The demo's companies by org number."""
+    return {
+        c.org_number: c
+        for c in Company.objects.filter(org_number__in=[c.org_number for c in data.COMPANIES])
+    }
+
+
+def place_plans(
+    plans: list[OrderPlan],
+    *,
+    companies: Mapping[str, Company],
+    periods: Mapping[str, Period],
+    now: datetime,
+) -> int:
+    """Place the plans whose idempotency key is not taken yet, as their orderers, under the
+    rules in force; date them back. Returns how many were placed."""
     existing = set(
         Order.objects.filter(
             company__in=companies.values(), idempotency_key__in=[p.key for p in plans]
@@ -313,6 +336,29 @@ def seed_orders(*, now: datetime | None = None) -> int:
             _released_when_placed(order)
         _date_back(order, plan.placed_at, now)
     return len(todo)
+
+
+@contextmanager
+def _approval_paused(companies: Iterable[Company]) -> Iterator[None]:
+    """While the history is placed, the companies approve nothing (so no order waits and no
+    approver is emailed about the past); their demo rules are back afterwards. Written without
+    touching `updated_at`, inside the seed's transaction: nobody else sees the pause."""
+    ids = [c.pk for c in companies]
+    saved = list(
+        Company.objects.filter(pk__in=ids).values_list(
+            "pk", "approval_policy", "approval_threshold"
+        )
+    )
+    Company.objects.filter(pk__in=ids).update(
+        approval_policy=ApprovalPolicy.NONE, approval_threshold=None
+    )
+    try:
+        yield
+    finally:
+        for pk, policy, threshold in saved:
+            Company.objects.filter(pk=pk).update(
+                approval_policy=policy, approval_threshold=threshold
+            )
 
 
 def _released_when_placed(order: Order) -> None:

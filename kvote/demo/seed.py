@@ -4,9 +4,11 @@ Each writer makes the rows it owns look like the data: it creates what is missin
 what differs, and leaves everything else alone, so a second run changes nothing. `demo_reset`
 deletes the demo companies and catalogue so the next seed starts over.
 
-Budgets are set last, through the budget service as the company admin or the supervisor, after
-the order history is placed: so the history's orders are released as before, and the change
-log shows who set each budget.
+Budgets are set through the budget service as the company admin or the supervisor, after the
+order history is placed: so the history's orders are released as before, and the change log
+shows who set each budget. The history is placed with the companies' approval rules paused
+(orders.py); the orders that await approval (waiting.py) come last, under the rules and the
+budgets, and queue the approver's email like any order would.
 """
 
 import time
@@ -27,6 +29,7 @@ from kvote.catalog.models import AgreedPrice, Category, Favourite, Product, Vari
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo import catalogue, data
 from kvote.demo.orders import seed_orders
+from kvote.demo.waiting import seed_waiting_orders
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
 
@@ -76,6 +79,9 @@ def seed_demo(*, reset: bool = False, now: datetime | None = None) -> SeedReport
             report.created["order"] += orders
         for company, company_data in companies:
             _seed_budgets(company, company_data, timezone.localdate(now), report)
+        waiting = seed_waiting_orders(now=now)
+        if waiting:
+            report.created["order"] += waiting
     report.seconds = time.monotonic() - started
     return report
 
@@ -203,6 +209,8 @@ def _seed_company(
                 "restrict_assortment": False,
                 "budget_period": PeriodKind.YEAR,
                 "budget_year_start": None,
+                "approval_policy": company_data.approval_policy,
+                "approval_threshold": company_data.approval_threshold,
                 "is_active": True,
             }
         },

@@ -103,6 +103,17 @@ class Order(TenantModel):
     delivery_city = models.CharField(_("city"), max_length=100)
     delivery_country = models.CharField(_("country"), max_length=2, default="NO")
 
+    decided_by = models.ForeignKey(
+        "people.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
     total_excl_vat = money_field(_("total excl. VAT"))
     vat = money_field(_("VAT"))
     total_incl_vat = money_field(_("total incl. VAT"))

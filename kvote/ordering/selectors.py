@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kvote.approvals.policy import ApprovalNeed
+from kvote.approvals.selectors import order_approval_need
 from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget, order_budget_effects
 from kvote.catalog.selectors import prices_for
 from kvote.common.money import Totals, round_money
@@ -42,7 +44,7 @@ class CartView:
 
 
 def cart_of(*, actor: User) -> Cart | None:
-    return scoped(Cart, actor).filter(user=actor).first()
+    return scoped(Cart, actor).filter(user=actor).select_related("company").first()
 
 
 def cart_line_of(*, actor: User, line_id: int) -> CartLine:
@@ -127,7 +129,9 @@ class OrderDetail:
 def order_detail(*, actor: User, order_id: int) -> OrderDetail:
     """One order with its lines and history; 404 when the actor may not see it. Three queries."""
     order = get_scoped_or_404(
-        order_visible_to(actor=actor).select_related("placed_by"), actor, pk=order_id
+        order_visible_to(actor=actor).select_related("placed_by", "decided_by"),
+        actor,
+        pk=order_id,
     )
     return OrderDetail(
         order=order,
@@ -248,6 +252,7 @@ class CheckoutReview:
     customer_reference: str
     problems: list[Problem]
     budgets: list[ReviewBudget] = field(default_factory=list)
+    approval: ApprovalNeed = field(default_factory=ApprovalNeed)
 
     @property
     def goes_over(self) -> list[ReviewBudget]:
@@ -256,8 +261,10 @@ class CheckoutReview:
 
     @property
     def needs_approval(self) -> bool:
-        """Whether `order_submit` will hold the order for approval (a budget goes over)."""
-        return bool(self.goes_over)
+        """Whether `order_submit` will hold the order for approval: the company's policy asked
+        with the same figures (kvote.approvals.selectors.order_approval_need); `approval.reasons`
+        says why."""
+        return self.approval.needed
 
 
 def review_budgets(*, actor: User, view: CartView) -> list[ReviewBudget]:
@@ -307,12 +314,22 @@ def checkout_review(*, actor: User) -> CheckoutReview:
             ]
     if not delivery_lines:
         problems.append(Problem(message=_("Choose where the order goes."), fix="checkout"))
+    budgets = review_budgets(actor=actor, view=view)
+    approval = ApprovalNeed()
+    if cart is not None and not view.is_empty:
+        approval = order_approval_need(
+            company=cart.company,
+            placed_by=actor,
+            effects=[budget.effect for budget in budgets],
+            total_excl_vat=view.totals.excl_vat,
+        )
     return CheckoutReview(
         cart=view,
         delivery_lines=delivery_lines,
         customer_reference=cart.customer_reference if cart is not None else "",
         problems=problems,
-        budgets=review_budgets(actor=actor, view=view),
+        budgets=budgets,
+        approval=approval,
     )
 
 

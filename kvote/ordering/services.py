@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvote.approvals.selectors import order_approval_need
+from kvote.approvals.services import approvers_notify
 from kvote.budgets.selectors import order_budget_effects
 from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
@@ -18,7 +20,7 @@ from kvote.catalog.selectors import prices_for, variant_with_price
 from kvote.common.errors import ServiceError
 from kvote.common.money import Totals, round_money
 from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
-from kvote.companies.models import DeliveryAddress, postal_code_validator
+from kvote.companies.models import Company, DeliveryAddress, postal_code_validator
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Cart, CartLine, Order, OrderLine, OrderState
 from kvote.ordering.selectors import cart_line_problem, orderable_product_ids, own_employee
@@ -248,7 +250,9 @@ def _order_from_cart(*, actor: User, cart: Cart, idempotency_key: str) -> Order:
     totals = Totals.of(sum(line_totals, Decimal(0)))
     placed_at = timezone.now()
     state = _initial_state(
+        actor=actor,
         company_id=cart.company_id,
+        total=totals.excl_vat,
         amounts=amounts_by_recipient(lines=lines, line_totals=line_totals),
         on=timezone.localdate(placed_at),
     )
@@ -288,6 +292,8 @@ def _order_from_cart(*, actor: User, cart: Cart, idempotency_key: str) -> Order:
         for line, line_total in zip(lines, line_totals, strict=True)
     )
     order_record_creation(order=order, actor=actor)
+    if order.state == OrderState.AWAITING_APPROVAL:
+        approvers_notify(order=order)
     CartLine.objects.filter(cart=cart).delete()
     cart.customer_reference = ""
     cart.save(update_fields=["customer_reference", "updated_at"])
@@ -304,14 +310,21 @@ def amounts_by_recipient(
     return amounts
 
 
-def _initial_state(*, company_id: int, amounts: dict[Employee, Decimal], on: date) -> str:
-    """Released at once, unless the order takes a recipient's budget below zero: then it waits
-    for approval. The recipients' budget rows stay locked until the order is committed."""
+def _initial_state(
+    *, actor: User, company_id: int, amounts: dict[Employee, Decimal], total: Decimal, on: date
+) -> str:
+    """Released at once, unless the company's approval policy holds the order (by default: when
+    it takes a recipient's budget below zero). The recipients' budget rows stay locked until the
+    order is committed, so two orders on one budget take turns."""
     budgets_lock(company_id=company_id, employee_ids=[e.pk for e in amounts], on=on)
     effects = order_budget_effects(company_id=company_id, amounts=amounts, on=on)
-    if any(effect.goes_over for effect in effects):
-        return OrderState.AWAITING_APPROVAL
-    return OrderState.RELEASED
+    need = order_approval_need(
+        company=Company.objects.get(pk=company_id),
+        placed_by=actor,
+        effects=effects,
+        total_excl_vat=total,
+    )
+    return OrderState.AWAITING_APPROVAL if need.needed else OrderState.RELEASED
 
 
 def _delivery_of(*, actor: User, cart: Cart) -> dict[str, object]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("checkout/review/", views.checkout_review, name="checkout_review"),
     path("checkout/submit/", views.order_submit, name="order_submit"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/cancel/", views.order_cancel, name="order_cancel"),
     path(
         "orders/<int:order_id>/confirmation/",
         views.order_confirmation,

@@ -5,11 +5,14 @@ the test learns which row of the other company to aim it at.
 """
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from kvote.approvals.models import Substitute
 from kvote.catalog.models import AssortmentItem
 from kvote.ordering.models import CartLine, Order
 from kvote.ordering.services import cart_add, checkout_details_save, order_submit
@@ -62,12 +65,21 @@ def foreign_ids():
     checkout_details_save(actor=owner, delivery_address_id=address.pk)
     order = order_submit(actor=owner, idempotency_key="b-order")
     cart_add(actor=owner, variant_id=b_variant.pk, quantity=1)
+    today = timezone.localdate()
+    substitute = Substitute.objects.create(
+        company=company_b,
+        approver=owner,
+        substitute=member(company_b),
+        starts_on=today,
+        ends_on=today + timedelta(days=7),
+    )
     ids = {
         "order_id": order.pk,
         "line_id": CartLine.objects.get(cart__user=owner).pk,
         "product_id": hidden_from_a.pk,
         "employee_id": owner.employee.pk,
         "address_id": address.pk,
+        "substitute_id": substitute.pk,
     }
     return intruder, ids, order
 

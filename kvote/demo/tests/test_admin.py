@@ -2,6 +2,7 @@
 orders are read-only, and the changelists read a fixed number of queries."""
 
 import html
+from datetime import date
 
 import pytest
 from django.contrib import admin
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from kvote.approvals.models import Substitute
 from kvote.catalog.models import AgreedPrice, Product
 from kvote.companies.models import Company
 from kvote.ordering.models import Order
@@ -49,6 +51,15 @@ def one_of(model: type[models.Model]) -> models.Model:
     """An object of the model: the demo's, or for Django's and django-axes' own models (groups,
     login attempts), a minimal one made here."""
     obj = model._default_manager.order_by("pk").first()
+    if obj is None and model is Substitute:  # the demo names no substitute
+        leder = User.objects.get(email="leder@nordlys.example")
+        obj = Substitute.objects.create(
+            company_id=leder.company_id,
+            approver=leder,
+            substitute=User.objects.get(email="admin@nordlys.example"),
+            starts_on=date(2030, 7, 1),
+            ends_on=date(2030, 7, 21),
+        )
     if obj is None and not model._meta.app_label.startswith(("companies", "people", "catalog")):
         required = [
             f

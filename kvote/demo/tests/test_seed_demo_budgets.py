@@ -38,6 +38,8 @@ BUDGETS = {
         "leder@fjord.example",
     ),
 }
+# Emma Strand (1006, no login): the budget an order in the demo waits on (see waiting.py).
+WAITING_BUDGET = ("Nordlys Bygg AS", "1006", Decimal("1000.00"), "admin@nordlys.example")
 HISTORY_STATES = {OrderState.RELEASED, OrderState.SENT, OrderState.CONFIRMED, OrderState.SHIPPED}
 
 
@@ -54,10 +56,10 @@ def figures_of(email: str, on: date | None = None) -> BudgetFigures:
 
 
 def expect_demo_budgets(now: datetime) -> None:
-    """The three budgets for the period holding `now`, partly spent, and a history that
-    waits for nobody's approval."""
+    """The three self-service budgets for the period holding `now`, partly spent, a history
+    that waits for nobody's approval, and Emma's budget, taken over by the order that waits."""
     today = timezone.localdate(now)
-    assert Budget.objects.count() == len(BUDGETS)
+    assert Budget.objects.count() == len(BUDGETS) + 1
     for email, (amount, (low, high), set_by) in BUDGETS.items():
         employee = employee_of(email)
         period = employee.company.budget_period_of(today)
@@ -83,7 +85,28 @@ def expect_demo_budgets(now: datetime) -> None:
         for order in in_period:
             assert order.placed_by.email == email  # for themselves
             assert order.placed_at < now
-    assert set(Order.objects.values_list("state", flat=True)) <= HISTORY_STATES
+    history = Order.objects.exclude(idempotency_key__startswith="demo-waiting-")
+    assert set(history.values_list("state", flat=True)) <= HISTORY_STATES
+    expect_waiting_budget(today)
+
+
+def expect_waiting_budget(today: date) -> None:
+    company, number, amount, set_by = WAITING_BUDGET
+    emma = Employee.objects.get(company__name=company, number=number)
+    budget = Budget.objects.get(employee=emma)
+    period = emma.company.budget_period_of(today)
+    assert (budget.period_start, budget.period_end, budget.amount) == (
+        period.start,
+        period.end,
+        amount,
+    )
+    (change,) = BudgetChange.objects.filter(budget=budget).select_related("actor")
+    assert change.actor is not None and change.actor.email == set_by
+    waiting = Order.objects.get(company=emma.company, idempotency_key__startswith="demo-waiting-")
+    assert waiting.state == OrderState.AWAITING_APPROVAL
+    figures = figures_for_employees(company_id=emma.company_id, employee_ids=[emma.pk], on=today)
+    assert figures[emma.pk].spent == figures[emma.pk].pending == waiting.total_excl_vat
+    assert figures[emma.pk].remaining == amount - waiting.total_excl_vat < 0
 
 
 @pytest.mark.usefixtures("seeded_demo")
@@ -186,7 +209,7 @@ class TestTheSeededDemo:
 
         assert "Reset: deleted" in output
         assert not old & set(Budget.objects.values_list("pk", flat=True))
-        assert BudgetChange.objects.count() == len(BUDGETS)
+        assert BudgetChange.objects.count() == len(BUDGETS) + 1
         expect_demo_budgets(timezone.now())
 
     def test_an_overlapping_budget_stops_the_seed_and_reset_clears_it(self) -> None:

@@ -2,7 +2,9 @@
 has passed, the budget holders' orders still fall inside it and before now. Each test seeds an
 empty database (not the module-wide demo of the other files)."""
 
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -17,6 +19,11 @@ from kvote.ordering.models import Order, OrderState
 pytestmark = [pytest.mark.django_db]
 
 
+def at_the_clock(now: datetime) -> AbstractContextManager[object]:
+    """The clock stands at `now` (Django's clock, which the services and models read)."""
+    return mock.patch("django.utils.timezone.now", return_value=now)
+
+
 @pytest.mark.parametrize(
     "now",
     [datetime(2027, 1, 1, 0, 20), datetime(2027, 1, 2, 7, 0)],
@@ -27,7 +34,8 @@ def test_seeding_early_in_january(now: datetime) -> None:
     before now."""
     aware = timezone.make_aware(now)
 
-    seed_demo(now=aware)
+    with at_the_clock(aware):  # order_submit dates an order by the clock
+        seed_demo(now=aware)
 
     expect_demo_budgets(aware)
     period_orders = Order.objects.filter(idempotency_key__startswith="demo-20270101-")

@@ -26,7 +26,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 KVOTE_MODELS = [
     m
     for m in apps.get_models()
-    if m._meta.app_label in {"companies", "people", "catalog", "ordering", "budgets"}
+    if m._meta.app_label
+    in {"companies", "people", "catalog", "ordering", "budgets", "approvals", "jobs"}
 ]
 
 
@@ -35,7 +36,8 @@ def snapshot() -> dict[str, tuple[int, object]]:
     result = {}
     for model in KVOTE_MODELS:
         qs = model._default_manager.all()
-        latest = qs.aggregate(m=Max("updated_at"))["m"] if hasattr(model, "updated_at") else None
+        stamp = next((f for f in ("updated_at", "created_at") if hasattr(model, f)), None)
+        latest = qs.aggregate(m=Max(stamp))["m"] if stamp else None
         result[model._meta.label] = (qs.count(), latest)
     result["passwords"] = (0, sorted(User.objects.values_list("password", flat=True)))
     return result

@@ -9,7 +9,13 @@ from kvote.ordering.views.cart import (
     employee_search,
 )
 from kvote.ordering.views.checkout import checkout, checkout_review, order_submit
-from kvote.ordering.views.orders import my_page, order_confirmation, order_detail, order_list
+from kvote.ordering.views.orders import (
+    my_page,
+    order_cancel,
+    order_confirmation,
+    order_detail,
+    order_list,
+)
 
 __all__ = [
     "cart",
@@ -21,6 +27,7 @@ __all__ = [
     "checkout_review",
     "employee_search",
     "my_page",
+    "order_cancel",
     "order_confirmation",
     "order_detail",
     "order_list",

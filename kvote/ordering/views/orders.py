@@ -1,12 +1,17 @@
 """Orders after they are placed: confirmation, Min side, Mine ordrer and one order's detail."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from kvote.approvals.selectors import orders_to_decide
+from kvote.approvals.services import order_cancel as cancel_order
+from kvote.common.errors import ServiceError
 from kvote.ordering import selectors
 from kvote.ordering.forms import OrderFilterForm
 from kvote.ordering.views.common import ActorRequest, money_context
@@ -19,12 +24,22 @@ def order_confirmation(request: ActorRequest, order_id: int) -> HttpResponse:
     return render(request, "ordering/confirmation.html", {"detail": detail, **money_context()})
 
 
+MY_PAGE_TO_APPROVE = 3
+
+
 @login_required
 @require_GET
 def my_page(request: ActorRequest) -> HttpResponse:
     """Min side: my budget (when I have one), who I am in the company, and my latest orders."""
-    page = selectors.my_page(actor=request.user)
-    return render(request, "ordering/my_page.html", {"page": page})
+    actor = request.user
+    page = selectors.my_page(actor=actor)
+    context: dict[str, object] = {"page": page}
+    if actor.is_approver or actor.is_supervisor or actor.is_company_admin:
+        # «Til godkjenning»: how many orders await the user's decision, and the oldest few.
+        waiting = orders_to_decide(actor=actor)
+        context["to_approve_count"] = waiting.count()
+        context["to_approve"] = list(waiting[:MY_PAGE_TO_APPROVE])
+    return render(request, "ordering/my_page.html", context)
 
 
 @login_required
@@ -62,3 +77,20 @@ def order_list(request: ActorRequest) -> HttpResponse:
 def order_detail(request: ActorRequest, order_id: int) -> HttpResponse:
     detail = selectors.order_detail(actor=request.user, order_id=order_id)
     return render(request, "ordering/order_detail.html", {"detail": detail, **money_context()})
+
+
+@login_required
+@require_POST
+def order_cancel(request: ActorRequest, order_id: int) -> HttpResponse:
+    """The orderer withdraws an order while it awaits approval (anyone else: 404)."""
+    try:
+        order = cancel_order(actor=request.user, order_id=order_id)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Order %(number)s is cancelled. It no longer counts against any budget.")
+            % {"number": order.number},
+        )
+    return redirect("ordering:order_detail", order_id=order_id)

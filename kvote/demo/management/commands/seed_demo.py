@@ -4,11 +4,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from kvote.approvals.selectors import approvers_of
 from kvote.budgets.models import Budget
 from kvote.common.errors import ServiceError
 from kvote.common.money import NBSP, format_amount
 from kvote.demo import data
 from kvote.demo.seed import SeedReport, seed_demo
+from kvote.ordering.models import Order, OrderState
 from kvote.people.models import User
 
 
@@ -19,12 +21,19 @@ class Command(BaseCommand):
         "workwear catalogue, 18 months of order history, and budgets for the current budget "
         "period for the self-service employees (ansatt1@nordlys.example, "
         "ansatt2@nordlys.example, ansatt1@fjord.example), who have already spent some of "
-        "them. Every login has the password "
+        "them. Approval: Nordlys Bygg approves orders that go over a budget; Fjord Elektro "
+        "every order by an employee with a budget, and any order above 10 000,00 excl. VAT. "
+        "The history went to the supplier without approval; one current order (a winter "
+        "jacket the buyer ordered for Emma Strand, 1006, over her budget of 1 000,00) waits "
+        "for leder@nordlys.example under «Til godkjenning». Its approver email is queued like "
+        "any other and written to var/mail/ by the background worker (`manage.py run_worker`, "
+        "started by `make demo`); the history queues no email, so a worker never sends a burst "
+        "of old demo mail. Every login has the password "
         f"{data.PASSWORD}. Running it again on an unchanged demo changes nothing: it finds its "
         "own rows by their natural keys (email, organisation number, product number, item "
         "number, employee number), creates what is missing and puts changed demo rows back to "
-        "the demo's values. It never touches other data (nor what is in a user's cart), except "
-        "with --reset."
+        "the demo's values (a waiting order already decided stays decided until --reset). It "
+        "never touches other data (nor what is in a user's cart), except with --reset."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -54,6 +63,7 @@ class Command(BaseCommand):
         if options.get("verbosity", 1) >= 1:
             self._summary(report)
             self._logins()
+            self._waiting()
 
     def _summary(self, report: SeedReport) -> None:
         if report.deleted:
@@ -109,6 +119,23 @@ class Command(BaseCommand):
         self.stdout.write(
             "The supplier's back office is at /admin/ (log in as admin@kvote.example)."
         )
+
+    def _waiting(self) -> None:
+        orders = Order.objects.filter(
+            company__org_number__in=[c.org_number for c in data.COMPANIES],
+            state=OrderState.AWAITING_APPROVAL,
+        ).select_related("placed_by")
+        if not orders:
+            return
+        self.stdout.write("")
+        self.stdout.write("Awaiting approval (Min side → Til godkjenning):")
+        for order in orders.order_by("placed_at", "pk"):
+            approvers = ", ".join(u.email for u in approvers_of(order=order)) or "-"
+            self.stdout.write(
+                f"  {order.number} placed by {order.placed_by.email}, "
+                f"kr {format_amount(order.total_excl_vat, 'nb').replace(NBSP, ' ')} excl. VAT: "
+                f"waits for {approvers}"
+            )
 
 
 def roles_of(user: User) -> list[str]:

@@ -1,0 +1,196 @@
+"""Who decides which order, and what an approver sees. One rule, in SQL:
+
+An order awaiting approval is decided by the supervisors of its recipients (nærmeste leder),
+except the one who placed it; where no such supervisor exists, by the company admins. A
+substitute decides for an approver while the substitution runs. Nobody decides an order they
+placed.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from kvote.approvals.models import Substitute
+from kvote.approvals.policy import ApprovalNeed, approval_need
+from kvote.budgets.periods import Period
+from kvote.budgets.selectors import BudgetEffect, BudgetFigures, figures_for_employees
+from kvote.common.tenancy import company_id_of, scoped
+from kvote.companies.models import Company
+from kvote.ordering.models import Order, OrderLine, OrderState
+from kvote.people.models import Employee, User
+
+
+def principals_of(*, actor: User, on: date | None = None) -> set[int]:
+    """The actor and every approver the actor stands in for today."""
+    on = on or timezone.localdate()
+    standing_in_for = (
+        scoped(Substitute, actor)
+        .filter(substitute=actor, starts_on__lte=on, ends_on__gte=on)
+        .values_list("approver_id", flat=True)
+    )
+    return {actor.pk, *standing_in_for}
+
+
+def orders_to_decide(*, actor: User, on: date | None = None) -> QuerySet[Order]:
+    """The orders awaiting the actor's decision (or a decision the actor may take as
+    substitute), oldest first."""
+    company_id = company_id_of(actor)
+    principals = principals_of(actor=actor, on=on)
+    lines = OrderLine.objects.filter(order=OuterRef("pk"), recipient__supervisor__isnull=False)
+    lines = lines.exclude(recipient__supervisor=OuterRef("placed_by"))
+    decided_by_supervisor = Exists(lines.filter(recipient__supervisor_id__in=principals))
+    condition = Q(decided_by_supervisor)
+    admins = User.objects.filter(
+        pk__in=principals, company_id=company_id, is_company_admin=True, is_active=True
+    )
+    if admins.exists():
+        condition |= ~Q(Exists(lines))
+    return (
+        Order.objects.filter(company_id=company_id, state=OrderState.AWAITING_APPROVAL)
+        .filter(condition)
+        .exclude(placed_by=actor)
+        .select_related("placed_by")
+        .order_by("placed_at", "id")
+    )
+
+
+def may_decide(*, actor: User, order: Order) -> bool:
+    return orders_to_decide(actor=actor).filter(pk=order.pk).exists()
+
+
+def approvers_of(*, order: Order) -> list[User]:
+    """Everyone who may decide `order` now (to tell them): the same rule, asked of each
+    candidate."""
+    supervisor_ids = set(
+        OrderLine.objects.filter(order=order, recipient__supervisor__isnull=False).values_list(
+            "recipient__supervisor_id", flat=True
+        )
+    )
+    admin_ids = set(
+        User.objects.filter(
+            company_id=order.company_id, is_company_admin=True, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    today = timezone.localdate()
+    substitute_ids = set(
+        Substitute.objects.filter(
+            company_id=order.company_id,
+            approver_id__in=supervisor_ids | admin_ids,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        ).values_list("substitute_id", flat=True)
+    )
+    candidates = User.objects.filter(
+        pk__in=supervisor_ids | admin_ids | substitute_ids, is_active=True
+    ).order_by("pk")
+    return [user for user in candidates if may_decide(actor=user, order=order)]
+
+
+@dataclass(frozen=True)
+class RecipientEffect:
+    """One recipient's budget seen by the approver: the order's amount is already in `spent`."""
+
+    employee_id: int
+    name: str
+    number: str
+    figures: BudgetFigures
+    order_amount: Decimal
+
+    @property
+    def remaining_before(self) -> Decimal:
+        return self.figures.remaining + self.order_amount
+
+    @property
+    def remaining_after(self) -> Decimal:
+        return self.figures.remaining
+
+
+@dataclass(frozen=True)
+class OrderToDecide:
+    order: Order
+    lines: list[OrderLine]
+    effects: list[RecipientEffect]
+
+    @property
+    def recipients(self) -> list[str]:
+        return sorted({f"{line.recipient_name} ({line.recipient_number})" for line in self.lines})
+
+
+def approval_queue(*, actor: User) -> list[OrderToDecide]:
+    """«Til godkjenning»: each order awaiting the actor, with its lines and, per recipient with
+    a budget, budget/spent/remaining before and after. A fixed number of queries."""
+    orders = list(orders_to_decide(actor=actor))
+    if not orders:
+        return []
+    lines = list(OrderLine.objects.filter(order__in=orders).order_by("order_id", "id"))
+    by_order: dict[int, list[OrderLine]] = {o.pk: [] for o in orders}
+    for line in lines:
+        by_order[line.order_id].append(line)
+    result = []
+    # Each order counts in the budget period holding its date: one read per period (usually
+    # all waiting orders lie in the current one).
+    company = Company.objects.get(pk=company_id_of(actor))
+    recipient_ids = {line.recipient_id for line in lines}
+    figures_by_period: dict[Period, dict[int, BudgetFigures]] = {}
+    for order in orders:
+        period = company.budget_period_of(timezone.localdate(order.placed_at))
+        if period not in figures_by_period:
+            figures_by_period[period] = figures_for_employees(
+                company_id=company.pk, employee_ids=recipient_ids, on=period.start
+            )
+        figures = figures_by_period[period]
+        amounts: dict[int, Decimal] = {}
+        names: dict[int, tuple[str, str]] = {}
+        for line in by_order[order.pk]:
+            amounts[line.recipient_id] = (
+                amounts.get(line.recipient_id, Decimal(0)) + line.line_total
+            )
+            names[line.recipient_id] = (line.recipient_name, line.recipient_number)
+        effects = [
+            RecipientEffect(
+                employee_id=employee_id,
+                name=names[employee_id][0],
+                number=names[employee_id][1],
+                figures=figures[employee_id],
+                order_amount=amount,
+            )
+            for employee_id, amount in sorted(amounts.items(), key=lambda kv: names[kv[0]])
+            if employee_id in figures
+        ]
+        result.append(OrderToDecide(order=order, lines=by_order[order.pk], effects=effects))
+    return result
+
+
+def responsible_for(*, actor: User) -> QuerySet[Employee]:
+    """The employees the actor is responsible for (as supervisor, or standing in)."""
+    return (
+        scoped(Employee, actor)
+        .filter(supervisor_id__in=principals_of(actor=actor), is_active=True)
+        .order_by("name", "number")
+    )
+
+
+def substitutes_of(*, actor: User) -> QuerySet[Substitute]:
+    return (
+        scoped(Substitute, actor)
+        .filter(approver=actor, ends_on__gte=timezone.localdate())
+        .select_related("substitute")
+        .order_by("starts_on")
+    )
+
+
+def order_approval_need(
+    *, company: Company, placed_by: User, effects: list[BudgetEffect], total_excl_vat: Decimal
+) -> ApprovalNeed:
+    """Whether (and why) an order needs approval under its company's policy: the review page
+    tells the orderer, and order_submit decides by the same answer."""
+    return approval_need(
+        policy=company.approval_policy,
+        threshold=company.approval_threshold,
+        placed_by_budget_holder=placed_by.is_budget_holder,
+        over_budget_names=[e.employee.name for e in effects if e.goes_over],
+        total_excl_vat=total_excl_vat,
+    )

@@ -1,0 +1,205 @@
+"""Deciding orders, cancelling them, substitutes and the company's policy."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kvote.approvals.errors import ApprovalError
+from kvote.approvals.models import Substitute
+from kvote.approvals.policy import ApprovalPolicy
+from kvote.approvals.selectors import approvers_of, may_decide
+from kvote.budgets.services import parse_budget_amount
+from kvote.common.errors import ServiceError
+from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.companies.models import Company
+from kvote.jobs.email import email_enqueue
+from kvote.ordering.errors import OrderError
+from kvote.ordering.models import Order, OrderState
+from kvote.ordering.states import order_transition
+from kvote.people.models import User
+
+
+class Decision:
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+def _already_decided(order: Order) -> ServiceError:
+    order.refresh_from_db()
+    who = order.decided_by.full_name if order.decided_by else order.placed_by.full_name
+    when = order.decided_at or order.updated_at
+    return ServiceError(
+        ApprovalError.ALREADY_DECIDED,
+        _("Order %(number)s was already decided: %(state)s by %(who)s on %(when)s.")
+        % {
+            "number": order.number,
+            "state": OrderState(order.state).label.lower(),
+            "who": who,
+            "when": formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT"),
+        },
+    )
+
+
+def approval_decide(*, actor: User, order_id: int, decision: str, comment: str = "") -> Order:
+    """Approve (→ released) or reject one order: a compare-and-set on its state, so a second,
+    late decision changes nothing and is told who decided and when."""
+    order = get_scoped_or_404(Order.objects.select_related("placed_by"), actor, pk=order_id)
+    comment = comment.strip()
+    if order.placed_by_id == actor.pk:
+        raise ServiceError(
+            ApprovalError.CANNOT_APPROVE_OWN_ORDER, _("Nobody can decide an order they placed.")
+        )
+    if order.state != OrderState.AWAITING_APPROVAL:
+        raise _already_decided(order)
+    if not may_decide(actor=actor, order=order):
+        raise ServiceError(
+            ApprovalError.NOT_AN_APPROVER, _("You are not an approver of this order.")
+        )
+    if decision not in (Decision.APPROVE, Decision.REJECT):
+        raise ServiceError(ApprovalError.NOT_AN_APPROVER, _("Choose approve or reject."))
+    if decision == Decision.REJECT and not comment:
+        raise ServiceError(
+            ApprovalError.COMMENT_REQUIRED,
+            _("Say why the order is rejected: the orderer reads it."),
+        )
+    to_state = OrderState.RELEASED if decision == Decision.APPROVE else OrderState.REJECTED
+    try:
+        with transaction.atomic():
+            order_transition(order=order, to_state=to_state, actor=actor, comment=comment)
+            now = timezone.now()
+            Order.objects.filter(pk=order.pk).update(
+                decided_by=actor, decided_at=now, decision_comment=comment
+            )
+            order.decided_by, order.decided_at, order.decision_comment = actor, now, comment
+            _tell_orderer(order=order)
+    except ServiceError as exc:
+        if exc.code == OrderError.STATE_CHANGED:
+            raise _already_decided(order) from exc
+        raise
+    return order
+
+
+def approval_decide_many(
+    *, actor: User, order_ids: list[int], decision: str = Decision.APPROVE, comment: str = ""
+) -> tuple[list[Order], list[ServiceError]]:
+    """Approve several orders from the list; each is decided on its own."""
+    decided, refused = [], []
+    for order_id in order_ids:
+        try:
+            decided.append(
+                approval_decide(actor=actor, order_id=order_id, decision=decision, comment=comment)
+            )
+        except ServiceError as exc:
+            refused.append(exc)
+    return decided, refused
+
+
+def order_cancel(*, actor: User, order_id: int) -> Order:
+    """The orderer withdraws an order while it awaits approval."""
+    order = get_scoped_or_404(Order, actor, pk=order_id, placed_by=actor)
+    if order.state != OrderState.AWAITING_APPROVAL:
+        raise ServiceError(
+            ApprovalError.NOT_CANCELLABLE, _("Only an order awaiting approval can be cancelled.")
+        )
+    try:
+        order_transition(order=order, to_state=OrderState.CANCELLED, actor=actor)
+    except ServiceError as exc:
+        if exc.code == OrderError.STATE_CHANGED:
+            raise _already_decided(order) from exc
+        raise
+    return order
+
+
+def approvers_notify(*, order: Order) -> None:
+    """Queue an email to each approver of a new order awaiting approval (inside the order's
+    transaction: the emails exist exactly when the order does)."""
+    for approver in approvers_of(order=order):
+        email_enqueue(
+            to=approver.email,
+            language=approver.language,
+            subject_template="approvals/email/awaiting_subject.txt",
+            body_template="approvals/email/awaiting_body.txt",
+            context={
+                "order": order,
+                "approver": approver,
+                "base_url": settings.KVOTE_BASE_URL,
+                "path": reverse("approvals:queue"),
+            },
+            company_id=order.company_id,
+        )
+
+
+def _tell_orderer(*, order: Order) -> None:
+    orderer = order.placed_by
+    email_enqueue(
+        to=orderer.email,
+        language=orderer.language,
+        subject_template="approvals/email/decided_subject.txt",
+        body_template="approvals/email/decided_body.txt",
+        context={
+            "order": order,
+            "approved": order.state == OrderState.RELEASED,
+            "base_url": settings.KVOTE_BASE_URL,
+            "path": reverse("ordering:order_detail", args=[order.pk]),
+        },
+        company_id=order.company_id,
+    )
+
+
+def substitute_set(
+    *, actor: User, substitute_id: int, starts_on: date, ends_on: date
+) -> Substitute:
+    """An approver names who decides in their place from starts_on to ends_on (inclusive)."""
+    if not (actor.is_approver or actor.is_supervisor or actor.is_company_admin):
+        raise ServiceError(ApprovalError.INVALID_SUBSTITUTE, _("Only approvers name substitutes."))
+    if ends_on < starts_on:
+        raise ServiceError(
+            ApprovalError.INVALID_SUBSTITUTE, _("The last day cannot come before the first.")
+        )
+    if ends_on < timezone.localdate():
+        raise ServiceError(ApprovalError.INVALID_SUBSTITUTE, _("The period has already ended."))
+    substitute = User.objects.filter(
+        company_id=company_id_of(actor), pk=substitute_id, is_active=True
+    ).first()
+    if substitute is None or substitute.pk == actor.pk:
+        raise ServiceError(
+            ApprovalError.INVALID_SUBSTITUTE, _("Choose another active user of your company.")
+        )
+    return Substitute.objects.create(
+        company_id=company_id_of(actor),
+        approver=actor,
+        substitute=substitute,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
+def substitute_remove(*, actor: User, substitute_row_id: int) -> None:
+    get_scoped_or_404(Substitute, actor, pk=substitute_row_id, approver=actor).delete()
+
+
+def approval_policy_set(*, actor: User, policy: str, threshold: str | Decimal | None) -> Company:
+    """A company admin sets the approval policy and the optional threshold (empty: none)."""
+    if not actor.is_company_admin:
+        raise ServiceError(
+            ApprovalError.INVALID_POLICY, _("Only a company admin can change the approval policy.")
+        )
+    if policy not in ApprovalPolicy.values:
+        raise ServiceError(ApprovalError.INVALID_POLICY, _("Choose one of the approval policies."))
+    amount = None
+    if threshold not in (None, ""):
+        try:
+            amount = parse_budget_amount(threshold)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            raise ServiceError(ApprovalError.INVALID_POLICY, exc.message) from exc
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company_id_of(actor))
+        company.approval_policy = policy
+        company.approval_threshold = amount
+        company.save(update_fields=["approval_policy", "approval_threshold", "updated_at"])
+        return company

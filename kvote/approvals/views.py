@@ -1,0 +1,205 @@
+"""«Til godkjenning» (the approver's queue), deciding orders one at a time or several at once,
+substitutes, and the company's approval policy.
+
+Every page is for a logged-in user of a customer company. Who may decide which order is the
+selectors' rule (kvote.approvals.selectors.orders_to_decide); another company's ids answer 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kvote.approvals import selectors, services
+from kvote.approvals.errors import ApprovalError
+from kvote.approvals.forms import DecideManyForm, DecisionForm, PolicyForm, SubstituteForm
+from kvote.budgets.forms import amount_value
+from kvote.common.errors import ServiceError
+from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.companies.models import Company
+from kvote.ordering.models import Order, OrderState
+from kvote.ordering.views.common import money_context
+from kvote.people.models import User
+
+
+class ActorRequest(HttpRequest):
+    """A request of a logged-in portal user (every view here is login_required)."""
+
+    user: User
+
+
+def _is_approver(user: User) -> bool:
+    return bool(user.is_approver or user.is_supervisor or user.is_company_admin)
+
+
+def _render_queue(
+    request: ActorRequest,
+    *,
+    failed_order_id: int | None = None,
+    failed_form: DecisionForm | None = None,
+    many_form: DecideManyForm | None = None,
+) -> HttpResponse:
+    actor = request.user
+    queue = selectors.approval_queue(actor=actor)
+    chosen = set(many_form.order_ids) if many_form is not None else set()
+    return render(
+        request,
+        "approvals/queue.html",
+        {
+            "queue": queue,
+            "responsible_for": list(selectors.responsible_for(actor=actor)),
+            "failed_order_id": failed_order_id,
+            "failed_form": failed_form,
+            "many_form": many_form,
+            "chosen_ids": chosen,
+            "is_approver": _is_approver(actor),
+            **money_context(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def queue(request: ActorRequest) -> HttpResponse:
+    """«Til godkjenning»: the orders awaiting the user's decision, oldest first. Users who decide
+    nothing see an empty queue."""
+    return _render_queue(request)
+
+
+@require_POST
+@login_required
+def decide(request: ActorRequest, order_id: int) -> HttpResponse:
+    """Approve or reject one order. A refused decision changes nothing: a missing comment on a
+    rejection comes back with what was typed; anything else is told above the queue."""
+    actor = request.user
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        get_scoped_or_404(Order, actor, pk=order_id)  # another company's order: 404
+        return _render_queue(request, failed_order_id=order_id, failed_form=form)
+    decision = form.cleaned_data["decision"]
+    try:
+        order = services.approval_decide(
+            actor=actor, order_id=order_id, decision=decision, comment=form.cleaned_data["comment"]
+        )
+    except ServiceError as exc:
+        if exc.code == ApprovalError.COMMENT_REQUIRED:
+            form.add_error("comment", exc.message)
+            return _render_queue(request, failed_order_id=order_id, failed_form=form)
+        messages.error(request, exc.message)
+        return redirect("approvals:queue")
+    if order.state == OrderState.RELEASED:
+        text = _("Order %(number)s approved. It goes on to the supplier.")
+    else:
+        text = _("Order %(number)s rejected. It no longer counts against any budget.")
+    messages.success(request, text % {"number": order.number})
+    return redirect("approvals:queue")
+
+
+@require_POST
+@login_required
+def decide_many(request: ActorRequest) -> HttpResponse:
+    """Approve the ticked orders; each is decided on its own, and each refusal is told."""
+    form = DecideManyForm(request.POST)
+    if not form.is_valid():
+        return _render_queue(request, many_form=form)
+    decided, refused = services.approval_decide_many(
+        actor=request.user, order_ids=form.order_ids, decision=services.Decision.APPROVE
+    )
+    if decided:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d order approved: %(numbers)s.",
+                "%(count)d orders approved: %(numbers)s.",
+                len(decided),
+            )
+            % {"count": len(decided), "numbers": ", ".join(o.number for o in decided)},
+        )
+    for exc in refused:
+        messages.error(request, exc.message)
+    return redirect("approvals:queue")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def substitutes(request: ActorRequest) -> HttpResponse:
+    """The approver's substitutes, and a form to name one for a date range."""
+    actor = request.user
+    company_id_of(actor)
+    if not _is_approver(actor):
+        raise Http404
+    if request.method == "POST":
+        form = SubstituteForm(request.POST, actor=actor)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                row = services.substitute_set(
+                    actor=actor,
+                    substitute_id=data["substitute"].pk,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s decides in your place from %(start)s to and including %(end)s.")
+                    % {
+                        "name": row.substitute.full_name,
+                        "start": row.starts_on.strftime("%d.%m.%Y"),
+                        "end": row.ends_on.strftime("%d.%m.%Y"),
+                    },
+                )
+                return redirect("approvals:substitutes")
+    else:
+        form = SubstituteForm(actor=actor)
+    return render(
+        request,
+        "approvals/substitutes.html",
+        {"form": form, "substitutes": list(selectors.substitutes_of(actor=actor))},
+    )
+
+
+@require_POST
+@login_required
+def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse:
+    services.substitute_remove(actor=request.user, substitute_row_id=substitute_id)
+    messages.success(request, _("The substitute is removed."))
+    return redirect("approvals:substitutes")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def policy_settings(request: ActorRequest) -> HttpResponse:
+    """The company's approval policy and threshold (company admins only; others 404)."""
+    actor = request.user
+    company = Company.objects.get(pk=company_id_of(actor))
+    if not actor.is_company_admin:
+        raise Http404
+    if request.method == "POST":
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                company = services.approval_policy_set(
+                    actor=actor,
+                    policy=form.cleaned_data["policy"],
+                    threshold=form.cleaned_data["threshold"],
+                )
+            except ServiceError as exc:
+                form.add_error("threshold", exc.message)
+            else:
+                messages.success(request, _("The approval policy is saved."))
+                return redirect("approvals:settings")
+    else:
+        threshold = company.approval_threshold
+        form = PolicyForm(
+            initial={
+                "policy": company.approval_policy,
+                "threshold": amount_value(threshold) if threshold is not None else "",
+            }
+        )
+    return render(request, "approvals/settings.html", {"form": form, "company": company})

@@ -9,6 +9,7 @@ admin.site.index_title = _("Supplier administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kvote.people.urls")),
+    path("", include("kvote.people.exchange_urls")),
     path("catalog/", include("kvote.catalog.urls")),
     path("", include("kvote.ordering.urls")),
     path("budgets/", include("kvote.budgets.urls")),

@@ -57,6 +57,9 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
     if order.state != OrderState.AWAITING_APPROVAL:
         raise _already_decided(order)
     if not may_decide(actor=actor, order=order):
+        order.refresh_from_db(fields=["state"])
+        if order.state != OrderState.AWAITING_APPROVAL:  # decided while we looked
+            raise _already_decided(order)
         raise ServiceError(
             ApprovalError.NOT_AN_APPROVER, _("You are not an approver of this order.")
         )

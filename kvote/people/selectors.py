@@ -103,3 +103,15 @@ def employee_purchases(
         .order_by("-order__placed_at", "-order_id", "id")
     )
     return employee, lines
+
+
+def employee_count(*, actor: User, mine: bool, query: str = "") -> int:
+    """How many employees employee_list(actor, mine, query=query) lists, counted without its
+    totals (the paginator's count over the aggregate would join every order line)."""
+    qs = scoped(Employee, actor).filter(is_active=True)
+    if mine:
+        qs = qs.filter(supervisor=actor)
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(number__startswith=query))
+    return qs.count()

@@ -1,4 +1,15 @@
-from kvote.people.models import Language, User
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kvote.common.errors import ServiceError
+from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.people.models import Employee, Language, User
 
 
 def user_language_set(*, actor: User, language: str) -> None:
@@ -6,3 +17,216 @@ def user_language_set(*, actor: User, language: str) -> None:
     if language in Language.values and actor.language != language:
         actor.language = language
         actor.save(update_fields=["language"])
+
+
+# «Mine ansatte»: add, edit and deactivate employees ------------------------------------------
+
+EMPLOYEE_NUMBER_RE = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+
+
+class EmployeeErrorCode(models.TextChoices):
+    NAME_EMPTY = "name_empty", "The name is empty."
+    NUMBER_INVALID = "number_invalid", "The employee number is not valid."
+    NUMBER_TAKEN = "number_taken", "The employee number is already used."
+    NOT_YOURS = "not_yours", "Not one of the actor's employees."
+    EMAIL_INVALID = "email_invalid", "The email address is not valid."
+    EMAIL_UNKNOWN = "email_unknown", "No login of the company has this email."
+    EMAIL_LINKED = "email_linked", "The login already belongs to another employee."
+
+
+def _may_manage_employees(actor: User) -> bool:
+    return actor.is_supervisor or actor.is_company_admin
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ServiceError(EmployeeErrorCode.NAME_EMPTY, _("Enter the employee's name."))
+    if len(name) > 200:
+        raise ServiceError(
+            EmployeeErrorCode.NAME_EMPTY, _("The name can be at most 200 characters.")
+        )
+    return name
+
+
+def _clean_number(number: str) -> str:
+    number = number.strip()
+    if not EMPLOYEE_NUMBER_RE.fullmatch(number):
+        raise ServiceError(
+            EmployeeErrorCode.NUMBER_INVALID,
+            _("The employee number must be 1–20 characters: digits, letters or hyphens."),
+        )
+    return number
+
+
+def _number_taken_error(
+    company_id: int, number: str, exclude_id: int | None
+) -> ServiceError | None:
+    holder = (
+        Employee.objects.filter(company_id=company_id, number=number)
+        .exclude(pk=exclude_id)
+        .only("name", "is_active")
+        .first()
+    )
+    if holder is None:
+        return None
+    message = (
+        _("Employee number %(number)s is already used by %(name)s.")
+        if holder.is_active
+        else _("Employee number %(number)s is already used by %(name)s (deactivated).")
+    )
+    return ServiceError(
+        EmployeeErrorCode.NUMBER_TAKEN, message % {"number": number, "name": holder.name}
+    )
+
+
+def _login_for(company_id: int, email: str) -> User | None:
+    """The company's login with this email, to link to a new employee (None when no email)."""
+    email = email.strip()
+    if not email:
+        return None
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ServiceError(
+            EmployeeErrorCode.EMAIL_INVALID, _("Enter a valid email address.")
+        ) from exc
+    user = User.objects.filter(company_id=company_id, email__iexact=email).first()
+    if user is None:
+        raise ServiceError(
+            EmployeeErrorCode.EMAIL_UNKNOWN,
+            _("Nobody in your company logs in with %(email)s. Leave the email empty.")
+            % {"email": email},
+        )
+    if Employee.objects.filter(user=user).exists():
+        raise ServiceError(
+            EmployeeErrorCode.EMAIL_LINKED,
+            _("The login %(email)s already belongs to another employee.") % {"email": email},
+        )
+    return user
+
+
+def _managed_employee(actor: User, employee_id: int) -> Employee:
+    """An employee the actor may change: admins any of the company's, supervisors their own.
+    Other companies' employees and actors without the role: 404."""
+    if not _may_manage_employees(actor):
+        company_id_of(actor)
+        raise Http404
+    employee = get_scoped_or_404(Employee.objects.select_for_update(), actor, pk=employee_id)
+    if not actor.is_company_admin and employee.supervisor_id != actor.pk:
+        raise ServiceError(
+            EmployeeErrorCode.NOT_YOURS,
+            _("%(name)s is not one of your employees.") % {"name": employee.name},
+        )
+    return employee
+
+
+def _save_guarded(employee: Employee, company_id: int, number: str, **save: Any) -> None:
+    """Save, turning the race on a duplicate number (the unique constraint) into the message."""
+    try:
+        with transaction.atomic():
+            employee.save(**save)
+    except IntegrityError as exc:
+        error = _number_taken_error(company_id, number, employee.pk)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def employee_create(*, actor: User, name: str, number: str, email: str = "") -> Employee:
+    """Add an employee to the actor's company, supervised by the actor. The number is unique in
+    the company; an email links the company's login with that address."""
+    company_id = company_id_of(actor)
+    if not _may_manage_employees(actor):
+        raise Http404
+    name, number = _clean_name(name), _clean_number(number)
+    with transaction.atomic():
+        error = _number_taken_error(company_id, number, None)
+        if error is not None:
+            raise error
+        employee = Employee(
+            company_id=company_id,
+            name=name,
+            number=number,
+            supervisor=actor,
+            user=_login_for(company_id, email),
+        )
+        _save_guarded(employee, company_id, number)
+    return employee
+
+
+def employee_update(*, actor: User, employee_id: int, name: str, number: str) -> Employee:
+    """Change an employee's name and number. Order history keeps the name and number it had."""
+    with transaction.atomic():
+        employee = _managed_employee(actor, employee_id)
+        name, number = _clean_name(name), _clean_number(number)
+        if number != employee.number:
+            error = _number_taken_error(employee.company_id, number, employee.pk)
+            if error is not None:
+                raise error
+        employee.name, employee.number = name, number
+        _save_guarded(employee, employee.company_id, number, update_fields=["name", "number"])
+    return employee
+
+
+def employee_deactivate(*, actor: User, employee_id: int) -> Employee:
+    """An employee who left: gone from the lists and the recipient picker; history stays."""
+    with transaction.atomic():
+        employee = _managed_employee(actor, employee_id)
+        if employee.is_active:
+            employee.is_active = False
+            employee.save(update_fields=["is_active"])
+    return employee
+
+
+# «Mine ansatte»: import employees from a file (kvote.people.exchange reads and checks it) -------
+
+from collections.abc import Sequence  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from kvote.people.exchange import ImportRow
+
+
+class EmployeeImportError(ServiceError):
+    """The file had bad rows when it was written: nothing was imported; `rows` tells why."""
+
+    def __init__(self, rows: "list[ImportRow]") -> None:
+        super().__init__(
+            "import_invalid",
+            _("Nothing was imported: %(count)s rows have errors.") % {"count": len(rows)},
+        )
+        self.rows = rows
+
+
+def employee_import(*, actor: User, rows: "Sequence[ImportRow]") -> list[Employee]:
+    """Create one employee per row, all or none. The rows are checked again inside the
+    transaction (the company may have changed since the preview)."""
+    from kvote.people.exchange import bad_rows, validate_employee_rows
+
+    company_id = company_id_of(actor)
+    if not _may_manage_employees(actor):
+        raise Http404
+    with transaction.atomic():
+        checked = validate_employee_rows(actor=actor, rows=rows)
+        bad = bad_rows(checked)
+        if bad:
+            raise EmployeeImportError(bad)
+        employees = [
+            Employee(
+                company_id=company_id,
+                name=row.name,
+                number=row.number,
+                supervisor=row.supervisor,
+                user=row.login,
+            )
+            for row in checked
+        ]
+        try:
+            with transaction.atomic():
+                Employee.objects.bulk_create(employees)
+        except IntegrityError as exc:  # a number or login taken by someone else meanwhile
+            raise EmployeeImportError(
+                bad_rows(validate_employee_rows(actor=actor, rows=rows))
+            ) from exc
+    return employees

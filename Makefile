@@ -54,7 +54,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy kvote tests
+	$(VENV)/bin/mypy kvote tests bench
 
 pytest: install
 	$(MANAGE) makemigrations --check --dry-run

@@ -102,6 +102,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT for short OLTP queries, and SSD-like random reads (bench/README.md): set
+    # KVOTE_PG_OPTIONS="" behind a pooler that refuses startup options.
+    pg_options = os.environ.get("KVOTE_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1")
+    if pg_options:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the demo's web process and workers share the file;
     # IMMEDIATE transactions take the write lock up front, which serialises writers on SQLite.

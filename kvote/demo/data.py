@@ -103,9 +103,10 @@ NORDLYS = CompanyData(
         PersonData("1007", "Ole Kristiansen", supervisor="leder@nordlys.example"),
         PersonData("1008", "Ida Pedersen"),
         PersonData("1009", "Magnus Dahl", supervisor="leder@nordlys.example"),
-        PersonData("1010", "Thea Halvorsen"),
-        PersonData("1011", "Marta Kowalska"),
-        PersonData("1012", "Amir Hosseini"),
+        # 1010 is left free: the demo check of "Mine ansatte" adds employee 1010.
+        PersonData("1011", "Thea Halvorsen"),
+        PersonData("1012", "Marta Kowalska"),
+        PersonData("1013", "Amir Hosseini"),
     ),
     agreed_prices={
         "AAPW-1001": Decimal("1599.00"),

@@ -51,7 +51,7 @@ ORDERERS = (
     Orderer(
         "innkjop@nordlys.example",
         data.NORDLYS,
-        ("1004", "1005", "1006", "1007", "1008", "1010", "1011", "1012"),
+        ("1004", "1005", "1006", "1007", "1008", "1011", "1012", "1013"),
         8,
     ),
     Orderer(
@@ -60,7 +60,7 @@ ORDERERS = (
         ("1001", "1002", "1003", "1004", "1006", "1007", "1009"),
         5,
     ),
-    Orderer("admin@nordlys.example", data.NORDLYS, ("1000", "1008", "1010"), 2),
+    Orderer("admin@nordlys.example", data.NORDLYS, ("1000", "1008", "1011"), 2),
     Orderer("leder@fjord.example", data.FJORD, ("2001", "2002", "2003", "2004"), 4),
     Orderer("ansatt1@fjord.example", data.FJORD, ("2002",), 3),
 )

@@ -37,6 +37,14 @@ class ActorRequest(HttpRequest):
     user: User
 
 
+def _export_links(name: str, query: str, **kwargs: int) -> list[tuple[str, str]]:
+    """(label, URL) of the CSV and Excel exports of what the page shows."""
+    return [
+        (label, reverse(name, kwargs={**kwargs, "fmt": fmt}) + "?" + query)
+        for fmt, label in (("xlsx", _("Excel (xlsx)")), ("csv", "CSV"))
+    ]
+
+
 def _check_role(actor: User) -> None:
     company_id_of(actor)
     if not selectors.may_see_employees(actor):
@@ -121,6 +129,10 @@ def _render_list(
             for e in rows
         ],
         "page_total": sum((e.total for e in rows), ZERO),
+        "exports": _export_links(
+            "employees_export" if mine else "employees_all_export",
+            urlencode({**period_query, **keep, "sort": sort}),
+        ),
         "back": current,
         "add_form": add_form or (EmployeeAddForm(auto_id="id_add_%s") if mine else None),
     }
@@ -242,6 +254,9 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": urlencode(chosen.query()),
         "total": total,
+        "exports": _export_links(
+            "employee_purchases_export", urlencode(chosen.query()), employee_id=employee.pk
+        ),
         "back_mine": employee.supervisor_id == actor.pk,
         "back_url": _list_url(employee.supervisor_id == actor.pk, urlencode(chosen.query())),
     }

@@ -15,6 +15,7 @@ from kvote.catalog.selectors import visible_products
 from kvote.common.money import round_money
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo import data
+from kvote.demo.orders import ORDERERS
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
 from kvote.people.models import Employee, User
 
@@ -87,7 +88,7 @@ def test_companies_and_their_employees() -> None:
         assert re.fullmatch(r"\d{9}", company.org_number) and company.customer_number
         assert not company.restrict_assortment
     numbers = set(Employee.objects.filter(company=nordlys).values_list("number", flat=True))
-    assert {str(n) for n in range(1000, 1013)} <= numbers
+    assert {str(n) for n in (*range(1000, 1010), *range(1011, 1014))} <= numbers
     assert Employee.objects.get(company=nordlys, number="1004").user is None
     leder = User.objects.get(email="leder@nordlys.example")
     supervised = set(leder.supervised_employees.values_list("number", flat=True))
@@ -95,6 +96,14 @@ def test_companies_and_their_employees() -> None:
     assert supervised - {"1002", "1003", "1004"}, "more of his people, so lists have content"
     fjord_leder = User.objects.get(email="leder@fjord.example")
     assert set(fjord_leder.supervised_employees.values_list("number", flat=True)) == {"2002"}
+
+
+def test_employee_number_1010_is_free_for_the_add_employee_check() -> None:
+    # The demo check adds employee 1010 to Nordlys: the seed must not take it.
+    assert Employee.objects.filter(company__name=NORDLYS).count() >= 13
+    assert not Employee.objects.filter(number="1010").exists()
+    assert not any(p.number == "1010" for p in data.NORDLYS.people)
+    assert not any("1010" in o.recipients for o in ORDERERS)
 
 
 def test_two_addresses_per_company_one_of_them_default() -> None:

@@ -356,3 +356,26 @@ def test_unreadable_files_are_form_errors(client, nordlys):
     response = client.post(reverse("employees_import"), {"file": upload})
     assert "not UTF-8" in response.content.decode()
     assert client.get(reverse("employees_import")).status_code == 200
+
+
+def test_the_list_page_links_to_exports_of_exactly_what_it_shows(client, nordlys):
+    """The list's default period is the budget period: its export link carries that period, so
+    the spreadsheet holds the same totals as the page (the 800-day-old order is in neither)."""
+    import re
+
+    client.force_login(nordlys["boss"])
+    page = client.get(reverse("employees_mine")).content.decode()
+    links = {
+        label: url.replace("&amp;", "&")
+        for url, label in re.findall(
+            r'<a class="ds-link" href="([^"]*eksport[^"]*)">([^<]+)</a>', page
+        )
+    }
+    assert set(links) == {"Excel (xlsx)", "CSV"}
+    ws = _sheet(client.get(links["Excel (xlsx)"]))
+    totals = {
+        ws.cell(row=r, column=1).value: ws.cell(row=r, column=6).value
+        for r in range(2, ws.max_row + 1)
+    }
+    assert Decimal(str(totals["1001"])) == Decimal("219.75")
+    assert reverse("employees_import") in page

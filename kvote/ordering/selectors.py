@@ -20,6 +20,7 @@ from kvote.companies.models import Company, DeliveryAddress
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
 from kvote.people.models import Employee, User
+from kvote.people.selectors import search_employees
 
 EMPLOYEE_CHOICES_LIMIT = 50
 
@@ -93,10 +94,7 @@ def recipient_choices(*, actor: User, query: str = "") -> QuerySet[Employee]:
     qs = scoped(Employee, actor).filter(is_active=True)
     if not actor.may_choose_recipients:
         return qs.filter(user=actor)
-    query = query.strip()
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(number__startswith=query))
-    return qs.order_by("name", "number")
+    return search_employees(qs, query).order_by("name", "number")
 
 
 def delivery_addresses(*, actor: User) -> QuerySet[DeliveryAddress]:

@@ -51,17 +51,28 @@ def may_see_employees(actor: User) -> bool:
     return actor.is_supervisor or actor.is_company_admin
 
 
+def search_employees(qs: QuerySet[Employee], query: str) -> QuerySet[Employee]:
+    """Employees whose name contains `query` or whose employee number starts with it."""
+    query = query.strip()
+    if not query:
+        return qs
+    return qs.filter(Q(name__icontains=query) | Q(number__startswith=query))
+
+
+def _listed(*, actor: User, mine: bool, query: str) -> QuerySet[Employee]:
+    """Who a list shows: the actor's employees (mine) or all active ones, matching `query`."""
+    qs = scoped(Employee, actor).filter(is_active=True)
+    if mine:
+        qs = qs.filter(supervisor=actor)
+    return search_employees(qs, query)
+
+
 def employee_list(
     *, actor: User, mine: bool, period: DateRange, query: str = "", sort: str = "name"
 ) -> QuerySet[Employee]:
     """«Ansattliste» (mine=True: the employees the actor supervises) or «Alle ansatte» (every
     active employee), each annotated with `total` bought in the period: one aggregate query."""
-    qs = scoped(Employee, actor).filter(is_active=True)
-    if mine:
-        qs = qs.filter(supervisor=actor)
-    query = query.strip()
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(number__startswith=query))
+    qs = _listed(actor=actor, mine=mine, query=query)
     if sort.lstrip("-") == "total":
         # Sorting by total needs every employee's total: one join and aggregate is cheapest.
         total: Any = Sum("order_lines__line_total", filter=_bought_filter("order_lines__", period))
@@ -118,10 +129,4 @@ def employee_purchases(
 def employee_count(*, actor: User, mine: bool, query: str = "") -> int:
     """How many employees employee_list(actor, mine, query=query) lists, counted without its
     totals (the paginator's count over the aggregate would join every order line)."""
-    qs = scoped(Employee, actor).filter(is_active=True)
-    if mine:
-        qs = qs.filter(supervisor=actor)
-    query = query.strip()
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(number__startswith=query))
-    return qs.count()
+    return _listed(actor=actor, mine=mine, query=query).count()

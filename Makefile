@@ -40,9 +40,11 @@ demo: install
 	$(MANAGE) seed_demo
 	@echo
 	@$(MANAGE) shell --no-imports -c "from django.conf import settings as s; print('Emails: ' + (f'written as files to {s.EMAIL_FILE_PATH}/ by the background worker' if s.EMAIL_BACKEND.endswith('filebased.EmailBackend') else f'sent by the background worker through {s.EMAIL_BACKEND}'))"
-	@echo "Kvote runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it and the worker)"
+	@$(MANAGE) shell --no-imports -c "from django.conf import settings as s; print('Orders to the supplier: ' + (f'PEPPOL XML files in {s.KVOTE_OUTBOX_DIR}/' if s.KVOTE_DELIVERY_TRANSPORT == 'folder' else f'POSTed to {s.KVOTE_DELIVERY_URL}') + ', by the delivery worker')"
+	@echo "Kvote runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it and the workers)"
 	@$(MANAGE) run_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) deliver_orders & deliverer=$$!; \
+	trap 'kill $$worker $$deliverer 2>/dev/null; wait $$worker $$deliverer 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 

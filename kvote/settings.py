@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "ninja",
     "kvote.common",
     "kvote.companies",
     "kvote.people",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "kvote.budgets",
     "kvote.approvals",
     "kvote.jobs",
+    "kvote.supplier",
     "kvote.demo",
 ]
 
@@ -210,10 +212,35 @@ KVOTE_PAGE_SIZE = int(os.environ.get("KVOTE_PAGE_SIZE", "24"))
 # Where the portal is reached, for links in emails.
 KVOTE_BASE_URL = os.environ.get("KVOTE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Delivery of released orders to the supplier (kvote.supplier): a PEPPOL BIS Order 3.0 per order.
+# The supplier as seller, identified by its organisation number (PEPPOL scheme 0192).
+KVOTE_SUPPLIER_ORG_NUMBER = os.environ.get("KVOTE_SUPPLIER_ORG_NUMBER", "987654325")
+# "folder": one XML file per order in KVOTE_OUTBOX_DIR; "http": POST to KVOTE_DELIVERY_URL.
+KVOTE_DELIVERY_TRANSPORT = os.environ.get("KVOTE_DELIVERY_TRANSPORT", "folder")
+KVOTE_OUTBOX_DIR = Path(os.environ.get("KVOTE_OUTBOX_DIR", VAR_DIR / "outbox"))
+KVOTE_DELIVERY_URL = os.environ.get("KVOTE_DELIVERY_URL", "")
+if KVOTE_DELIVERY_TRANSPORT not in {"folder", "http"}:
+    raise RuntimeError("KVOTE_DELIVERY_TRANSPORT must be folder or http")
+if KVOTE_DELIVERY_TRANSPORT == "http" and not KVOTE_DELIVERY_URL:
+    raise RuntimeError("KVOTE_DELIVERY_TRANSPORT=http needs KVOTE_DELIVERY_URL")
+# Shared with the supplier: signs what we send (HMAC-SHA256) and checks what it replies.
+DEMO_SUPPLIER_SECRET = "kvote-demo-supplier-secret"
+KVOTE_SUPPLIER_SECRET = os.environ.get("KVOTE_SUPPLIER_SECRET", DEMO_SUPPLIER_SECRET)
+if PRODUCTION and KVOTE_SUPPLIER_SECRET == DEMO_SUPPLIER_SECRET:
+    raise RuntimeError("KVOTE_SUPPLIER_SECRET must be set when KVOTE_ENV=production")
+KVOTE_DELIVERY_TIMEOUT = float(os.environ.get("KVOTE_DELIVERY_TIMEOUT", "10"))
+KVOTE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("KVOTE_DELIVERY_MAX_ATTEMPTS", "12"))
+# Retries wait about base × 2^(attempt-1) seconds, with jitter, at most an hour.
+KVOTE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("KVOTE_DELIVERY_BACKOFF_SECONDS", "10"))
+# A worker that dies holding a delivery gives it up after this long.
+KVOTE_DELIVERY_LEASE_SECONDS = float(os.environ.get("KVOTE_DELIVERY_LEASE_SECONDS", "60"))
+# Check every document against the UBL schema and the PEPPOL rules before it leaves.
+KVOTE_DELIVERY_VALIDATE = env_bool("KVOTE_DELIVERY_VALIDATE", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

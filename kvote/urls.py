@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("kvote.ordering.urls")),
     path("budgets/", include("kvote.budgets.urls")),
     path("approvals/", include("kvote.approvals.urls")),
+    path("supplier/", include("kvote.supplier.urls")),
 ]

@@ -16,12 +16,26 @@ if TYPE_CHECKING:
 PASSWORD = "demo1234"
 
 
+def org_number(n: int) -> str:
+    """A distinct valid Norwegian organisation number for each n (mod 11, as PEPPOL checks it).
+
+    Eight digits from 2n or, when no check digit fits that one (remainder 1), from 2n + 1.
+    """
+    for prefix in (f"{90000000 + 2 * n}", f"{90000000 + 2 * n + 1}"):
+        remainder = (
+            sum(int(d) * w for d, w in zip(prefix, (3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+        )
+        if remainder != 1:
+            return f"{prefix}{(11 - remainder) % 11}"
+    raise AssertionError("unreachable: 2n and 2n + 1 never both leave remainder 1")
+
+
 class CompanyFactory(DjangoModelFactory[Company]):
     class Meta:
         model = Company
 
     name = factory.Sequence(lambda n: f"Firma {n} AS")
-    org_number = factory.Sequence(lambda n: f"{900000000 + n}")
+    org_number = factory.Sequence(lambda n: org_number(n))
     customer_number = factory.Sequence(lambda n: f"K{10000 + n}")
 
 

@@ -27,10 +27,13 @@ from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.catalog.models import Variant
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo import catalogue, data
+from kvote.jobs.lease import LeaseStatus
 from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
 from kvote.ordering.services import cart_add, checkout_details_save, order_submit
 from kvote.ordering.states import order_transition
 from kvote.people.models import Employee, User
+from kvote.supplier.models import Delivery
+from kvote.supplier.outbox import delivery_enqueue
 
 ORDER_COUNT = 50
 OLDEST_DAYS_AGO = 540  # about 18 months
@@ -369,6 +372,7 @@ def _released_when_placed(order: Order) -> None:
     Order.objects.filter(pk=order.pk).update(state=OrderState.RELEASED)
     OrderStateChange.objects.filter(order=order).update(to_state=OrderState.RELEASED)
     order.state = OrderState.RELEASED
+    delivery_enqueue(order=order)
 
 
 def _date_back(order: Order, placed_at: datetime, now: datetime) -> None:
@@ -392,6 +396,15 @@ def _date_back(order: Order, placed_at: datetime, now: datetime) -> None:
         change = order_transition(order=order, to_state=to_state, actor=None)
         OrderStateChange.objects.filter(pk=change.pk).update(created_at=at, updated_at=at)
         Order.objects.filter(pk=order.pk).update(updated_at=at)
+        if to_state == OrderState.SENT:  # delivered back then, by the default transport
+            Delivery.objects.filter(order=order).update(
+                status=LeaseStatus.DONE,
+                attempts=1,
+                done_at=at,
+                created_at=placed_at,
+                transport="folder",
+                receipt=f"{order.number}.xml",
+            )
 
 
 CART_CHOICES = (

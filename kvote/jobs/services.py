@@ -1,11 +1,11 @@
 """The durable job queue: enqueue inside a transaction, claim with a lease, run, retry.
 
-PostgreSQL: workers claim with `SELECT … FOR UPDATE SKIP LOCKED`, so any number of them share
-the queue without taking the same job. SQLite: transactions are serialised, so one claim at a
-time is what the database does anyway.
+The leasing itself (SKIP LOCKED, lease deadlines, compare-and-set on finishing) is in
+`kvote.jobs.lease`, shared with the supplier outbox.
 """
 
 import logging
+import os
 import socket
 import traceback
 from collections.abc import Callable
@@ -13,11 +13,8 @@ from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
-
-from kvote.jobs.models import Job, JobStatus
+from kvote.jobs import lease
+from kvote.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
@@ -45,28 +42,16 @@ def job_enqueue(
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, 4 min … at most an hour."""
-    return min(timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    return lease.backoff(attempts, base_seconds=BACKOFF_BASE_SECONDS, cap=BACKOFF_MAX)
 
 
 def default_worker_id() -> str:
-    import os
-
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def jobs_claim(*, worker: str, limit: int = 10, lease: timedelta = LEASE) -> list[Job]:
+def jobs_claim(*, worker: str, limit: int = 10, lease_for: timedelta = LEASE) -> list[Job]:
     """Lease up to `limit` due jobs to `worker`: waiting ones, and ones whose lease ran out."""
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(status=JobStatus.PENDING, run_after__lte=now)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-            .order_by("run_after", "id")
-            .values_list("pk", flat=True)[:limit]
-        )
-        Job.objects.filter(pk__in=ids).update(leased_until=now + lease, leased_by=worker)
-    return list(Job.objects.filter(pk__in=ids).order_by("run_after", "id"))
+    return lease.lease_claim(Job.objects.all(), worker=worker, limit=limit, lease=lease_for)
 
 
 def _handler(kind: str) -> Callable[[dict[str, Any]], None]:
@@ -80,25 +65,13 @@ def job_run(*, job: Job, worker: str) -> bool:
     try:
         _handler(job.kind)(job.payload)
     except Exception as exc:
-        attempts = job.attempts + 1
-        failed = attempts >= job.max_attempts
-        Job.objects.filter(pk=job.pk, leased_by=worker).update(
-            attempts=attempts,
-            last_error="".join(traceback.format_exception_only(exc)).strip()[:2000],
-            status=JobStatus.FAILED if failed else JobStatus.PENDING,
-            run_after=timezone.now() + backoff(attempts),
-            leased_until=None,
-            leased_by="",
+        error = "".join(traceback.format_exception_only(exc)).strip()
+        lease.lease_fail(job, worker=worker, error=error, retry_in=backoff(job.attempts + 1))
+        logger.warning(
+            "job %s (%s) failed, attempt %s: %s", job.pk, job.kind, job.attempts + 1, exc
         )
-        logger.warning("job %s (%s) failed, attempt %s: %s", job.pk, job.kind, attempts, exc)
         return False
-    Job.objects.filter(pk=job.pk, leased_by=worker).update(
-        attempts=job.attempts + 1,
-        status=JobStatus.DONE,
-        done_at=timezone.now(),
-        leased_until=None,
-        last_error="",
-    )
+    lease.lease_succeed(job, worker=worker)
     return True
 
 
@@ -113,6 +86,4 @@ def jobs_run_due(*, worker: str | None = None, limit: int = 10) -> int:
 
 def job_retry(*, job: Job) -> None:
     """Give a failed job a fresh set of attempts (from the back office)."""
-    Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
-        status=JobStatus.PENDING, attempts=0, run_after=timezone.now(), last_error=""
-    )
+    lease.lease_retry(Job.objects.filter(pk=job.pk))

@@ -21,6 +21,7 @@ from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
+from kvote.supplier.models import Delivery
 
 EMPLOYEE_CHOICES_LIMIT = 50
 
@@ -122,12 +123,17 @@ class OrderDetail:
     order: Order
     lines: list[OrderLine]
     history: list[OrderStateChange]
+    delivery: Delivery | None  # on its way to the supplier once released
+
+    @property
+    def sent_at(self) -> datetime | None:
+        return self.delivery.done_at if self.delivery else None
 
 
 def order_detail(*, actor: User, order_id: int) -> OrderDetail:
     """One order with its lines and history; 404 when the actor may not see it. Three queries."""
     order = get_scoped_or_404(
-        order_visible_to(actor=actor).select_related("placed_by", "decided_by"),
+        order_visible_to(actor=actor).select_related("placed_by", "decided_by", "delivery"),
         actor,
         pk=order_id,
     )
@@ -135,6 +141,7 @@ def order_detail(*, actor: User, order_id: int) -> OrderDetail:
         order=order,
         lines=list(order.lines.select_related("recipient").order_by("id")),
         history=list(order.history.select_related("actor").order_by("created_at", "id")),
+        delivery=getattr(order, "delivery", None),
     )
 
 

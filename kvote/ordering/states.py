@@ -1,5 +1,6 @@
 """The order state machine: one table of allowed transitions and one function that applies them.
 
+Entering "released" writes the order's outbox row (kvote.supplier) in the same transaction.
 A transition is a compare-and-set on the order's current state, so two actors deciding at once
 cannot both win: the loser gets `OrderError.STATE_CHANGED` and nothing is written.
 """
@@ -11,6 +12,7 @@ from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.people.models import User
+from kvote.supplier.outbox import delivery_enqueue
 
 S = OrderState
 
@@ -37,6 +39,8 @@ def order_record_creation(*, order: Order, actor: User | None) -> OrderStateChan
     """The first history row of a new order (from nothing to its first state)."""
     if not is_allowed("", order.state):
         raise ServiceError(OrderError.INVALID_TRANSITION, _("An order cannot start in this state."))
+    if order.state == S.RELEASED:
+        delivery_enqueue(order=order)
     return OrderStateChange.objects.create(
         company_id=order.company_id, order=order, from_state="", to_state=order.state, actor=actor
     )
@@ -61,6 +65,9 @@ def order_transition(
                 _("The order was changed by someone else in the meantime. Reload and try again."),
             )
         order.state = to_state
+        if to_state == S.RELEASED:
+            # The outbox row is written with the release: released exactly when queued.
+            delivery_enqueue(order=order)
         return OrderStateChange.objects.create(
             company_id=order.company_id,
             order=order,

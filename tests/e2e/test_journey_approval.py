@@ -3,10 +3,13 @@ a winter jacket that takes him over budget; the order waits. His nearest manager
 leder@nordlys.example, opens «Til godkjenning», sees the order with its budget effect (beside
 the demo's own waiting order), and approves it. Back as ansatt2, the order is released, its page
 says who approved it and when, the history shows the decision, and the background worker (run
-here inline) emails him in Norwegian. The expected figures come from the database."""
+here inline) emails him in Norwegian. The delivery worker (also inline) sends it to the
+supplier as a PEPPOL order, and his order page says when. The expected figures come from the
+database."""
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from django.core import mail
 from django.urls import reverse
@@ -17,6 +20,9 @@ from kvote.jobs.models import Job, JobStatus
 from kvote.jobs.services import jobs_run_due
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import User
+from kvote.supplier.services import deliveries_run_due
+from kvote.supplier.transports import FolderTransport
+from kvote.supplier.validation import document_problems
 from tests.e2e.conftest import LoginFn, NewPageFn
 from tests.e2e.helpers import (
     assert_accessible,
@@ -68,7 +74,7 @@ def send_queued_email() -> int:
 
 
 def test_an_order_over_budget_is_approved_by_the_nearest_manager(
-    page: Page, new_page: NewPageFn, login: LoginFn
+    page: Page, new_page: NewPageFn, login: LoginFn, tmp_path: Path
 ) -> None:
     start = budget_of_ansatt2()
     assert start.remaining == Decimal("816.00"), "the demo's figure this journey is told from"
@@ -177,3 +183,11 @@ def test_an_order_over_budget_is_approved_by_the_nearest_manager(
     assert end is not None
     assert end.pending == start.pending
     assert end.spent == start.spent + money(dear_price)
+
+    # The delivery worker sends it to the supplier; the order page says when.
+    assert deliveries_run_due(transport=FolderTransport(folder=tmp_path)) >= 1
+    assert document_problems((tmp_path / f"{order.number}.xml").read_bytes()) == []
+    page.reload()
+    assert clean(definition(page, _("Status"))) == clean(_("Sent to supplier"))
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", definition(page, _("Sent to supplier")))
+    assert_accessible(page)

@@ -30,6 +30,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
         "WARNING",
         KVOTE_ENV="production",
         SECRET_KEY="x7#" + "k" * 60 + "q9!Zp2",
+        KVOTE_SUPPLIER_SECRET="s" * 40,
         ALLOWED_HOSTS="portal.kvote.example",
         KVOTE_VAR_DIR=str(tmp_path),
     )
@@ -44,3 +45,31 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path: Path, s
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_with_the_demo_supplier_secret(tmp_path: Path) -> None:
+    result = _manage(
+        "check",
+        KVOTE_ENV="production",
+        SECRET_KEY="x7#" + "k" * 60 + "q9!Zp2",
+        KVOTE_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "KVOTE_SUPPLIER_SECRET must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("transport", "url", "message"),
+    [("ftp", "", "must be folder or http"), ("http", "", "needs KVOTE_DELIVERY_URL")],
+)
+def test_a_delivery_transport_that_cannot_work_stops_the_start(
+    tmp_path: Path, transport: str, url: str, message: str
+) -> None:
+    result = _manage(
+        "check",
+        KVOTE_DELIVERY_TRANSPORT=transport,
+        KVOTE_DELIVERY_URL=url,
+        KVOTE_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert message in result.stderr

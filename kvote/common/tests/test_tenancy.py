@@ -26,8 +26,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Namespaces that are not tenant pages: the supplier's back office has its own staff-only login.
-NOT_TENANT = {"admin"}
+# Namespaces that are not tenant pages: the supplier's back office has its own staff-only login,
+# and the supplier's status replies are authenticated by signature (kvote/supplier/tests).
+NOT_TENANT = {"admin", "supplier"}
 # Parameters that carry no tenant id (the password-reset link is checked in test_auth).
 NOT_IDS = {"uidb64", "token"}
 

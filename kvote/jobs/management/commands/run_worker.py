@@ -1,15 +1,15 @@
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from kvote.jobs.services import default_worker_id, jobs_run_due
+from kvote.jobs.worker import run_until_stopped
 
 
 class Command(BaseCommand):
     help = (
-        "Run background jobs (email, and later delivery to the supplier) from the database. "
-        "Start as many as you like; each claims jobs with a lease."
+        "Run background jobs (email) from the database. Start as many as you like; each claims "
+        "jobs with a lease."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,9 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker = default_worker_id()
         self.stdout.write(f"worker {worker} started")
-        while True:
-            ran = jobs_run_due(worker=worker, limit=options["batch"])
-            if options["once"] and ran == 0:
-                return
-            if ran == 0:
-                time.sleep(options["sleep"])
+        run_until_stopped(
+            lambda: jobs_run_due(worker=worker, limit=options["batch"]),
+            once=options["once"],
+            sleep=options["sleep"],
+        )

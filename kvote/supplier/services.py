@@ -1,0 +1,185 @@
+"""Released orders reach the supplier once: the outbox, its workers, and the supplier's replies.
+
+Releasing an order writes its `Delivery` row in the same transaction (`delivery_enqueue`, called
+by the order state machine), so an order is released exactly when it is queued. Workers
+(`manage.py deliver_orders`) lease due rows, build and check the PEPPOL document, hand it to the
+transport, and then, in one transaction, mark the row sent and the order "sent to supplier".
+A worker that dies between sending and recording leaves the row to be taken over when its lease
+runs out and sent again with the same idempotency key (the order number), which the supplier
+recognises as a repeat: delivered at least once, received as one order.
+"""
+
+import logging
+import os
+import socket
+import traceback
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from kvote.common.errors import ServiceError
+from kvote.jobs import lease
+from kvote.ordering import states
+from kvote.ordering.models import Order, OrderState
+from kvote.supplier.document import order_document
+from kvote.supplier.errors import SupplierReplyError
+from kvote.supplier.models import Delivery
+from kvote.supplier.transports import DeliveryFailed, Transport, transport_from_settings
+from kvote.supplier.validation import document_problems
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_MAX = timedelta(hours=1)
+JITTER = 0.25
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """About base × 2^(attempts-1), ±25 %, at most an hour."""
+    return lease.backoff(
+        attempts,
+        base_seconds=settings.KVOTE_DELIVERY_BACKOFF_SECONDS,
+        cap=BACKOFF_MAX,
+        jitter=JITTER,
+    )
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:deliver"
+
+
+def deliveries_claim(*, worker: str, limit: int = 10) -> list[Delivery]:
+    return lease.lease_claim(
+        Delivery.objects.select_related("order"),
+        worker=worker,
+        limit=limit,
+        lease=timedelta(seconds=settings.KVOTE_DELIVERY_LEASE_SECONDS),
+    )
+
+
+def delivery_run(*, delivery: Delivery, worker: str, transport: Transport) -> bool:
+    """Send one leased delivery and record what happened. True when it was sent."""
+    order = delivery.order
+    try:
+        document = order_document(order)
+        if settings.KVOTE_DELIVERY_VALIDATE and (problems := document_problems(document)):
+            # A document that breaks the rules will not get better by waiting: fail at once,
+            # visible in the back office, and fix the data or the code before retrying.
+            lease.lease_fail(
+                delivery,
+                worker=worker,
+                error="The document is not a valid PEPPOL order:\n" + "\n".join(problems),
+                retry_in=timedelta(0),
+                final=True,
+            )
+            logger.error("order %s: invalid document: %s", order.number, problems)
+            return False
+        receipt = transport.send(order_number=order.number, document=document)
+    except Exception as exc:
+        error = str(exc) if isinstance(exc, DeliveryFailed) else _exception_text(exc)
+        failed = lease.lease_fail(
+            delivery, worker=worker, error=error, retry_in=retry_delay(delivery.attempts + 1)
+        )
+        logger.warning(
+            "order %s: delivery attempt %s failed%s: %s",
+            order.number,
+            delivery.attempts + 1,
+            " for good" if failed else "",
+            error,
+        )
+        return False
+    with transaction.atomic():
+        recorded = lease.lease_succeed(
+            delivery, worker=worker, transport=transport.name, receipt=receipt[:300]
+        )
+        if recorded:
+            _mark_sent(order)
+    if not recorded:
+        logger.warning("order %s: sent, but another worker had taken it over", order.number)
+    return recorded
+
+
+def _exception_text(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(exc)).strip()
+
+
+def _mark_sent(order: Order) -> None:
+    """The order is with the supplier, unless the supplier already said more (a reply can
+    overtake a worker that died before recording the delivery)."""
+    current = Order.objects.select_for_update().get(pk=order.pk)
+    if current.state == OrderState.RELEASED:
+        states.order_transition(order=current, to_state=OrderState.SENT, actor=None)
+
+
+def deliveries_run_due(
+    *, worker: str | None = None, limit: int = 10, transport: Transport | None = None
+) -> int:
+    """Claim and send what is due; how many deliveries were tried."""
+    worker = worker or worker_id()
+    transport = transport or transport_from_settings()
+    claimed = deliveries_claim(worker=worker, limit=limit)
+    for delivery in claimed:
+        delivery_run(delivery=delivery, worker=worker, transport=transport)
+    return len(claimed)
+
+
+def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
+    """Try failed deliveries again from now, with a fresh set of attempts (the back office)."""
+    return lease.lease_retry(deliveries)
+
+
+# What the supplier may report, in the order it happens. A reply may skip ahead (an order
+# reported shipped was confirmed first); it may not go back.
+SUPPLIER_PATH = (OrderState.RELEASED, OrderState.SENT, OrderState.CONFIRMED, OrderState.SHIPPED)
+REPORTABLE = {OrderState.CONFIRMED, OrderState.SHIPPED}
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    order: Order
+    changed: bool
+
+
+def order_status_report(*, order_number: str, status: str, comment: str = "") -> ReplyOutcome:
+    """The supplier reports that an order is confirmed or shipped. Repeating a report changes
+    nothing; a report that would move the order back, or concerns an order that was never
+    released, is refused."""
+    if status not in REPORTABLE:
+        raise ServiceError(
+            SupplierReplyError.UNKNOWN_STATUS,
+            _("The status must be one of: %(choices)s.")
+            % {"choices": ", ".join(sorted(REPORTABLE))},
+        )
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(number=order_number).first()
+        if order is None:
+            raise ServiceError(
+                SupplierReplyError.UNKNOWN_ORDER,
+                _("There is no order %(number)s.") % {"number": order_number},
+            )
+        if order.state == status:
+            return ReplyOutcome(order=order, changed=False)
+        if order.state not in SUPPLIER_PATH or SUPPLIER_PATH.index(
+            OrderState(order.state)
+        ) > SUPPLIER_PATH.index(OrderState(status)):
+            raise ServiceError(
+                SupplierReplyError.IMPOSSIBLE_TRANSITION,
+                _("Order %(number)s is “%(state)s” and cannot become “%(to)s”.")
+                % {
+                    "number": order.number,
+                    "state": OrderState(order.state).label,
+                    "to": OrderState(status).label,
+                },
+            )
+        start = SUPPLIER_PATH.index(OrderState(order.state)) + 1
+        for step in SUPPLIER_PATH[start : SUPPLIER_PATH.index(OrderState(status)) + 1]:
+            states.order_transition(
+                order=order,
+                to_state=step,
+                actor=None,
+                comment=comment if step == status else "",
+            )
+        return ReplyOutcome(order=order, changed=True)

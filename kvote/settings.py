@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kvote.approvals",
     "kvote.jobs",
     "kvote.supplier",
+    "kvote.api",
     "kvote.demo",
 ]
 
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kvote.api.middleware.ApiJsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "kvote.urls"
@@ -236,6 +238,9 @@ KVOTE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("KVOTE_DELIVERY_BACKOFF_SE
 KVOTE_DELIVERY_LEASE_SECONDS = float(os.environ.get("KVOTE_DELIVERY_LEASE_SECONDS", "60"))
 # Check every document against the UBL schema and the PEPPOL rules before it leaves.
 KVOTE_DELIVERY_VALIDATE = env_bool("KVOTE_DELIVERY_VALIDATE", True)
+
+# The REST API (kvote.api): how long a token lives.
+KVOTE_API_TOKEN_DAYS = int(os.environ.get("KVOTE_API_TOKEN_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

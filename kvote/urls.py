@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from kvote.api.api import api
+
 admin.site.site_header = _("Kvote back office")
 admin.site.site_title = _("Kvote back office")
 admin.site.index_title = _("Supplier administration")
@@ -14,5 +16,7 @@ urlpatterns = [
     path("", include("kvote.ordering.urls")),
     path("budgets/", include("kvote.budgets.urls")),
     path("approvals/", include("kvote.approvals.urls")),
+    path("api/v1/", api.urls),
+    path("min-side/api-tokens/", include("kvote.api.urls")),
     path("supplier/", include("kvote.supplier.urls")),
 ]

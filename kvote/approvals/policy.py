@@ -17,9 +17,18 @@ class ApprovalPolicy(models.TextChoices):
     ALWAYS = "always", gettext_lazy("Every order placed by an employee with a budget")
 
 
+class ApprovalReason(models.TextChoices):
+    """Why an order waits, by name (the API's `approval_reason`)."""
+
+    OVER_BUDGET = "over_budget"
+    ALWAYS = "always"
+    THRESHOLD = "threshold"
+
+
 @dataclass(frozen=True)
 class ApprovalNeed:
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # for people, in the active language
+    kinds: list[ApprovalReason] = field(default_factory=list)  # the same, by name
 
     @property
     def needed(self) -> bool:
@@ -37,14 +46,18 @@ def approval_need(
     """Why an order needs approval (no reasons: it is released at once). The threshold applies
     whatever the policy."""
     reasons: list[str] = []
+    kinds: list[ApprovalReason] = []
     over = list(over_budget_names)
     if policy == ApprovalPolicy.OVER_BUDGET and over:
         reasons.append(_("The order takes %(names)s over budget.") % {"names": ", ".join(over)})
+        kinds.append(ApprovalReason.OVER_BUDGET)
     if policy == ApprovalPolicy.ALWAYS and placed_by_budget_holder:
         reasons.append(_("Your company approves every order placed by an employee with a budget."))
+        kinds.append(ApprovalReason.ALWAYS)
     if threshold is not None and total_excl_vat > threshold:
         reasons.append(
             _("The order is above %(threshold)s excl. VAT, which needs approval.")
             % {"threshold": format_nok(threshold)}
         )
-    return ApprovalNeed(reasons=reasons)
+        kinds.append(ApprovalReason.THRESHOLD)
+    return ApprovalNeed(reasons=reasons, kinds=kinds)

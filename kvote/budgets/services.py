@@ -33,13 +33,13 @@ def parse_budget_amount(value: Decimal | str) -> Decimal:
         )
     if amount < 0:
         raise ServiceError(BudgetError.INVALID_AMOUNT, _("A budget cannot be negative."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ServiceError(BudgetError.INVALID_AMOUNT, _("A budget has at most two decimals."))
-    if amount > MAX_AMOUNT:
+    if amount > MAX_AMOUNT:  # before quantize(), which fails on a huge amount ("1e30")
         raise ServiceError(
             BudgetError.INVALID_AMOUNT,
             _("A budget can be at most %(max)s.") % {"max": format_nok(MAX_AMOUNT)},
         )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ServiceError(BudgetError.INVALID_AMOUNT, _("A budget has at most two decimals."))
     return amount.quantize(Decimal("0.01"))
 
 

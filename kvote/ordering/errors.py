@@ -13,3 +13,6 @@ class OrderError(models.TextChoices):
     INVALID_REFERENCE = "invalid_reference"
     INVALID_TRANSITION = "invalid_transition"
     STATE_CHANGED = "state_changed"
+    NO_LINES = "no_lines"
+    ORDER_TOO_LARGE = "order_too_large"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"

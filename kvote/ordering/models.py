@@ -87,7 +87,10 @@ class Order(TenantModel):
     )
     placed_at = models.DateTimeField(_("placed"), db_index=True)
     customer_reference = models.CharField(_("your reference"), max_length=100, blank=True)
+    # A retried submit (double click, a client's retry) finds its order by the key; an API
+    # request also keeps a hash of what it asked for, so the key cannot be reused for another.
     idempotency_key = models.CharField(max_length=64)
+    request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     delivery_address = models.ForeignKey(
         "companies.DeliveryAddress",
@@ -124,7 +127,8 @@ class Order(TenantModel):
         verbose_name_plural = _("orders")
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "idempotency_key"], name="order_idempotency_key_unique"
+                fields=["company", "placed_by", "idempotency_key"],
+                name="order_idempotency_key_unique_per_user",
             ),
             models.CheckConstraint(
                 condition=models.Q(total_incl_vat=models.F("total_excl_vat") + models.F("vat")),

@@ -5,18 +5,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kvote.approvals.policy import ApprovalNeed
-from kvote.approvals.selectors import order_approval_need
-from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget, order_budget_effects
+from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget
 from kvote.catalog.selectors import prices_for
-from kvote.common.money import Totals, round_money
+from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
 from kvote.companies.models import Company, DeliveryAddress
+from kvote.ordering.drafts import (
+    Assessment,
+    amounts_by_recipient,
+    assess,
+    line_problem,
+    line_total,
+)
+from kvote.ordering.drafts import orderable_product_ids as orderable_products
+from kvote.ordering.drafts import own_employee as own_employee
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
 from kvote.people.models import Employee, User
@@ -77,16 +86,12 @@ def cart_view(*, actor: User) -> CartView:
         unit_price = prices[line.variant.product_id]
         rows.append(
             CartRow(
-                line=line, unit_price=unit_price, line_total=round_money(unit_price * line.quantity)
+                line=line, unit_price=unit_price, line_total=line_total(unit_price, line.quantity)
             )
         )
     return CartView(
         cart=cart, rows=rows, totals=Totals.of(sum((r.line_total for r in rows), Decimal(0)))
     )
-
-
-def own_employee(*, actor: User) -> Employee | None:
-    return scoped(Employee, actor).filter(user=actor, is_active=True).first()
 
 
 def recipient_choices(*, actor: User, query: str = "") -> QuerySet[Employee]:
@@ -180,34 +185,19 @@ def recipient_search(
 def cart_line_problem(
     *, actor: User, line: CartLine, orderable_product_ids: set[int]
 ) -> tuple[OrderError, str] | None:
-    """The one rule for what stops a cart line from being ordered: the review page lists it,
-    `order_submit` refuses with it."""
-    item = line.variant.item_number
-    if not line.variant.is_active or line.variant.product_id not in orderable_product_ids:
-        return OrderError.INACTIVE_ITEM, _(
-            "Item number “%(item)s” can no longer be ordered. Remove it from the cart."
-        ) % {"item": item}
-    if line.recipient is None:
-        return OrderError.RECIPIENT_REQUIRED, _("Choose who item number “%(item)s” is for.") % {
-            "item": item
-        }
-    if not line.recipient.is_active or (
-        not actor.may_choose_recipients and line.recipient.user_id != actor.pk
-    ):
-        return OrderError.RECIPIENT_NOT_ALLOWED, _(
-            "%(name)s cannot receive item number “%(item)s”."
-        ) % {"name": line.recipient.name, "item": item}
-    return None
+    """What stops a cart line from being ordered (kvote.ordering.drafts.line_problem): the
+    review page lists it, `order_submit` refuses with it."""
+    return line_problem(
+        actor=actor,
+        variant=line.variant,
+        recipient=line.recipient,
+        orderable_product_ids=orderable_product_ids,
+    )
 
 
 def orderable_product_ids(*, actor: User, lines: Iterable[CartLine]) -> set[int]:
     """Which of the lines' products the actor's company can order now. One query."""
-    from kvote.catalog.selectors import visible_products
-
-    product_ids = {line.variant.product_id for line in lines}
-    return set(
-        visible_products(actor=actor).filter(pk__in=product_ids).values_list("pk", flat=True)
-    )
+    return orderable_products(actor=actor, product_ids=[line.variant.product_id for line in lines])
 
 
 def cart_problems(*, actor: User, view: CartView) -> list[Problem]:
@@ -227,14 +217,12 @@ def cart_problems(*, actor: User, view: CartView) -> list[Problem]:
 
 def cart_amounts_by_recipient(*, view: CartView) -> dict[Employee, Decimal]:
     """What the cart would put on each recipient's budget: the same sums `order_submit` draws
-    (kvote.ordering.services.amounts_by_recipient), from the same prices. Lines without a
+    (kvote.ordering.drafts.amounts_by_recipient), from the same prices. Lines without a
     recipient are left out (the review refuses them anyway)."""
-    amounts: dict[Employee, Decimal] = {}
-    for row in view.rows:
-        recipient = row.line.recipient
-        if recipient is not None:
-            amounts[recipient] = amounts.get(recipient, Decimal(0)) + row.line_total
-    return amounts
+    rows = [row for row in view.rows if row.line.recipient is not None]
+    return amounts_by_recipient(
+        lines=[row.line for row in rows], line_totals=[row.line_total for row in rows]
+    )
 
 
 @dataclass(frozen=True)
@@ -272,14 +260,19 @@ class CheckoutReview:
         return self.approval.needed
 
 
-def review_budgets(*, actor: User, view: CartView) -> list[ReviewBudget]:
-    """For each recipient with a budget: remaining now, this order, remaining after. One query
-    when the cart has recipients, whatever the number of past orders."""
-    amounts = cart_amounts_by_recipient(view=view)
-    if not amounts:
-        return []
-    effects = order_budget_effects(company_id=company_id_of(actor), amounts=amounts)
-    return [ReviewBudget(effect=e, is_me=e.employee.user_id == actor.pk) for e in effects]
+def review_assessment(*, actor: User, view: CartView) -> Assessment:
+    """What the cart would do to each recipient's budget, and whether the company's policy
+    would hold it for approval: the same answer `order_submit` decides by
+    (kvote.ordering.drafts.assess). One query when the cart has recipients, whatever the
+    number of past orders."""
+    if view.cart is None or view.is_empty:
+        return Assessment(effects=[], approval=ApprovalNeed())
+    return assess(
+        company=view.cart.company,
+        placed_by=actor,
+        amounts=cart_amounts_by_recipient(view=view),
+        total_excl_vat=view.totals.excl_vat,
+    )
 
 
 def checkout_review(*, actor: User) -> CheckoutReview:
@@ -319,23 +312,29 @@ def checkout_review(*, actor: User) -> CheckoutReview:
             ]
     if not delivery_lines:
         problems.append(Problem(message=_("Choose where the order goes."), fix="checkout"))
-    budgets = review_budgets(actor=actor, view=view)
-    approval = ApprovalNeed()
-    if cart is not None and not view.is_empty:
-        approval = order_approval_need(
-            company=cart.company,
-            placed_by=actor,
-            effects=[budget.effect for budget in budgets],
-            total_excl_vat=view.totals.excl_vat,
-        )
+    assessment = review_assessment(actor=actor, view=view)
+    budgets = [
+        ReviewBudget(effect=effect, is_me=effect.employee.user_id == actor.pk)
+        for effect in assessment.effects
+    ]
     return CheckoutReview(
         cart=view,
         delivery_lines=delivery_lines,
         customer_reference=cart.customer_reference if cart is not None else "",
         problems=problems,
         budgets=budgets,
-        approval=approval,
+        approval=assessment.approval,
     )
+
+
+def company_orders(*, actor: User, state: str = "") -> QuerySet[Order]:
+    """Every order of the actor's company, newest first: for company admins only."""
+    if not actor.is_company_admin:
+        raise PermissionDenied(_("Only a company admin sees all the company's orders."))
+    qs = scoped(Order, actor)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-placed_at", "-id")
 
 
 def orders_placed_between(
@@ -344,9 +343,14 @@ def orders_placed_between(
     state: str = "",
     placed_from: date | None = None,
     placed_to: date | None = None,
+    whole_company: bool = False,
 ) -> QuerySet[Order]:
-    """Mine ordrer filtered by status and by the local dates the orders were placed (inclusive)."""
-    qs = my_orders(actor=actor, state=state)
+    """Mine ordrer (or, for a company admin, the company's orders) filtered by status and by
+    the local dates the orders were placed (inclusive)."""
+    if whole_company:
+        qs = company_orders(actor=actor, state=state)
+    else:
+        qs = my_orders(actor=actor, state=state)
     if placed_from is not None:
         qs = qs.filter(placed_at__gte=_start_of(placed_from))
     if placed_to is not None:
@@ -356,6 +360,18 @@ def orders_placed_between(
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def with_lines_and_history(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """Orders with who placed and decided them, their lines and their history (with each
+    change's actor): three queries for any number of orders."""
+    return orders.select_related("placed_by", "decided_by").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch(
+            "history",
+            queryset=OrderStateChange.objects.select_related("actor").order_by("created_at", "id"),
+        ),
+    )
 
 
 @dataclass

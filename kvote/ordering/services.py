@@ -4,57 +4,40 @@ Services validate what they are given (the web forms do too, for friendlier mess
 `ServiceError` with an `OrderError` code; nothing is written when they refuse.
 """
 
-from datetime import date
-from decimal import Decimal
+import dataclasses
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kvote.approvals.selectors import order_approval_need
 from kvote.approvals.services import approvers_notify
-from kvote.budgets.selectors import order_budget_effects
 from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
-from kvote.catalog.selectors import prices_for, variant_with_price
+from kvote.catalog.selectors import variant_with_price
 from kvote.common.errors import ServiceError
-from kvote.common.money import Totals, round_money
-from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
-from kvote.companies.models import Company, DeliveryAddress, postal_code_validator
+from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.companies.models import Company, DeliveryAddress
+from kvote.ordering.destinations import saved_destination, validate_one_off
+from kvote.ordering.drafts import (
+    LineRequest,
+    OneOffAddress,
+    OrderDraft,
+    assess,
+    clean_reference,
+    draft_from_cart,
+    draft_from_request,
+    parse_quantity,
+    recipient_for,
+)
+from kvote.ordering.drafts import amounts_by_recipient as amounts_by_recipient
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Cart, CartLine, Order, OrderLine, OrderState
-from kvote.ordering.selectors import cart_line_problem, orderable_product_ids, own_employee
 from kvote.ordering.states import order_record_creation
-from kvote.people.models import Employee, User
-
-
-def parse_quantity(value: int | str | None) -> int:
-    """A whole number from 1 to 999, or a clear refusal."""
-    try:
-        quantity = int(str(value).strip())
-    except (TypeError, ValueError):
-        quantity = 0
-    if not 1 <= quantity <= MAX_QUANTITY:
-        raise ServiceError(
-            OrderError.INVALID_QUANTITY,
-            _("The quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY},
-        )
-    return quantity
-
-
-def _recipient(*, actor: User, recipient_id: int | None) -> Employee | None:
-    """The employee a line is for: the actor's own by default; another one only when the role
-    allows it."""
-    if recipient_id is None:
-        return own_employee(actor=actor)
-    employee = scoped(Employee, actor).filter(pk=recipient_id, is_active=True).first()
-    if employee is None:
-        raise ServiceError(
-            OrderError.RECIPIENT_NOT_ALLOWED, _("The chosen employee cannot receive orders.")
-        )
-    if not actor.may_choose_recipients and employee.user_id != actor.pk:
-        raise ServiceError(OrderError.RECIPIENT_NOT_ALLOWED, _("You can only order for yourself."))
-    return employee
+from kvote.people.models import User
 
 
 def _cart_for_update(*, actor: User) -> Cart:
@@ -74,7 +57,7 @@ def cart_add(
         )
     variant, _price = found
     quantity = parse_quantity(quantity)
-    recipient = _recipient(actor=actor, recipient_id=recipient_id)
+    recipient = recipient_for(actor=actor, recipient_id=recipient_id)
     with transaction.atomic():
         cart = _cart_for_update(actor=actor)
         line = CartLine.objects.filter(cart=cart, variant=variant, recipient=recipient).first()
@@ -123,7 +106,7 @@ def cart_line_update(
 ) -> CartLine:
     """Change a line's quantity and/or recipient."""
     new_quantity = parse_quantity(quantity) if quantity is not None else None
-    recipient = _recipient(actor=actor, recipient_id=recipient_id) if recipient_id else None
+    recipient = recipient_for(actor=actor, recipient_id=recipient_id) if recipient_id else None
     with transaction.atomic():
         line = get_scoped_or_404(
             CartLine.objects.select_for_update(), actor, pk=line_id, cart__user=actor
@@ -153,22 +136,12 @@ def checkout_details_save(
 ) -> Cart:
     """Keep the delivery choice and the customer's reference on the cart. A saved address of the
     company, or (with no id) a one-off address that must be complete."""
-    customer_reference = customer_reference.strip()
-    if len(customer_reference) > 100:
-        raise ServiceError(
-            OrderError.INVALID_REFERENCE, _("Your reference can be at most 100 characters.")
-        )
+    customer_reference = clean_reference(customer_reference)
     address: DeliveryAddress | None = None
     if delivery_address_id is not None:
-        address = (
-            scoped(DeliveryAddress, actor).filter(pk=delivery_address_id, is_active=True).first()
-        )
-        if address is None:
-            raise ServiceError(
-                OrderError.INVALID_ADDRESS, _("Choose one of your company's delivery addresses.")
-            )
+        address = saved_destination(actor=actor, address_id=delivery_address_id).address
     else:
-        _validate_one_off(
+        validate_one_off(
             name=one_off_name,
             street=one_off_street,
             postal_code=one_off_postal_code,
@@ -188,92 +161,161 @@ def checkout_details_save(
         return cart
 
 
-def _validate_one_off(*, name: str, street: str, postal_code: str, city: str) -> None:
-    if not (name.strip() and street.strip() and postal_code.strip() and city.strip()):
-        raise ServiceError(
-            OrderError.ADDRESS_REQUIRED,
-            _("A one-off address needs a name, a street address, a postal code and a city."),
-        )
-    if len(name.strip()) > 200 or len(street.strip()) > 200 or len(city.strip()) > 100:
-        raise ServiceError(OrderError.INVALID_ADDRESS, _("The address is too long."))
-    try:
-        postal_code_validator(postal_code.strip())
-    except Exception as exc:
-        raise ServiceError(
-            OrderError.INVALID_ADDRESS, _("A Norwegian postal code has four digits.")
-        ) from exc
+# --- Placing orders ----------------------------------------------------------------------------
 
 
 def order_submit(*, actor: User, idempotency_key: str) -> Order:
-    """Turn the actor's cart into an order. The same key twice (a double click, a retried
-    request) returns the first order instead of making a second one."""
+    """Turn the actor's cart into an order and empty the cart. The same key twice (a double
+    click, a retried request) returns the first order instead of making a second one."""
     idempotency_key = idempotency_key.strip()[:64]
     if not idempotency_key:
         raise ServiceError(OrderError.EMPTY_CART, _("The order form has expired. Try again."))
-    company_id = company_id_of(actor)
+
+    def place() -> Order:
+        cart = _cart_for_update(actor=actor)  # one submit of a cart at a time
+        existing = _order_with_key(actor=actor, idempotency_key=idempotency_key)
+        if existing is not None:
+            return existing
+        order = _order_create(
+            actor=actor, draft=draft_from_cart(actor=actor, cart=cart), key=idempotency_key
+        )
+        CartLine.objects.filter(cart=cart).delete()
+        cart.customer_reference = ""
+        cart.save(update_fields=["customer_reference", "updated_at"])
+        return order
+
+    return _placed_once(actor=actor, idempotency_key=idempotency_key, place=place)
+
+
+def order_place(
+    *,
+    actor: User,
+    lines: Sequence[LineRequest],
+    delivery_address_id: int | None = None,
+    one_off_address: OneOffAddress | None = None,
+    reference: str = "",
+    idempotency_key: str = "",
+) -> Order:
+    """Place an order from lines sent with the request (the API), leaving the cart alone. With
+    an idempotency key, a retry returns the order the key first made; the same key with other
+    lines, address or reference is refused (`idempotency_key_reused`)."""
+    # A client's key is kept by its hash (any length and any characters fit the column);
+    # without one, the order gets a key of its own and a retry makes another order.
+    client_key = idempotency_key.strip()
+    key = _hash(client_key) if client_key else uuid.uuid4().hex
+    fingerprint = request_fingerprint(
+        lines=lines,
+        delivery_address_id=delivery_address_id,
+        one_off_address=one_off_address,
+        reference=reference,
+    )
+
+    def place() -> Order:
+        existing = _order_with_key(actor=actor, idempotency_key=key)
+        if existing is not None:
+            return _same_request(existing, fingerprint)
+        draft = draft_from_request(
+            actor=actor,
+            lines=lines,
+            delivery_address_id=delivery_address_id,
+            one_off_address=one_off_address,
+            reference=reference,
+        )
+        return _order_create(actor=actor, draft=draft, key=key, fingerprint=fingerprint)
+
+    order = _placed_once(actor=actor, idempotency_key=key, place=place)
+    return _same_request(order, fingerprint)
+
+
+def request_fingerprint(
+    *,
+    lines: Sequence[LineRequest],
+    delivery_address_id: int | None,
+    one_off_address: OneOffAddress | None,
+    reference: str,
+) -> str:
+    """What was asked for, as a hash: a retried request has the same one."""
+    asked = {
+        "lines": [[ln.sku.strip().upper(), str(ln.quantity), ln.recipient_id] for ln in lines],
+        "delivery_address_id": delivery_address_id,
+        "one_off_address": dataclasses.asdict(one_off_address) if one_off_address else None,
+        "reference": reference.strip(),
+    }
+    return _hash(json.dumps(asked, sort_keys=True))
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _order_with_key(*, actor: User, idempotency_key: str) -> Order | None:
+    return Order.objects.filter(
+        company_id=company_id_of(actor), placed_by=actor, idempotency_key=idempotency_key
+    ).first()
+
+
+def _same_request(order: Order, fingerprint: str) -> Order:
+    if order.request_fingerprint != fingerprint:
+        raise ServiceError(
+            OrderError.IDEMPOTENCY_KEY_REUSED,
+            _("This idempotency key was used for order %(number)s, with other contents.")
+            % {"number": order.number},
+        )
+    return order
+
+
+def _placed_once(*, actor: User, idempotency_key: str, place: Callable[[], Order]) -> Order:
+    """Run `place` in one transaction; when a concurrent request with the same key won the
+    race (the unique constraint says so), answer with the order it made."""
     try:
         with transaction.atomic():
-            cart = _cart_for_update(actor=actor)
-            existing = Order.objects.filter(
-                company_id=company_id, placed_by=actor, idempotency_key=idempotency_key
-            ).first()
-            if existing is not None:
-                return existing
-            return _order_from_cart(actor=actor, cart=cart, idempotency_key=idempotency_key)
+            return place()
     except IntegrityError as exc:
-        existing = Order.objects.filter(
-            company_id=company_id, placed_by=actor, idempotency_key=idempotency_key
-        ).first()
+        existing = _order_with_key(actor=actor, idempotency_key=idempotency_key)
         if existing is None:
             raise ServiceError(
-                OrderError.EMPTY_CART, _("The order form has expired. Try again.")
+                OrderError.STATE_CHANGED, _("The order could not be placed. Try again.")
             ) from exc
         return existing
 
 
-def _order_from_cart(*, actor: User, cart: Cart, idempotency_key: str) -> Order:
-    lines = list(
-        CartLine.objects.filter(cart=cart)
-        .select_related("variant__product", "recipient")
-        .order_by("created_at", "id")
-    )
-    if not lines:
-        raise ServiceError(OrderError.EMPTY_CART, _("Your cart is empty."))
-    orderable = orderable_product_ids(actor=actor, lines=lines)
-    for line in lines:
-        problem = cart_line_problem(actor=actor, line=line, orderable_product_ids=orderable)
-        if problem is not None:
-            raise ServiceError(*problem)
-    delivery = _delivery_of(actor=actor, cart=cart)
-    prices = prices_for(company_id=cart.company_id, products=[ln.variant.product for ln in lines])
-    line_totals = [round_money(prices[ln.variant.product_id] * ln.quantity) for ln in lines]
-    totals = Totals.of(sum(line_totals, Decimal(0)))
+def _order_create(*, actor: User, draft: OrderDraft, key: str, fingerprint: str = "") -> Order:
+    """The one way an order comes to be, inside the caller's transaction: lock the recipients'
+    budget rows, decide by the company's policy whether it waits for approval, write it with
+    its lines and first history row, and tell the approvers."""
+    company = Company.objects.get(pk=draft.company_id)
     placed_at = timezone.now()
-    state = _initial_state(
-        actor=actor,
-        company_id=cart.company_id,
-        total=totals.excl_vat,
-        amounts=amounts_by_recipient(lines=lines, line_totals=line_totals),
-        on=timezone.localdate(placed_at),
+    on = timezone.localdate(placed_at)
+    amounts = draft.amounts
+    # The budget rows stay locked until the order is committed: two orders on one budget take
+    # turns, so both cannot skip approval on a budget that covers one of them.
+    budgets_lock(company_id=company.pk, employee_ids=[e.pk for e in amounts], on=on)
+    assessment = assess(
+        company=company,
+        placed_by=actor,
+        amounts=amounts,
+        total_excl_vat=draft.totals.excl_vat,
+        on=on,
     )
     order = Order.objects.create(
-        company_id=cart.company_id,
-        number=f"tmp-{idempotency_key}"[:20],
-        state=state,
+        company_id=company.pk,
+        number=f"tmp-{uuid.uuid4().hex}"[:20],
+        state=OrderState.AWAITING_APPROVAL if assessment.approval.needed else OrderState.RELEASED,
         placed_by=actor,
         placed_at=placed_at,
-        customer_reference=cart.customer_reference,
-        idempotency_key=idempotency_key,
-        total_excl_vat=totals.excl_vat,
-        vat=totals.vat,
-        total_incl_vat=totals.incl_vat,
-        **delivery,
+        customer_reference=draft.reference,
+        idempotency_key=key,
+        request_fingerprint=fingerprint,
+        total_excl_vat=draft.totals.excl_vat,
+        vat=draft.totals.vat,
+        total_incl_vat=draft.totals.incl_vat,
+        **draft.delivery.order_fields(),
     )
     order.number = f"KV-{order.pk:06d}"
     order.save(update_fields=["number"])
     OrderLine.objects.bulk_create(
         OrderLine(
-            company_id=cart.company_id,
+            company_id=company.pk,
             order=order,
             variant=line.variant,
             item_number=line.variant.item_number,
@@ -283,79 +325,15 @@ def _order_from_cart(*, actor: User, cart: Cart, idempotency_key: str) -> Order:
             colour_en=line.variant.colour_en,
             size=line.variant.size,
             quantity=line.quantity,
-            unit_price=prices[line.variant.product_id],
-            line_total=line_total,
+            unit_price=line.unit_price,
+            line_total=line.line_total,
             recipient=line.recipient,
             recipient_name=line.recipient.name,
             recipient_number=line.recipient.number,
         )
-        for line, line_total in zip(lines, line_totals, strict=True)
+        for line in draft.lines
     )
     order_record_creation(order=order, actor=actor)
     if order.state == OrderState.AWAITING_APPROVAL:
         approvers_notify(order=order)
-    CartLine.objects.filter(cart=cart).delete()
-    cart.customer_reference = ""
-    cart.save(update_fields=["customer_reference", "updated_at"])
     return order
-
-
-def amounts_by_recipient(
-    *, lines: list[CartLine], line_totals: list[Decimal]
-) -> dict[Employee, Decimal]:
-    amounts: dict[Employee, Decimal] = {}
-    for line, line_total in zip(lines, line_totals, strict=True):
-        assert line.recipient is not None  # checked by cart_line_problem
-        amounts[line.recipient] = amounts.get(line.recipient, Decimal(0)) + line_total
-    return amounts
-
-
-def _initial_state(
-    *, actor: User, company_id: int, amounts: dict[Employee, Decimal], total: Decimal, on: date
-) -> str:
-    """Released at once, unless the company's approval policy holds the order (by default: when
-    it takes a recipient's budget below zero). The recipients' budget rows stay locked until the
-    order is committed, so two orders on one budget take turns."""
-    budgets_lock(company_id=company_id, employee_ids=[e.pk for e in amounts], on=on)
-    effects = order_budget_effects(company_id=company_id, amounts=amounts, on=on)
-    need = order_approval_need(
-        company=Company.objects.get(pk=company_id),
-        placed_by=actor,
-        effects=effects,
-        total_excl_vat=total,
-    )
-    return OrderState.AWAITING_APPROVAL if need.needed else OrderState.RELEASED
-
-
-def _delivery_of(*, actor: User, cart: Cart) -> dict[str, object]:
-    if cart.use_one_off_address:
-        _validate_one_off(
-            name=cart.one_off_name,
-            street=cart.one_off_street,
-            postal_code=cart.one_off_postal_code,
-            city=cart.one_off_city,
-        )
-        return {
-            "delivery_address": None,
-            "delivery_name": cart.one_off_name,
-            "delivery_street": cart.one_off_street,
-            "delivery_postal_code": cart.one_off_postal_code,
-            "delivery_city": cart.one_off_city,
-        }
-    address = None
-    if cart.delivery_address_id is not None:
-        address = (
-            scoped(DeliveryAddress, actor)
-            .filter(pk=cart.delivery_address_id, is_active=True)
-            .first()
-        )
-    if address is None:
-        raise ServiceError(OrderError.ADDRESS_REQUIRED, _("Choose where the order goes."))
-    return {
-        "delivery_address": address,
-        "delivery_name": address.recipient_name,
-        "delivery_street": address.street,
-        "delivery_postal_code": address.postal_code,
-        "delivery_city": address.city,
-        "delivery_country": address.country,
-    }

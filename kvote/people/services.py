@@ -32,6 +32,7 @@ class EmployeeErrorCode(models.TextChoices):
     EMAIL_INVALID = "email_invalid", "The email address is not valid."
     EMAIL_UNKNOWN = "email_unknown", "No login of the company has this email."
     EMAIL_LINKED = "email_linked", "The login already belongs to another employee."
+    SUPERVISOR_INVALID = "supervisor_invalid", "No supervisor or admin of the company has this id."
 
 
 def _may_manage_employees(actor: User) -> bool:
@@ -106,6 +107,29 @@ def _login_for(company_id: int, email: str) -> User | None:
     return user
 
 
+def _supervisor_for(actor: User, company_id: int, supervisor_id: int | None) -> User:
+    """Who supervises a new employee: the actor, or (chosen by a company admin) another active
+    supervisor or admin of the company."""
+    if supervisor_id is None or supervisor_id == actor.pk:
+        return actor
+    if not actor.is_company_admin:
+        raise ServiceError(
+            EmployeeErrorCode.NOT_YOURS,
+            _("Only a company admin can add an employee for another supervisor."),
+        )
+    supervisor = (
+        User.objects.filter(company_id=company_id, pk=supervisor_id, is_active=True)
+        .filter(models.Q(is_supervisor=True) | models.Q(is_company_admin=True))
+        .first()
+    )
+    if supervisor is None:
+        raise ServiceError(
+            EmployeeErrorCode.SUPERVISOR_INVALID,
+            _("Choose an active supervisor or company admin of your company as supervisor."),
+        )
+    return supervisor
+
+
 def _managed_employee(actor: User, employee_id: int) -> Employee:
     """An employee the actor may change: admins any of the company's, supervisors their own.
     Other companies' employees and actors without the role: 404."""
@@ -133,13 +157,17 @@ def _save_guarded(employee: Employee, company_id: int, number: str, **save: Any)
         raise error from exc
 
 
-def employee_create(*, actor: User, name: str, number: str, email: str = "") -> Employee:
-    """Add an employee to the actor's company, supervised by the actor. The number is unique in
-    the company; an email links the company's login with that address."""
+def employee_create(
+    *, actor: User, name: str, number: str, email: str = "", supervisor_id: int | None = None
+) -> Employee:
+    """Add an employee to the actor's company, supervised by the actor (or by the supervisor a
+    company admin names). The number is unique in the company; an email links the company's
+    login with that address."""
     company_id = company_id_of(actor)
     if not _may_manage_employees(actor):
         raise Http404
     name, number = _clean_name(name), _clean_number(number)
+    supervisor = _supervisor_for(actor, company_id, supervisor_id)
     with transaction.atomic():
         error = _number_taken_error(company_id, number, None)
         if error is not None:
@@ -148,24 +176,40 @@ def employee_create(*, actor: User, name: str, number: str, email: str = "") -> 
             company_id=company_id,
             name=name,
             number=number,
-            supervisor=actor,
+            supervisor=supervisor,
             user=_login_for(company_id, email),
         )
         _save_guarded(employee, company_id, number)
     return employee
 
 
-def employee_update(*, actor: User, employee_id: int, name: str, number: str) -> Employee:
-    """Change an employee's name and number. Order history keeps the name and number it had."""
+def employee_update(
+    *,
+    actor: User,
+    employee_id: int,
+    name: str | None = None,
+    number: str | None = None,
+    active: bool | None = None,
+) -> Employee:
+    """Change an employee's name and number (None: keep it), and deactivate or reactivate them
+    (None: neither). Order history keeps the name and number it had."""
     with transaction.atomic():
         employee = _managed_employee(actor, employee_id)
-        name, number = _clean_name(name), _clean_number(number)
+        name = employee.name if name is None else _clean_name(name)
+        number = employee.number if number is None else _clean_number(number)
         if number != employee.number:
             error = _number_taken_error(employee.company_id, number, employee.pk)
             if error is not None:
                 raise error
         employee.name, employee.number = name, number
-        _save_guarded(employee, employee.company_id, number, update_fields=["name", "number"])
+        if active is not None:
+            employee.is_active = active
+        _save_guarded(
+            employee,
+            employee.company_id,
+            number,
+            update_fields=["name", "number", "is_active", "updated_at"],
+        )
     return employee
 
 

@@ -75,7 +75,16 @@ GLOSSARY_PHRASES = {
     r"\bcart\b": "handlekurv",
 }
 # Words that are the same in both languages.
-SAME_IN_BOTH = {"Status", "status", "Person", "variant", "supervisor", "Supervisor", "Excel (xlsx)"}
+SAME_IN_BOTH = {
+    "Status",
+    "status",
+    "Person",
+    "variant",
+    "supervisor",
+    "Supervisor",
+    "Excel (xlsx)",
+    "API",
+}
 
 PO_KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (\".*\")$")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]")

@@ -1,0 +1,65 @@
+"""Approvals: the orders awaiting my decision, and deciding one."""
+
+from ninja import Query, Router
+
+from kvote.api.order_schemas import CommentIn, OrderOut, order_out, orders_out
+from kvote.api.schemas import AUTH_ERRORS, ListQuery, PathId, error_responses, page, paged
+from kvote.api.types import ApiRequest
+from kvote.approvals.selectors import orders_to_decide
+from kvote.approvals.services import Decision, approval_decide
+from kvote.ordering import selectors
+from kvote.ordering.models import Order
+
+router = Router(tags=["approvals"])
+
+DECISION_ERRORS = error_responses(*AUTH_ERRORS, 403, 404, 409)
+
+
+@router.get(
+    "",
+    response={200: paged(OrderOut), **error_responses(*AUTH_ERRORS)},
+    by_alias=True,
+    summary="Orders awaiting my decision",
+)
+def approval_list(request: ApiRequest, query: Query[ListQuery]) -> dict[str, object]:
+    """The orders I may approve or reject now (as approver, supervisor of a recipient, company
+    admin, or standing in for one), oldest first."""
+    orders = selectors.with_lines_and_history(orders_to_decide(actor=request.auth))
+    found = page(orders, query.limit, query.offset)
+    return {"items": orders_out(found["items"]), "count": found["count"]}
+
+
+@router.post(
+    "/{order_id}/approve",
+    response={200: OrderOut, **DECISION_ERRORS},
+    by_alias=True,
+    summary="Approve an order",
+)
+def approve(request: ApiRequest, order_id: PathId, payload: CommentIn | None = None) -> OrderOut:
+    """Release the order to the supplier. 409 `already_decided` when someone decided first;
+    403 `cannot_approve_own_order` or `not_approver`."""
+    return _decide(request, order_id, Decision.APPROVE, payload)
+
+
+@router.post(
+    "/{order_id}/reject",
+    response={200: OrderOut, **DECISION_ERRORS},
+    by_alias=True,
+    summary="Reject an order",
+)
+def reject(request: ApiRequest, order_id: PathId, payload: CommentIn | None = None) -> OrderOut:
+    """Reject the order; the comment (required) tells the orderer why."""
+    return _decide(request, order_id, Decision.REJECT, payload)
+
+
+def _decide(
+    request: ApiRequest, order_id: int, decision: str, payload: CommentIn | None
+) -> OrderOut:
+    order = approval_decide(
+        actor=request.auth,
+        order_id=order_id,
+        decision=decision,
+        comment=payload.comment if payload is not None else "",
+    )
+    decided = selectors.with_lines_and_history(Order.objects.filter(pk=order.pk)).get()
+    return order_out(decided, decided.lines.all(), decided.history.all())

@@ -1,0 +1,116 @@
+"""The catalogue at the caller's company's prices, and the company's delivery addresses."""
+
+from django.db.models import Prefetch
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from kvote.api.schemas import AUTH_ERRORS, ListQuery, Money, error_responses, page, paged
+from kvote.api.types import ApiRequest
+from kvote.catalog.models import Product, Variant
+from kvote.catalog.selectors import product_list
+from kvote.ordering.selectors import delivery_addresses
+
+router = Router(tags=["catalogue"])
+
+
+class VariantOut(Schema):
+    sku: str = Field(description="The item number (varenummer) to order.")
+    colour: str
+    size: str
+    price: Money = Field(description="The company's price excl. VAT (agreed, or list price).")
+
+
+class ProductOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    category: str
+    price: Money
+    variants: list[VariantOut]
+
+
+class ProductQuery(ListQuery):
+    q: str = Field(
+        default="",
+        max_length=200,
+        description="Words to find in the name, product number, description, item number or "
+        "colour.",
+    )
+
+
+@router.get(
+    "/products",
+    response={200: paged(ProductOut), **error_responses(*AUTH_ERRORS)},
+    summary="Products with their variants and prices",
+)
+def products(request: ApiRequest, query: Query[ProductQuery]) -> dict[str, object]:
+    """The products your company can order, each with its colour and size variants and the
+    price your company pays."""
+    found = page(
+        product_list(actor=request.auth, query=query.q).prefetch_related(
+            Prefetch(
+                "variants",
+                queryset=Variant.objects.filter(is_active=True).order_by(
+                    "colour", "size_position", "size", "pk"
+                ),
+                to_attr="active_variants",
+            )
+        ),
+        query.limit,
+        query.offset,
+    )
+    return {"items": [_product(p) for p in found["items"]], "count": found["count"]}
+
+
+def _product(product: Product) -> ProductOut:
+    price = product.price  # type: ignore[attr-defined]
+    return ProductOut(
+        id=product.pk,
+        code=product.code,
+        name=product.display_name,
+        description=product.display_description,
+        category=product.category.display_name,
+        price=price,
+        variants=[
+            VariantOut(sku=v.item_number, colour=v.display_colour, size=v.size, price=price)
+            for v in product.active_variants  # type: ignore[attr-defined]
+        ],
+    )
+
+
+class AddressOut(Schema):
+    id: int
+    label: str
+    name: str = Field(description="Attention.")
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    is_default: bool
+
+
+@router.get(
+    "/addresses",
+    response={200: paged(AddressOut), **error_responses(*AUTH_ERRORS)},
+    summary="The company's delivery addresses",
+)
+def addresses(request: ApiRequest, query: Query[ListQuery]) -> dict[str, object]:
+    """Where orders can go (`delivery_address_id`); the default one first."""
+    found = page(delivery_addresses(actor=request.auth), query.limit, query.offset)
+    return {
+        "items": [
+            AddressOut(
+                id=a.pk,
+                label=a.label,
+                name=a.recipient_name,
+                street=a.street,
+                postal_code=a.postal_code,
+                city=a.city,
+                country=a.country,
+                is_default=a.is_default,
+            )
+            for a in found["items"]
+        ],
+        "count": found["count"],
+    }

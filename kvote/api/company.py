@@ -1,0 +1,91 @@
+"""The company's settings a company admin may read and change: the approval policy.
+
+`mode`: `none` (every order goes to the supplier at once), `over_budget` (orders that take a
+recipient over budget wait for approval; the default) or `always` (every order placed by a
+budget holder waits). `threshold`: an order above this amount excl. VAT waits whatever the
+mode; null for none. Other users: 403.
+"""
+
+from decimal import Decimal
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from pydantic import Field
+
+from kvote.api.employee_schemas import ObjectIn
+from kvote.api.errors import FORBIDDEN, ApiError
+from kvote.api.schemas import AUTH_ERRORS, Money, error_responses
+from kvote.api.types import ApiRequest
+from kvote.approvals.errors import ApprovalError
+from kvote.approvals.services import approval_policy_set
+from kvote.common.errors import ServiceError
+from kvote.common.tenancy import company_id_of
+from kvote.companies.models import Company
+from kvote.people.models import User
+
+router = Router(tags=["company"])
+
+Mode = Literal["none", "over_budget", "always"]
+
+
+class ApprovalPolicyOut(Schema):
+    mode: Mode
+    threshold: Money | None = Field(description="Orders above this amount excl. VAT need approval.")
+
+
+class ApprovalPolicyPatch(ObjectIn):
+    mode: Mode | None = None
+    threshold: Decimal | None = Field(
+        default=None, description='NOK excl. VAT ("5000.00"); null removes the threshold.'
+    )
+
+
+def _admin_company(actor: User) -> Company:
+    company = Company.objects.only("approval_policy", "approval_threshold").get(
+        pk=company_id_of(actor)
+    )
+    if not actor.is_company_admin:
+        raise ApiError(403, FORBIDDEN, _("Only a company admin can see or change this."))
+    return company
+
+
+def _out(company: Company) -> ApprovalPolicyOut:
+    return ApprovalPolicyOut(
+        mode=company.approval_policy,  # type: ignore[arg-type]
+        threshold=company.approval_threshold,
+    )
+
+
+POLICY_ERRORS = (*AUTH_ERRORS, 403, 404)
+
+
+@router.get(
+    "/approval-policy",
+    response={200: ApprovalPolicyOut, **error_responses(*POLICY_ERRORS)},
+    summary="The approval policy",
+)
+def approval_policy(request: ApiRequest) -> ApprovalPolicyOut:
+    """Which orders must wait for a manager's decision (company admins)."""
+    return _out(_admin_company(request.auth))
+
+
+@router.patch(
+    "/approval-policy",
+    response={200: ApprovalPolicyOut, **error_responses(*POLICY_ERRORS)},
+    summary="Change the approval policy",
+)
+def approval_policy_update(request: ApiRequest, payload: ApprovalPolicyPatch) -> ApprovalPolicyOut:
+    """Change the mode, the threshold or both; a field left out stays as it is."""
+    actor = request.auth
+    company = _admin_company(actor)
+    given = payload.model_fields_set
+    mode = payload.mode if "mode" in given and payload.mode is not None else company.approval_policy
+    threshold = payload.threshold if "threshold" in given else company.approval_threshold
+    try:
+        company = approval_policy_set(actor=actor, policy=mode, threshold=threshold)
+    except ServiceError as exc:
+        if exc.code == ApprovalError.INVALID_POLICY:
+            raise ApiError(400, exc.code, exc.message, {"threshold": exc.message}) from exc
+        raise
+    return _out(company)

@@ -1,0 +1,55 @@
+"""GET /me: who is calling, in which company, with which roles and budget."""
+
+from ninja import Router, Schema
+
+from kvote.api import selectors
+from kvote.api.schemas import (
+    AUTH_ERRORS,
+    BudgetOut,
+    EmployeeRefOut,
+    budget_out,
+    error_responses,
+)
+from kvote.api.types import ApiRequest
+
+router = Router(tags=["me"])
+
+
+class CompanyRefOut(Schema):
+    id: int
+    name: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    name: str
+    language: str
+    company: CompanyRefOut
+    roles: list[str]
+    employee: EmployeeRefOut | None
+    budget: BudgetOut | None
+
+
+@router.get("", response={200: MeOut, **error_responses(*AUTH_ERRORS, 404)}, summary="Who am I")
+def me(request: ApiRequest) -> MeOut:
+    """The caller's account, company and roles (`buyer`, `budget_holder`, `supervisor`,
+    `approver`, `company_admin`), their own employee and current budget when they have one."""
+    found = selectors.me(actor=request.auth)
+    user = found.user
+    return MeOut(
+        id=user.pk,
+        email=user.email,
+        name=user.full_name,
+        language=user.language,
+        company=CompanyRefOut(id=found.company.pk, name=found.company.name),
+        roles=found.roles,
+        employee=(
+            EmployeeRefOut(
+                id=found.employee.pk, number=found.employee.number, name=found.employee.name
+            )
+            if found.employee is not None
+            else None
+        ),
+        budget=budget_out(found.budget),
+    )

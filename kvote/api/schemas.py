@@ -1,0 +1,146 @@
+"""Shared pieces of the API's schemas, and the conventions every endpoint follows.
+
+- Money: `Money` serialises a Decimal as a string with two decimals ("1234.50"), rounded by
+  kvote.common.money. Dates are `date` ("YYYY-MM-DD"); times are `Timestamp` (ISO 8601 in the
+  portal's time zone, with its offset: "2025-03-01T14:05:00+01:00").
+- Lists: an endpoint takes its filters as one query schema that subclasses `ListQuery`
+  (`limit`: 1–500, default 50; `offset` ≥ 0), declared as `query: Query[MyListQuery]`, and
+  returns `page(rows, query.limit, query.offset)` with `response=paged(ItemSchema)`:
+  `{"items": [...], "count": N}` where N counts every row, not only this page. A limit outside
+  1–500 or a negative offset is 400 `invalid` with `fields`.
+- Ids: path parameters are named `order_id`, `employee_id` … and typed `PathId`; ids in bodies
+  and queries are `Id` (strict integers from 1 to 2⁵³−1).
+- Errors: each operation documents its error statuses with `error_responses(400, 404, …)`;
+  the body is `ErrorOut` (kvote.api.errors).
+- Budgets: `BudgetOut` with `budget_out(figures)` from kvote.budgets.selectors.BudgetFigures.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from ninja import Schema
+from ninja.params.functions import Path
+from pydantic import Field, PlainSerializer, Strict, WithJsonSchema, create_model
+
+from kvote.budgets.selectors import BudgetFigures
+from kvote.common.money import round_money
+
+CURRENCY = "NOK"
+LIMIT_DEFAULT = 50
+LIMIT_MAX = 500
+OFFSET_MAX = 1_000_000_000
+ID_MAX = 2**53 - 1  # exact in JSON numbers everywhere (and far below bigint)
+
+
+def money_string(value: Decimal) -> str:
+    return f"{round_money(value):.2f}"
+
+
+Money = Annotated[
+    Decimal,
+    PlainSerializer(money_string, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1234.50"]},
+        mode="serialization",
+    ),
+]
+
+
+def timestamp_string(value: datetime) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(timestamp_string, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
+
+PathId = Annotated[int, Path(ge=1, le=ID_MAX)]
+Id = Annotated[int, Strict(), Field(ge=1, le=ID_MAX)]
+
+
+class ErrorOut(Schema):
+    code: str = Field(examples=["invalid"])
+    message: str
+    fields: dict[str, str] | None = Field(
+        default=None, description="For invalid input: each field's path and what is wrong."
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response={200: Out, **error_responses(*AUTH_ERRORS, 404)}`: the error statuses an
+    operation may answer (schemathesis holds every answer to them)."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+# Every operation that needs a login may answer these (invalid input, not logged in).
+AUTH_ERRORS = (400, 401)
+
+
+class ListQuery(Schema):
+    limit: int = Field(default=LIMIT_DEFAULT, ge=1, le=LIMIT_MAX)
+    offset: int = Field(default=0, ge=0, le=OFFSET_MAX)
+
+
+S = TypeVar("S", bound=Schema)
+_PAGES: dict[type[Any], type[Schema]] = {}
+
+
+def paged(item: type[S]) -> type[Schema]:
+    """The list schema `{"items": [item], "count": int}` for one item schema (made once)."""
+    if item not in _PAGES:
+        name = item.__name__.removesuffix("Out") + "List"
+        items: Any = list[item]  # type: ignore[valid-type]
+        _PAGES[item] = create_model(name, __base__=Schema, items=(items, ...), count=(int, ...))
+    return _PAGES[item]
+
+
+def page(rows: QuerySet[Any] | Sequence[Any], limit: int, offset: int) -> dict[str, Any]:
+    """One page of `rows` and how many there are in all. Two queries for a queryset (count and
+    the page), none for a list."""
+    if isinstance(rows, QuerySet):
+        count = rows.count()
+        items = list(rows[offset : offset + limit]) if offset < count else []
+    else:
+        count = len(rows)
+        items = list(rows[offset : offset + limit])
+    return {"items": items, "count": count}
+
+
+class BudgetOut(Schema):
+    period_start: date = Field(description="The first day of the budget period.")
+    period_end: date = Field(description="The last day of the budget period (included).")
+    amount: Money
+    spent: Money
+    pending: Money = Field(description="The part of `spent` still awaiting approval.")
+    remaining: Money = Field(description="amount − spent; negative when over budget.")
+    currency: str = CURRENCY
+
+
+def budget_out(figures: BudgetFigures | None) -> BudgetOut | None:
+    if figures is None:
+        return None
+    return BudgetOut(
+        period_start=figures.period.start,
+        period_end=figures.period.last_day,
+        amount=figures.amount,
+        spent=figures.spent,
+        pending=figures.pending,
+        remaining=figures.remaining,
+    )
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class EmployeeRefOut(Schema):
+    id: int
+    number: str
+    name: str

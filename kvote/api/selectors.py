@@ -1,0 +1,50 @@
+"""What the API reads that no web page reads in the same shape."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from kvote.api.models import ApiToken
+from kvote.budgets.selectors import BudgetFigures, figures_for_employees
+from kvote.common.tenancy import company_id_of, scoped
+from kvote.companies.models import Company
+from kvote.ordering.selectors import own_employee
+from kvote.people.models import Employee, User
+
+ROLE_FLAGS = (
+    ("budget_holder", "is_budget_holder"),
+    ("supervisor", "is_supervisor"),
+    ("approver", "is_approver"),
+    ("company_admin", "is_company_admin"),
+)
+
+
+@dataclass(frozen=True)
+class Me:
+    user: User
+    company: Company
+    roles: list[str]
+    employee: Employee | None
+    budget: BudgetFigures | None
+
+
+def roles_of(user: User) -> list[str]:
+    """The user's roles by their API names; every user of a company is a buyer."""
+    return ["buyer", *(name for name, flag in ROLE_FLAGS if getattr(user, flag))]
+
+
+def me(*, actor: User) -> Me:
+    """Who the caller is: company, roles, own employee and current budget. Three queries."""
+    company = Company.objects.only("name").get(pk=company_id_of(actor))
+    employee = own_employee(actor=actor)
+    figures = None
+    if employee is not None:
+        figures = figures_for_employees(company_id=company.pk, employee_ids=[employee.pk]).get(
+            employee.pk
+        )
+    return Me(user=actor, company=company, roles=roles_of(actor), employee=employee, budget=figures)
+
+
+def api_tokens_of(*, actor: User) -> QuerySet[ApiToken]:
+    """The actor's own tokens, newest first (revoked and expired ones too, marked so)."""
+    return scoped(ApiToken, actor).filter(user=actor).order_by("-created_at", "-id")

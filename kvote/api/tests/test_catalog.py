@@ -1,0 +1,126 @@
+"""The catalogue and the delivery addresses through the API: the caller's company's products,
+prices and addresses only."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kvote.api.tests.core_helpers import Api
+from kvote.catalog.models import AssortmentItem
+from tests.factories import (
+    AgreedPriceFactory,
+    CompanyFactory,
+    DeliveryAddressFactory,
+    ProductFactory,
+    VariantFactory,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory()
+
+
+@pytest.fixture
+def api(company):
+    return Api(member(company))
+
+
+def test_products_have_variants_with_sku_colour_size_and_the_companys_price(company, api):
+    listed = VariantFactory(product__list_price=Decimal("500.00"), colour="Marine", size="M")
+    VariantFactory(product=listed.product, colour="Marine", size="L", item_number="J-L")
+    VariantFactory(product=listed.product, size="XL", is_active=False)
+    agreed = AgreedPriceFactory(company=company, price=Decimal("99.50"))
+    VariantFactory(product=agreed.product, item_number="S-1")
+    AgreedPriceFactory(price=Decimal("1.00"), product=listed.product)  # another company's
+
+    body = api.get("/products").json()
+    assert body["count"] == 2
+    by_code = {p["code"]: p for p in body["items"]}
+    jacket = by_code[listed.product.code]
+    assert jacket["price"] == "500.00"
+    assert jacket["name"] == listed.product.name
+    assert jacket["category"] == listed.product.category.name
+    assert sorted((v["sku"], v["colour"], v["size"], v["price"]) for v in jacket["variants"]) == [
+        ("J-L", "Marine", "L", "500.00"),
+        (listed.item_number, "Marine", "M", "500.00"),
+    ]
+    assert by_code[agreed.product.code]["variants"][0]["price"] == "99.50"
+
+
+def test_search_and_paging(api):
+    VariantFactory(product__name="Regnjakke", item_number="RJ-1")
+    VariantFactory(product__name="Fleecegenser", item_number="FG-1")
+    assert [p["name"] for p in api.get("/products", {"q": "regn"}).json()["items"]] == ["Regnjakke"]
+    assert api.get("/products", {"q": "FG-1"}).json()["count"] == 1
+    page = api.get("/products", {"limit": 1, "offset": 1}).json()
+    assert page["count"] == 2 and len(page["items"]) == 1
+    assert api.get("/products", {"q": "x" * 201}).status_code == 400
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"limit": "all"}):
+        response = api.get("/products", bad)
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid"
+
+
+def test_a_restricted_assortment_shows_only_its_products(company, api):
+    inside = VariantFactory()
+    VariantFactory()
+    company.restrict_assortment = True
+    company.save()
+    AssortmentItem.objects.create(company=company, product=inside.product)
+    assert [p["id"] for p in api.get("/products").json()["items"]] == [inside.product.pk]
+
+
+def test_products_read_a_fixed_number_of_queries(api, django_assert_max_num_queries):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/products").status_code == 200
+        return len(queries)
+
+    VariantFactory()
+    count()
+    few = count()
+    for _ in range(10):
+        product = ProductFactory()
+        VariantFactory.create_batch(3, product=product)
+    assert count() == few
+    # token, assortment flag, count, products (with price and category), variants
+    with django_assert_max_num_queries(5):
+        api.get("/products")
+
+
+def test_addresses_are_the_companys_active_ones_default_first(company, api):
+    DeliveryAddressFactory(company=company, label="B-lager")
+    default = DeliveryAddressFactory(company=company, label="Z-lager", is_default=True)
+    DeliveryAddressFactory(company=company, label="Old", is_active=False)
+    DeliveryAddressFactory(label="Foreign")
+    body = api.get("/addresses").json()
+    assert [a["label"] for a in body["items"]] == ["Z-lager", "B-lager"]
+    assert body["items"][0] == {
+        "id": default.pk,
+        "label": "Z-lager",
+        "name": default.recipient_name,
+        "street": default.street,
+        "postal_code": default.postal_code,
+        "city": default.city,
+        "country": "NO",
+        "is_default": True,
+    }
+
+
+def test_addresses_read_a_fixed_number_of_queries(company, api, django_assert_max_num_queries):
+    DeliveryAddressFactory(company=company)
+    api.get("/addresses")
+    DeliveryAddressFactory.create_batch(10, company=company)
+    with django_assert_max_num_queries(3):  # token, count, addresses
+        assert api.get("/addresses").json()["count"] == 11
+
+
+def test_catalogue_needs_a_login(client):
+    for path in ("/api/v1/products", "/api/v1/addresses"):
+        assert client.get(path).status_code == 401

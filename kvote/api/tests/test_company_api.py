@@ -1,0 +1,98 @@
+"""/api/v1/company/approval-policy: company admins read and change it; nobody else."""
+
+from decimal import Decimal
+
+import pytest
+
+from kvote.api.tests.core_helpers import Api
+from kvote.api.tests.people_helpers import Firm, JsonApi, firm
+from kvote.companies.models import Company
+
+pytestmark = pytest.mark.django_db
+
+URL = "/company/approval-policy"
+
+
+@pytest.fixture
+def f() -> Firm:
+    return firm()
+
+
+def policy_of(f: Firm) -> tuple[str, Decimal | None]:
+    company = Company.objects.get(pk=f.company.pk)
+    return company.approval_policy, company.approval_threshold
+
+
+def test_an_admin_reads_the_default_policy(f: Firm):
+    response = JsonApi(f.admin).get(URL)
+    assert response.status_code == 200
+    assert response.json() == {"mode": "over_budget", "threshold": None}
+
+
+def test_an_admin_changes_mode_and_threshold_one_at_a_time(f: Firm):
+    api = JsonApi(f.admin)
+    response = api.patch(URL, {"threshold": "5000"})
+    assert response.status_code == 200
+    assert response.json() == {"mode": "over_budget", "threshold": "5000.00"}
+    assert api.patch(URL, {"mode": "always"}).json() == {"mode": "always", "threshold": "5000.00"}
+    assert api.patch(URL, {"threshold": 250.5}).json()["threshold"] == "250.50"
+    assert api.patch(URL, {"mode": "none", "threshold": None}).json() == {
+        "mode": "none",
+        "threshold": None,
+    }
+    assert api.patch(URL, {}).json() == {"mode": "none", "threshold": None}
+    assert policy_of(f) == ("none", None)
+    assert api.get(URL).json() == {"mode": "none", "threshold": None}
+
+
+@pytest.mark.parametrize("who", ["leader", "worker"])
+def test_others_may_neither_read_nor_change(f: Firm, who):
+    api = JsonApi(getattr(f, who))
+    response = api.get(URL)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert api.patch(URL, {"mode": "none"}).status_code == 403
+    assert policy_of(f) == ("over_budget", None)
+
+
+def test_without_login_401(f: Firm):
+    assert Api().get(URL).status_code == 401
+    assert JsonApi().patch(URL, {"mode": "none"}).status_code == 401
+    assert policy_of(f) == ("over_budget", None)
+
+
+def test_each_company_has_its_own(f: Firm):
+    fjord = firm("Fjord AS")
+    JsonApi(fjord.admin).patch(URL, {"mode": "always", "threshold": "1"})
+    assert JsonApi(f.admin).get(URL).json() == {"mode": "over_budget", "threshold": None}
+    assert policy_of(f) == ("over_budget", None)
+
+
+@pytest.mark.parametrize(
+    "body, field, code",
+    [
+        ({"mode": "sometimes"}, "mode", "invalid"),
+        ({"mode": 1}, "mode", "invalid"),
+        ({"threshold": "-1"}, "threshold", "invalid_policy"),
+        ({"threshold": "1e30"}, "threshold", "invalid_policy"),
+        ({"threshold": "99999999999"}, "threshold", "invalid_policy"),
+        ({"threshold": "0.001"}, "threshold", "invalid_policy"),
+        ({"threshold": "a lot"}, "threshold", "invalid"),
+        ({"threshold": "NaN"}, "threshold", "invalid"),
+        ({"threshold": [5]}, "threshold", "invalid"),
+        ([], "", "invalid"),
+    ],
+)
+def test_bad_input_is_400_naming_the_field(f: Firm, body, field, code):
+    response = JsonApi(f.admin).send("PATCH", URL, body)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == code
+    fields = response.json()["fields"]
+    assert field in fields if field else fields
+    assert policy_of(f) == ("over_budget", None)
+
+
+def test_malformed_json_is_400(f: Firm):
+    response = JsonApi(f.admin).send("PATCH", URL, '{"mode": ')
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_json"

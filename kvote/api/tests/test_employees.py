@@ -1,0 +1,495 @@
+"""/api/v1/employees: the lists with what each bought, one employee, adding and changing
+employees and the drill-down of purchases, for each role; another company's ids; bad input;
+query counts that do not grow with the rows."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from kvote.api.tests.core_helpers import Api
+from kvote.api.tests.people_helpers import Firm, JsonApi, firm, order_for
+from kvote.budgets.services import budget_set
+from kvote.people.models import Employee
+from tests.factories import EmployeeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Token lookup and its last use, company (budget period), count, page, budget figures.
+LIST_QUERIES = 6
+# Token lookup and its last use, company, employee, total and count, one page of lines with
+# their orders.
+PURCHASE_QUERIES = 6
+
+
+@pytest.fixture
+def f() -> Firm:
+    return firm()
+
+
+@pytest.fixture
+def history(f: Firm):
+    """Anne: 100 released and 200 awaiting approval now, 300 rejected, 400 cancelled, 50 two
+    years ago. Bjørn: 70 now."""
+    anne, bjorn, _ = f.team
+    long_ago = timezone.now() - timedelta(days=800)
+    return {
+        "released": order_for(f.leader, anne, "100.00", "a1"),
+        "awaiting": order_for(f.leader, anne, "200.00", "a2", state="awaiting_approval"),
+        "rejected": order_for(f.leader, anne, "300.00", "a3", state="rejected"),
+        "cancelled": order_for(f.leader, anne, "400.00", "a4", state="cancelled"),
+        "old": order_for(f.leader, anne, "50.00", "a5", placed_at=long_ago),
+        "bjorn": order_for(f.leader, bjorn, "70.00", "b1"),
+    }
+
+
+def by_name(response) -> dict[str, dict]:
+    assert response.status_code == 200, response.content
+    return {item["name"]: item for item in response.json()["items"]}
+
+
+# The lists ---------------------------------------------------------------------------------
+
+
+def test_mine_lists_my_employees_with_what_they_bought_this_budget_period(f: Firm, history):
+    budget_set(actor=f.leader, employee_id=f.team[0].pk, amount="1000")
+    response = JsonApi(f.leader).get("/employees", {"scope": "mine"})
+    rows = by_name(response)
+    assert list(rows) == ["Anne Berg", "Bjørn Dahl", "Cecilie Eng", "Per Plukk"]
+    assert response.json()["count"] == 4
+    anne = rows["Anne Berg"]
+    assert anne == {
+        "id": f.team[0].pk,
+        "number": "101",
+        "name": "Anne Berg",
+        "email": None,
+        "supervisor": {"id": f.leader.pk, "name": "Liv Leder"},
+        "active": True,
+        "budget": {
+            "period_start": f"{timezone.localdate().year}-01-01",
+            "period_end": f"{timezone.localdate().year}-12-31",
+            "amount": "1000.00",
+            "spent": "300.00",
+            "pending": "200.00",
+            "remaining": "700.00",
+            "currency": "NOK",
+        },
+        "purchased_total": "300.00",
+    }
+    assert rows["Bjørn Dahl"]["purchased_total"] == "70.00"
+    assert rows["Bjørn Dahl"]["budget"] is None
+    assert rows["Per Plukk"]["email"] == f.worker.email
+
+
+def test_all_lists_every_active_employee_for_every_role(f: Firm, history):
+    f.team[2].is_active = False
+    f.team[2].save()
+    names = {
+        "Ada Admin",
+        "Anne Berg",
+        "Bjørn Dahl",
+        "Liv Leder",
+        "Odd Annen",
+        "Ola Utenfor",
+        "Per Plukk",
+    }
+    for user in (f.admin, f.leader, f.worker):
+        rows = by_name(JsonApi(user).get("/employees", {"scope": "all"}))
+        assert set(rows) == names
+    assert by_name(JsonApi(f.worker).get("/employees")).keys() == names  # scope=all by default
+
+
+def test_totals_and_budgets_are_for_supervisors_and_admins_only(f: Firm, history):
+    budget_set(actor=f.leader, employee_id=f.team[0].pk, amount="1000")
+    for user in (f.admin, f.leader, f.other_leader):
+        anne = by_name(JsonApi(user).get("/employees", {"scope": "all"}))["Anne Berg"]
+        assert anne["purchased_total"] == "300.00"
+        assert anne["budget"]["remaining"] == "700.00"
+    anne = by_name(JsonApi(f.worker).get("/employees"))["Anne Berg"]
+    assert anne["purchased_total"] is None and anne["budget"] is None
+    assert anne["number"] == "101"
+
+
+def test_mine_is_for_supervisors_and_admins(f: Firm):
+    response = JsonApi(f.worker).get("/employees", {"scope": "mine"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert by_name(JsonApi(f.admin).get("/employees", {"scope": "mine"})) == {}
+    assert set(by_name(JsonApi(f.other_leader).get("/employees", {"scope": "mine"}))) == {
+        "Ola Utenfor"
+    }
+
+
+def test_the_period_filter_and_search(f: Firm, history):
+    api = JsonApi(f.leader)
+    year_ago = (timezone.localdate() - timedelta(days=900)).isoformat()
+    rows = by_name(api.get("/employees", {"scope": "mine", "from": year_ago}))
+    assert rows["Anne Berg"]["purchased_total"] == "350.00"
+    old_day = (timezone.localdate() - timedelta(days=800)).isoformat()
+    rows = by_name(api.get("/employees", {"scope": "mine", "from": old_day, "to": old_day}))
+    assert rows["Anne Berg"]["purchased_total"] == "50.00"
+    assert rows["Bjørn Dahl"]["purchased_total"] == "0.00"
+    assert set(by_name(api.get("/employees", {"q": "berg"}))) == {"Anne Berg"}
+    assert set(by_name(api.get("/employees", {"q": "10"}))) == {"Anne Berg", "Bjørn Dahl"}
+    assert api.get("/employees", {"q": "10"}).json()["count"] == 2
+
+
+def test_pages_count_every_row(f: Firm):
+    api = JsonApi(f.leader)
+    first = api.get("/employees", {"limit": 3}).json()
+    second = api.get("/employees", {"limit": 3, "offset": 3}).json()
+    beyond = api.get("/employees", {"offset": 100}).json()
+    assert first["count"] == second["count"] == beyond["count"] == 8
+    assert len(first["items"]) == 3 and len(second["items"]) == 3 and beyond["items"] == []
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"from": "2025-13-01"}, "from"),
+        ({"from": "31.12.2025"}, "from"),
+        ({"to": "yesterday"}, "to"),
+        ({"from": "0001-01-01"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
+        ({"from": "2025-06-01", "to": "2025-05-31"}, "to"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 501}, "limit"),
+        ({"limit": "many"}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"scope": "everyone"}, "scope"),
+        ({"q": "x" * 101}, "q"),
+        ({"q": "a\x00b"}, "q"),
+    ],
+)
+def test_bad_list_input_is_400_naming_the_field(f: Firm, params, field):
+    response = JsonApi(f.leader).get("/employees", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert field in body["fields"]
+
+
+def test_the_purchases_bad_dates_are_400(f: Firm):
+    url = f"/employees/{f.team[0].pk}/purchases"
+    response = JsonApi(f.leader).get(url, {"from": "2025-06-01", "to": "2025-05-01"})
+    assert response.status_code == 400
+    assert "to" in response.json()["fields"]
+
+
+def test_without_login_401(f: Firm):
+    anonymous = Api()
+    for path in (
+        "/employees",
+        f"/employees/{f.team[0].pk}",
+        f"/employees/{f.team[0].pk}/purchases",
+    ):
+        response = anonymous.get(path)
+        assert response.status_code == 401
+        assert response.json()["code"] == "not_authenticated"
+    response = anonymous.post("/employees", {"name": "Ny", "number": "1"})
+    assert response.status_code == 401
+    assert JsonApi().patch(f"/employees/{f.team[0].pk}", {"name": "X"}).status_code == 401
+    assert not Employee.objects.filter(name="Ny").exists()
+
+
+def test_the_browser_session_authenticates_reads(client, f: Firm):
+    client.force_login(f.leader)
+    assert client.get("/api/v1/employees").status_code == 200
+
+
+# One employee -------------------------------------------------------------------------------
+
+
+def test_one_employee_with_totals_and_deactivated_ones_too(f: Firm, history):
+    anne = f.team[0]
+    api = JsonApi(f.other_leader)
+    body = api.get(f"/employees/{anne.pk}").json()
+    assert body["name"] == "Anne Berg" and body["purchased_total"] == "300.00"
+    Employee.objects.filter(pk=anne.pk).update(is_active=False)
+    body = api.get(f"/employees/{anne.pk}", {"from": "2000-01-01"}).json()
+    assert body["active"] is False and body["purchased_total"] == "350.00"
+
+
+def test_a_plain_employee_is_refused_the_details(f: Firm):
+    response = JsonApi(f.worker).get(f"/employees/{f.team[0].pk}")
+    assert response.status_code == 403
+
+
+# Add --------------------------------------------------------------------------------------
+
+
+def test_a_supervisor_adds_an_employee_of_their_own(f: Firm):
+    login = UserFactory(company=f.company, email="ny@example.test")
+    response = JsonApi(f.leader).post(
+        "/employees", {"name": "  Nina   Ny ", "number": "777", "email": "NY@example.test"}
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    employee = Employee.objects.get(pk=body["id"])
+    assert (employee.name, employee.number, employee.supervisor, employee.user) == (
+        "Nina Ny",
+        "777",
+        f.leader,
+        login,
+    )
+    assert body["email"] == "ny@example.test"
+    assert body["supervisor"] == {"id": f.leader.pk, "name": "Liv Leder"}
+    assert body["purchased_total"] == "0.00" and body["budget"] is None
+
+
+def test_an_admin_names_the_supervisor_and_a_supervisor_may_not(f: Firm):
+    response = JsonApi(f.admin).post(
+        "/employees", {"name": "Nina Ny", "number": "777", "supervisor_id": f.other_leader.pk}
+    )
+    assert response.status_code == 201
+    assert Employee.objects.get(number="777").supervisor == f.other_leader
+    response = JsonApi(f.leader).post(
+        "/employees", {"name": "Nils Ny", "number": "778", "supervisor_id": f.other_leader.pk}
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_yours"
+    response = JsonApi(f.leader).post(
+        "/employees", {"name": "Nils Ny", "number": "778", "supervisor_id": f.leader.pk}
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("who", ["worker", "foreign_admin", "nobody"])
+def test_an_admin_may_not_name_a_supervisor_outside_the_company_or_a_plain_user(f: Firm, who):
+    supervisor = {
+        "worker": f.worker,
+        "foreign_admin": firm("Fjord AS").admin,
+    }.get(who)
+    response = JsonApi(f.admin).post(
+        "/employees",
+        {"name": "Nina Ny", "number": "777", "supervisor_id": supervisor.pk if supervisor else 999},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "supervisor_invalid"
+    assert not Employee.objects.filter(number="777").exists()
+
+
+def test_a_plain_employee_may_not_add(f: Firm):
+    response = JsonApi(f.worker).post("/employees", {"name": "Nina Ny", "number": "777"})
+    assert response.status_code == 403
+    assert not Employee.objects.filter(number="777").exists()
+
+
+def test_a_duplicate_number_is_409(f: Firm):
+    response = JsonApi(f.leader).post("/employees", {"name": "Nina Ny", "number": "900"})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "duplicate_employee_number"
+    assert "Ola Utenfor" in body["message"]
+
+
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"name": "Nina"}, 400, "invalid"),
+        ({"number": "1"}, 400, "invalid"),
+        ({"name": 12, "number": "1"}, 400, "invalid"),
+        ({"name": "Nina", "number": 1}, 400, "invalid"),
+        ({"name": "", "number": "1"}, 400, "invalid"),
+        ({"name": "   ", "number": "1"}, 400, "name_empty"),
+        ({"name": "N\x00", "number": "1"}, 400, "invalid"),
+        ({"name": "x" * 201, "number": "1"}, 400, "invalid"),
+        ({"name": "Nina", "number": "1 2"}, 400, "number_invalid"),
+        ({"name": "Nina", "number": "x" * 21}, 400, "invalid"),
+        ({"name": "Nina", "number": "1", "email": "not-an-email"}, 400, "email_invalid"),
+        ({"name": "Nina", "number": "1", "email": "nobody@example.test"}, 400, "email_unknown"),
+        ({"name": "Nina", "number": "1", "supervisor_id": "boss"}, 400, "invalid"),
+        ({"name": "Nina", "number": "1", "supervisor_id": 0}, 400, "invalid"),
+        ({"name": "Nina", "number": "1", "supervisor_id": 2**70}, 400, "invalid"),
+        ([], 400, "invalid"),
+        ("null", 400, "invalid"),
+        ('{"name": "Nina", ', 400, "malformed_json"),
+    ],
+)
+def test_bad_new_employees_are_400(f: Firm, body, status, code):
+    response = JsonApi(f.admin).send("POST", "/employees", body)
+    assert response.status_code == status, response.content
+    assert response.json()["code"] == code
+    assert not Employee.objects.filter(name__startswith="Nina").exists()
+
+
+def test_an_email_already_linked_is_409(f: Firm):
+    response = JsonApi(f.admin).post(
+        "/employees", {"name": "Nina", "number": "1", "email": f.worker.email}
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "email_linked"
+
+
+# Change ------------------------------------------------------------------------------------
+
+
+def test_rename_renumber_deactivate_and_reactivate(f: Firm, history):
+    anne = f.team[0]
+    api = JsonApi(f.leader)
+    response = api.patch(f"/employees/{anne.pk}", {"name": "Anne Berg-Li"})
+    assert response.status_code == 200
+    assert response.json()["name"] == "Anne Berg-Li" and response.json()["number"] == "101"
+    body = api.patch(f"/employees/{anne.pk}", {"number": "111"}).json()
+    assert (body["name"], body["number"], body["active"]) == ("Anne Berg-Li", "111", True)
+    assert body["purchased_total"] == "300.00"
+    body = api.patch(f"/employees/{anne.pk}", {"active": False}).json()
+    assert body["active"] is False
+    assert "Anne Berg-Li" not in by_name(api.get("/employees"))
+    body = api.patch(f"/employees/{anne.pk}", {"active": True}).json()
+    assert body["active"] is True
+    anne.refresh_from_db()
+    assert (anne.name, anne.number, anne.is_active) == ("Anne Berg-Li", "111", True)
+    assert history["released"].lines.get().recipient_name == "Anne Berg"  # history kept
+
+
+def test_an_empty_patch_changes_nothing(f: Firm):
+    response = JsonApi(f.leader).patch(f"/employees/{f.team[0].pk}", {})
+    assert response.status_code == 200
+    assert response.json()["name"] == "Anne Berg"
+
+
+def test_a_duplicate_number_on_change_is_409_and_nothing_changes(f: Firm):
+    anne = f.team[0]
+    response = JsonApi(f.admin).patch(
+        f"/employees/{anne.pk}", {"name": "Anne Ny", "number": "102", "active": False}
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_employee_number"
+    anne.refresh_from_db()
+    assert (anne.name, anne.number, anne.is_active) == ("Anne Berg", "101", True)
+
+
+def test_a_supervisor_changes_only_their_own_an_admin_anyone(f: Firm):
+    response = JsonApi(f.leader).patch(f"/employees/{f.stranger.pk}", {"name": "X"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_yours"
+    response = JsonApi(f.worker).patch(f"/employees/{f.team[0].pk}", {"name": "X"})
+    assert response.status_code == 403
+    response = JsonApi(f.admin).patch(f"/employees/{f.stranger.pk}", {"name": "Ola Inne"})
+    assert response.status_code == 200
+    f.stranger.refresh_from_db()
+    assert f.stranger.name == "Ola Inne"
+
+
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"name": ""}, "invalid"),
+        ({"name": None, "number": "1 2"}, "number_invalid"),
+        ({"active": "maybe"}, "invalid"),
+        ({"number": 5}, "invalid"),
+        ('{"name": ', "malformed_json"),
+        ("[1]", "invalid"),
+    ],
+)
+def test_bad_changes_are_400(f: Firm, body, code):
+    response = JsonApi(f.admin).send("PATCH", f"/employees/{f.team[0].pk}", body)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == code
+    f.team[0].refresh_from_db()
+    assert (f.team[0].name, f.team[0].number) == ("Anne Berg", "101")
+
+
+# Purchases ---------------------------------------------------------------------------------
+
+
+def test_purchases_add_up_to_the_list_total(f: Firm, history):
+    anne = f.team[0]
+    api = JsonApi(f.other_leader)
+    body = api.get(f"/employees/{anne.pk}/purchases").json()
+    assert body["count"] == 2 and body["total"] == "300.00"
+    assert [i["order_number"] for i in body["items"]] == [
+        history["awaiting"].number,
+        history["released"].number,
+    ]
+    line = history["released"].lines.get()
+    assert body["items"][1] == {
+        "order_id": history["released"].pk,
+        "order_number": history["released"].number,
+        "ordered_at": timezone.localtime(history["released"].placed_at).isoformat("T", "seconds"),
+        "sku": line.item_number,
+        "product_name": line.product_name_en,
+        "colour": "Navy",
+        "size": line.size,
+        "quantity": 1,
+        "line_total": "100.00",
+    }
+    page = api.get(f"/employees/{anne.pk}/purchases", {"limit": 1, "offset": 1}).json()
+    assert page["count"] == 2 and page["total"] == "300.00" and len(page["items"]) == 1
+    everything = api.get(f"/employees/{anne.pk}/purchases", {"from": "2000-01-01"}).json()
+    assert everything["total"] == "350.00" and everything["count"] == 3
+
+
+def test_purchases_are_for_supervisors_and_admins(f: Firm):
+    response = JsonApi(f.worker).get(f"/employees/{f.team[0].pk}/purchases")
+    assert response.status_code == 403
+
+
+# Tenancy -----------------------------------------------------------------------------------
+
+
+def test_another_companys_employees_are_404(f: Firm, history):
+    fjord = firm("Fjord AS")
+    anne = f.team[0]
+    for user in (fjord.admin, fjord.leader):
+        api = JsonApi(user)
+        for path in (f"/employees/{anne.pk}", f"/employees/{anne.pk}/purchases"):
+            response = api.get(path)
+            assert response.status_code == 404, path
+            assert response.json()["code"] == "not_found"
+        assert api.patch(f"/employees/{anne.pk}", {"name": "X"}).status_code == 404
+        listed = api.get("/employees", {"limit": 500}).json()["items"]
+        assert anne.pk not in {item["id"] for item in listed}
+    anne.refresh_from_db()
+    assert anne.name == "Anne Berg"
+    unknown = JsonApi(f.admin).get("/employees/987654321")
+    assert unknown.status_code == 404
+
+
+def test_supplier_staff_without_a_company_get_404(client):
+    staff = UserFactory(company=None, is_staff=True)
+    client.force_login(staff)
+    assert client.get("/api/v1/employees").status_code == 404
+
+
+# Query counts ------------------------------------------------------------------------------
+
+
+def _staff(f: Firm, count: int) -> None:
+    for n in range(count):
+        employee = EmployeeFactory(company=f.company, supervisor=f.leader)
+        budget_set(actor=f.leader, employee_id=employee.pk, amount="1000")
+        order_for(f.leader, employee, "10.00", f"q{n}")
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_list_query_count_does_not_grow_with_employees(
+    f: Firm, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
+):
+    _staff(f, count)
+    for user in (f.leader, f.worker):
+        api = JsonApi(user)
+        for scope in ("mine", "all"):
+            if scope == "mine" and user == f.worker:
+                continue
+            with django_assert_max_num_queries(LIST_QUERIES):
+                response = api.get("/employees", {"scope": scope, "limit": 500})
+            assert response.status_code == 200
+            assert len(response.json()["items"]) >= count
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_purchases_query_count_does_not_grow_with_lines(
+    f: Firm, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
+):
+    anne = f.team[0]
+    for n in range(count):
+        order_for(f.leader, anne, "10.00", f"d{n}")
+    api = JsonApi(f.leader)
+    with django_assert_max_num_queries(PURCHASE_QUERIES):
+        response = api.get(f"/employees/{anne.pk}/purchases", {"limit": 500})
+    assert response.json()["total"] == f"{count * 10}.00"
+    assert len(response.json()["items"]) == count

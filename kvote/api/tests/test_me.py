@@ -1,0 +1,76 @@
+"""GET /me: who is calling."""
+
+import pytest
+from django.test import Client
+
+from kvote.api.tests.core_helpers import Api, Team
+from tests.factories import CompanyFactory, UserFactory, member, place_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team() -> Team:
+    return Team()
+
+
+def test_a_budget_holder_sees_employee_roles_and_budget(team):
+    place_order(team.holder, "300.00", key="a")
+    place_order(team.holder, "900.00", key="b")  # over budget: awaits approval
+    body = Api(team.holder).get("/me").json()
+    holder = team.holder
+    assert body == {
+        "id": holder.pk,
+        "email": holder.email,
+        "name": holder.full_name,
+        "language": "nb",
+        "company": {"id": team.company.pk, "name": team.company.name},
+        "roles": ["buyer", "budget_holder"],
+        "employee": {
+            "id": holder.employee.pk,
+            "number": holder.employee.number,
+            "name": holder.employee.name,
+        },
+        "budget": {
+            "period_start": body["budget"]["period_start"],
+            "period_end": body["budget"]["period_end"],
+            "amount": "1000.00",
+            "spent": "1200.00",
+            "pending": "900.00",
+            "remaining": "-200.00",
+            "currency": "NOK",
+        },
+    }
+    start, end = body["budget"]["period_start"], body["budget"]["period_end"]
+    assert start.endswith("-01-01") and end.endswith("-12-31")
+
+
+def test_roles_of_an_admin_and_a_supervisor(team):
+    assert Api(team.admin).get("/me").json()["roles"] == ["buyer", "company_admin"]
+    assert Api(team.leader).get("/me").json()["roles"] == ["buyer", "supervisor", "approver"]
+    assert Api(team.leader).get("/me").json()["budget"] is None
+
+
+def test_a_user_without_an_employee_has_none(team):
+    user = member(team.company)
+    user.employee.delete()
+    body = Api(user).get("/me").json()
+    assert body["employee"] is None and body["budget"] is None
+
+
+def test_the_session_works_too_and_supplier_staff_are_404():
+    user = member(CompanyFactory())
+    client = Client()
+    client.force_login(user)
+    assert client.get("/api/v1/me").json()["id"] == user.pk
+    staff = UserFactory(company=None, is_staff=True)
+    client.force_login(staff)
+    response = client.get("/api/v1/me")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_me_reads_a_fixed_number_of_queries(team, django_assert_max_num_queries):
+    api = Api(team.holder)
+    api.get("/me")
+    with django_assert_max_num_queries(4):  # token, company, employee, budget
+        assert api.get("/me").status_code == 200

@@ -122,13 +122,12 @@ def _render_list(
                 "figures": figures.get(e.pk),
                 "drill_url": reverse("employee_purchases", args=[e.pk]) + "?" + drill_query,
                 "may_edit": actor.is_company_admin or e.supervisor_id == actor.pk,
-                "form": EmployeeForm(
-                    initial={"name": e.name, "number": e.number}, auto_id=f"id_e{e.pk}_%s"
-                ),
             }
             for e in rows
         ],
         "page_total": sum((e.total for e in rows), ZERO),
+        "name_label": EmployeeForm.base_fields["name"].label,
+        "number_label": EmployeeForm.base_fields["number"].label,
         "exports": _export_links(
             "employees_export" if mine else "employees_all_export",
             urlencode({**period_query, **keep, "sort": sort}),

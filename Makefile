@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install static test lint typecheck pytest e2e messages theme run worker clean
+.PHONY: demo install static test lint typecheck pytest e2e messages theme run worker clean bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -47,6 +47,11 @@ demo: install
 	trap 'kill $$worker $$deliverer 2>/dev/null; wait $$worker $$deliverer 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+SCALE ?= S
+# Issue 8's benchmark (PostgreSQL; DATABASE_URL names the main database). See bench/README.md.
+bench: install
+	$(PY) -m bench.run --scale $(SCALE)
 
 run: install
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -1,291 +1,173 @@
-"""Bulk data for the «Mine ansatte» benchmark: one company, 2 000 employees, a few hundred
-variants, ~100 000 orders and 500 000 order lines over three years (COPY, not the ORM)."""
+"""Generate one scale's database: `python -m bench.generate --scale S` (DATABASE_URL names the
+scale's own database; bench.data.ensure() runs this). Creates and migrates the database when it
+is missing, reuses it when this generator finished it, starts again when a run of this
+generator died half-way, and refuses any other non-empty database. See bench/README.md."""
 
-import io
-import random
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
-from decimal import Decimal
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
-from django.db import connection
-from django.utils import timezone
-
-from kvote.budgets.models import Budget
-from kvote.catalog.models import Category, Product, Variant
-from kvote.companies.models import Company
-from kvote.people.models import Employee, User
-
-EMPLOYEES = 2000
-SUPERVISED = 40
-ORDERS = 100_000
-LINES = 500_000
-YEARS = 3
-HEAVY_LINES_LAST_YEAR = 270  # the drill-down employee: ~250 lines counting in the last year
-SUPERVISOR_EMAIL = "leder@bench.example"
-ADMIN_EMAIL = "admin@bench.example"
-COMPANY_NAME = "Bench Bygg AS"
-COLOURS = (("Marine", "Navy"), ("Svart", "Black"), ("Grå", "Grey"), ("Oransje", "Orange"))
-SIZES = ("XS", "S", "M", "L", "XL", "XXL")
-FIRST = ("Ingrid", "Henrik", "Sofie", "Mathias", "Nora", "Lars", "Emma", "Ole", "Ida", "Magnus")
-LAST = ("Solberg", "Bakken", "Haugen", "Berg", "Johansen", "Eriksen", "Strand", "Dahl", "Lie")
-VAT = Decimal("0.25")
-CENT = Decimal("0.01")
+MARKER = "bench_meta"  # the generator's own table: scale, finished or not, the meta
 
 
-def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """COPY rows into a table in chunks (tab-separated text; our values hold no tabs)."""
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+def _admin_connect(url: str) -> Any:
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def _state(url: str) -> str:
+    """'missing', 'empty', 'finished', 'unfinished' (ours, died half-way) or 'foreign'."""
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with _admin_connect(url) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return "missing"
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables").fetchall()}
+        if MARKER in tables:
+            row = conn.execute(f"SELECT finished FROM {MARKER}").fetchone()
+            return "finished" if row and row[0] else "unfinished"
+        for table in ("people_user", "companies_company", "ordering_order"):
+            if table in tables and conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                return "foreign"
+        return "empty"
+
+
+def _create(url: str, drop: bool) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    with _admin_connect(url) as admin:
+        if drop:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    from bench.data import SCALES, scale_of
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="T", choices=list(SCALES))
+    parser.add_argument("--seed", type=int, default=8)
+    options = parser.parse_args()
+    scale = scale_of(options.scale)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench.generate needs DATABASE_URL naming a PostgreSQL database")
+    name = urlsplit(url).path.lstrip("/")
+    # One generator per database at a time: a second caller waits, then finds it finished.
+    with _admin_connect(url) as lock:
+        lock.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"kvote-bench:{name}"])
+        state = _state(url)
+        if state == "foreign":
+            sys.exit(f"Refusing: database {name} holds data this generator did not make.")
+        if state in ("missing", "unfinished"):
+            if state == "unfinished":
+                print(f"{name}: an earlier run did not finish; starting again", file=sys.stderr)
+            _create(url, drop=state == "unfinished")
+        _django_setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # also brings a reused database up to date
+        if state == "finished":
+            found = _read_marker()
+            print(f"{name}: reusing scale {found['scale']} data", file=sys.stderr)
+        else:
+            found = _generate(scale, url, options.seed)
+        from bench.data import meta_path
+
+        path = meta_path(scale.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        found["database_url"] = url
+        path.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n")
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kvote.settings")
+    import django
+
+    django.setup()
+
+
+def _read_marker() -> dict[str, Any]:
+    from django.db import connection
+
     with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg 3 cursor
-        buffer = io.StringIO()
-
-        def flush() -> None:
-            with raw.copy(sql) as copy:
-                copy.write(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-
-        for count, row in enumerate(rows, start=1):
-            buffer.write("\t".join("\\N" if v is None else str(v) for v in row))
-            buffer.write("\n")
-            if count % 50_000 == 0:
-                flush()
-        flush()
+        cursor.execute(f"SELECT meta FROM {MARKER}")
+        value = cursor.fetchone()[0]
+    return value if isinstance(value, dict) else json.loads(value)
 
 
-def _reset_sequence(table: str) -> None:
+def _generate(scale: Any, url: str, seed: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from bench import history, people
+    from bench.bulk import Progress
+    from bench.data import PASSWORD, BenchMeta
+
+    start = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            f"CREATE TABLE {MARKER} (scale text PRIMARY KEY, finished boolean NOT NULL, "
+            "meta jsonb NOT NULL DEFAULT '{}')"
         )
-
-
-def _state(rng: random.Random, age_days: int) -> str:
-    if age_days < 14:  # recent orders are still on their way
-        return rng.choices(
-            ("awaiting_approval", "released", "sent", "confirmed", "shipped", "rejected"),
-            (8, 10, 15, 20, 45, 2),
-        )[0]
-    return rng.choices(("shipped", "rejected", "cancelled", "awaiting_approval"), (90, 5, 4, 1))[0]
-
-
-def generate(seed: int = 5) -> Company:
-    rng = random.Random(seed)
-    now = timezone.now()
-    company = Company.objects.create(
-        name=COMPANY_NAME, org_number="999888777", customer_number="BENCH-1"
-    )
-    supervisor = User.objects.create_user(
-        email=SUPERVISOR_EMAIL,
-        password=None,
-        full_name="Henrik Leder",
-        company=company,
-        is_supervisor=True,
-        is_approver=True,
-        language="en",
-    )
-    admin = User.objects.create_user(
-        email=ADMIN_EMAIL,
-        password=None,
-        full_name="Ingrid Admin",
-        company=company,
-        is_company_admin=True,
-        language="en",
-    )
-    buyer = User.objects.create_user(
-        email="innkjop@bench.example",
-        password=None,
-        full_name="Lars Innkjøp",
-        company=company,
-    )
-    orderers = (supervisor.pk, admin.pk, buyer.pk)
-
-    category = Category.objects.create(name="Arbeidsklær", name_en="Workwear", slug="bench")
-    products = Product.objects.bulk_create(
-        Product(
-            code=f"BEN-{p:03d}",
-            name=f"Jakke {p}",
-            name_en=f"Jacket {p}",
-            category=category,
-            list_price=Decimal(rng.randrange(99, 1999)),
-        )
-        for p in range(75)
-    )
-    variants = Variant.objects.bulk_create(
-        Variant(
-            product=product,
-            item_number=f"{product.code}-{colour[:3].upper()}-{size}",
-            colour=colour,
-            colour_en=colour_en,
-            size=size,
-            size_position=i,
-        )
-        for product in products
-        for colour, colour_en in rng.sample(COLOURS, 1)
-        for i, size in enumerate(SIZES[:4] if product.pk % 2 else SIZES)
-    )
-    employees = Employee.objects.bulk_create(
-        (
-            Employee(
-                company=company,
-                number=str(10000 + n),
-                name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n:04d}",
-                supervisor=supervisor if n < SUPERVISED else None,
-            )
-            for n in range(EMPLOYEES)
-        ),
-        batch_size=1000,
-    )
-    period = company.budget_period_of(now.date())
-    Budget.objects.bulk_create(
-        Budget(
-            company=company,
-            employee=e,
-            period_start=period.start,
-            period_end=period.end,
-            amount=Decimal(rng.choice((3000, 5000, 8000))),
-        )
-        for e in employees[::2]
-    )
-    _orders_and_lines(rng, company.pk, now, orderers, employees, variants, products)
+        cursor.execute(f"INSERT INTO {MARKER} (scale, finished) VALUES (%s, false)", [scale.name])
+    print(f"Generating scale {scale.name} into {urlsplit(url).path[1:]}", file=sys.stderr)
+    world = people.generate(scale, seed)
+    counts = history.generate(scale, world, seed)
+    analyse = Progress("ANALYZE", 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return company
-
-
-def _orders_and_lines(
-    rng: random.Random,
-    company_id: int,
-    now: datetime,
-    orderers: tuple[int, ...],
-    employees: list[Employee],
-    variants: list[Variant],
-    products: list[Product],
-) -> None:
-    price = {p.pk: p.list_price for p in products}
-    name = {p.pk: p.name for p in products}
-    name_en = {p.pk: p.name_en for p in products}
-    heavy = employees[0]  # supervised by the supervisor: the drill-down's employee
-    span = YEARS * 365 * 86400
-    stamp = now.isoformat()
-    orders: list[tuple[object, ...]] = []
-    lines: list[tuple[object, ...]] = []
-    line_id = 0
-    placed_times = sorted(now - timedelta(seconds=rng.randrange(span)) for _ in range(ORDERS))
-    recent_orders = sum(1 for t in placed_times if (now - t).days < 365)
-    lines_per_order = LINES / ORDERS
-    heavy_every = max(1, int(recent_orders * lines_per_order / HEAVY_LINES_LAST_YEAR))
-    for order_id, placed_at in enumerate(placed_times, start=1):
-        age = (now - placed_at).days
-        count = LINES - line_id if order_id == ORDERS else rng.randint(1, 9)
-        count = min(count, LINES - line_id - (ORDERS - order_id))
-        people = rng.sample(employees, rng.choice((1, 1, 1, 2, 3)))
-        total = Decimal(0)
-        for _ in range(count):
-            line_id += 1
-            variant = rng.choice(variants)
-            recipient = rng.choice(people)
-            if age < 365 and line_id % heavy_every == 0:
-                recipient = heavy
-            quantity = rng.choice((1, 1, 1, 2, 3, 5))
-            unit = price[variant.product_id]
-            line_total = unit * quantity
-            total += line_total
-            lines.append(
-                (
-                    line_id,
-                    stamp,
-                    stamp,
-                    company_id,
-                    order_id,
-                    variant.pk,
-                    variant.item_number,
-                    name[variant.product_id],
-                    name_en[variant.product_id],
-                    variant.colour,
-                    variant.colour_en,
-                    variant.size,
-                    quantity,
-                    unit,
-                    line_total,
-                    recipient.pk,
-                    recipient.name,
-                    recipient.number,
-                )
-            )
-        vat = (total * VAT).quantize(CENT)
-        orders.append(
-            (
-                order_id,
-                stamp,
-                stamp,
-                company_id,
-                f"B{order_id:07d}",
-                _state(rng, age),
-                rng.choice(orderers),
-                placed_at.isoformat(),
-                "",
-                f"bench-{order_id}",
-                "Bench Bygg AS",
-                "Økernveien 145",
-                "0580",
-                "Oslo",
-                "NO",
-                "",
-                total,
-                vat,
-                total + vat,
-            )
+    analyse.step()
+    analyse.done()
+    result = BenchMeta(
+        scale=scale.name,
+        database_url=url,
+        companies=len(world.companies),
+        employees=len(world.employees),
+        order_lines=counts.lines,
+        variants=len(world.variants),
+        password=PASSWORD,
+        big_company_id=world.companies[0].pk,
+        admin_email=world.admin_email,
+        supervisor_email=world.supervisor_email,
+        buyer_email=world.buyer_email,
+        approver_email=world.supervisor_email,
+        drilldown_employee_id=world.drilldown_employee_id,
+        search_term=world.search_term,
+        product_id=world.product_id,
+        item_numbers=world.item_numbers,
+        load_buyers=world.load_buyers,
+        load_approvers=world.load_approvers,
+        orders=counts.orders,
+        users=world.users,
+        supervised_by_supervisor=world.supervised,
+        big_company_employees=scale.big_company,
+        big_company_lines=counts.big_company_lines,
+        generated_seconds=round(time.monotonic() - start, 1),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        extra={"seed": seed, "lines_same_at_every_scale": counts.special_lines},
+    ).to_json()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MARKER} SET finished = true, meta = %s", [json.dumps(result, default=str)]
         )
-    _copy(
-        "ordering_order",
-        (
-            "id",
-            "created_at",
-            "updated_at",
-            "company_id",
-            "number",
-            "state",
-            "placed_by_id",
-            "placed_at",
-            "customer_reference",
-            "idempotency_key",
-            "delivery_name",
-            "delivery_street",
-            "delivery_postal_code",
-            "delivery_city",
-            "delivery_country",
-            "decision_comment",
-            "total_excl_vat",
-            "vat",
-            "total_incl_vat",
-        ),
-        orders,
-    )
-    _copy(
-        "ordering_orderline",
-        (
-            "id",
-            "created_at",
-            "updated_at",
-            "company_id",
-            "order_id",
-            "variant_id",
-            "item_number",
-            "product_name",
-            "product_name_en",
-            "colour",
-            "colour_en",
-            "size",
-            "quantity",
-            "unit_price",
-            "line_total",
-            "recipient_id",
-            "recipient_name",
-            "recipient_number",
-        ),
-        lines,
-    )
-    _reset_sequence("ordering_order")
-    _reset_sequence("ordering_orderline")
+    print(f"Scale {scale.name} generated in {result['generated_seconds']} s", file=sys.stderr)
+    return result
+
+
+if __name__ == "__main__":
+    main()

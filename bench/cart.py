@@ -1,0 +1,75 @@
+"""The bench supervisor's cart, filled again before each timed submit (outside the timing).
+
+Two lines for two of the supervisor's employees. Within budget: the cheapest item, for two
+employees whose remaining budget covers it (tracked as orders are placed). Over budget: enough
+of the dearest item that both recipients go over."""
+
+from collections import Counter
+from decimal import Decimal
+
+from kvote.budgets.selectors import figures_for_employees
+from kvote.catalog.models import Variant
+from kvote.catalog.selectors import variant_with_price
+from kvote.companies.models import DeliveryAddress
+from kvote.ordering.models import CartLine, Order
+from kvote.ordering.services import cart_add, checkout_details_save
+from kvote.people.models import User
+
+
+class Refill:
+    def __init__(self, actor: User, team: list[int]) -> None:
+        self.actor = actor
+        assert actor.company_id is not None
+        self.company_id = actor.company_id
+        variants = Variant.objects.filter(is_active=True, product__is_active=True)
+        cheap = variants.order_by("product__list_price", "pk").first()
+        dear = variants.order_by("-product__list_price", "pk").first()
+        assert cheap is not None and dear is not None
+        self.cheap, self.cheap_price = self._priced(cheap.pk)
+        self.dear, self.dear_price = self._priced(dear.pk)
+        address = DeliveryAddress.objects.filter(company_id=self.company_id, is_default=True)
+        self.address_id = address.values_list("pk", flat=True).first()
+        figures = figures_for_employees(company_id=self.company_id, employee_ids=team)
+        self.remaining = {e: figures[e].remaining for e in team if e in figures}
+        self.turn = 0
+
+    def _priced(self, variant_id: int) -> tuple[int, Decimal]:
+        found = variant_with_price(actor=self.actor, variant_id=variant_id)
+        assert found is not None, "the bench item is not orderable"
+        return found[0].pk, found[1]
+
+    def _pick(self, room: Decimal) -> list[int]:
+        """Two employees (in turn) with at least `room` left; their remaining is reduced."""
+        picked: list[int] = []
+        people = list(self.remaining)
+        for _ in range(len(people)):
+            employee = people[self.turn % len(people)]
+            self.turn += 1
+            if self.remaining[employee] >= room:
+                self.remaining[employee] -= room
+                picked.append(employee)
+                if len(picked) == 2:
+                    return picked
+        raise RuntimeError("No budget room left in the bench team for a within-budget order")
+
+    def fill(self, *, over: bool) -> None:
+        CartLine.objects.filter(cart__user=self.actor).delete()
+        if over:
+            recipients = list(self.remaining)[-2:]
+            for employee in recipients:
+                left = max(self.remaining[employee], Decimal(0))
+                quantity = min(999, int(left / self.dear_price) + 2)
+                cart_add(
+                    actor=self.actor, variant_id=self.dear, quantity=quantity, recipient_id=employee
+                )
+        else:
+            for employee in self._pick(self.cheap_price * 2):
+                cart_add(actor=self.actor, variant_id=self.cheap, quantity=1, recipient_id=employee)
+        checkout_details_save(actor=self.actor, delivery_address_id=self.address_id)
+
+    def last_order_id(self) -> int:
+        return Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def states_since(self, order_id: int) -> dict[str, int]:
+        placed = Order.objects.filter(pk__gt=order_id, placed_by=self.actor)
+        return dict(Counter(placed.values_list("state", flat=True)))

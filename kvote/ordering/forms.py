@@ -16,7 +16,7 @@ ONE_OFF = "one_off"
 
 
 def _quantity_message() -> str:
-    # The same words as the service's refusal (kvote.ordering.services.parse_quantity).
+    # The same words as the service's refusal (kvote.ordering.drafts.parse_quantity).
     return gettext("The quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY}
 
 

@@ -23,10 +23,9 @@ from kvote.ordering.drafts import (
     assess,
     line_problem,
     line_total,
+    orderable_product_ids,
+    own_employee,
 )
-from kvote.ordering.drafts import orderable_product_ids as orderable_products
-from kvote.ordering.drafts import own_employee as own_employee
-from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
@@ -182,33 +181,22 @@ def recipient_search(
     return RecipientOptions(employees=found, matches=matches)
 
 
-def cart_line_problem(
-    *, actor: User, line: CartLine, orderable_product_ids: set[int]
-) -> tuple[OrderError, str] | None:
-    """What stops a cart line from being ordered (kvote.ordering.drafts.line_problem): the
-    review page lists it, `order_submit` refuses with it."""
-    return line_problem(
-        actor=actor,
-        variant=line.variant,
-        recipient=line.recipient,
-        orderable_product_ids=orderable_product_ids,
-    )
-
-
-def orderable_product_ids(*, actor: User, lines: Iterable[CartLine]) -> set[int]:
-    """Which of the lines' products the actor's company can order now. One query."""
-    return orderable_products(actor=actor, product_ids=[line.variant.product_id for line in lines])
-
-
 def cart_problems(*, actor: User, view: CartView) -> list[Problem]:
     """What stops the cart from becoming an order, with each row's `problem` filled in. Two
     queries when the cart has lines, none when it is empty."""
     if view.cart is None or view.is_empty:
         return []
-    orderable = orderable_product_ids(actor=actor, lines=[row.line for row in view.rows])
+    orderable = orderable_product_ids(
+        actor=actor, product_ids=[row.line.variant.product_id for row in view.rows]
+    )
     problems = []
     for row in view.rows:
-        found = cart_line_problem(actor=actor, line=row.line, orderable_product_ids=orderable)
+        found = line_problem(
+            actor=actor,
+            variant=row.line.variant,
+            recipient=row.line.recipient,
+            orderable_product_ids=orderable,
+        )
         if found is not None:
             row.problem = found[1]
             problems.append(Problem(message=row.problem, fix="cart", line_id=row.line.pk))

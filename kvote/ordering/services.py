@@ -33,7 +33,6 @@ from kvote.ordering.drafts import (
     parse_quantity,
     recipient_for,
 )
-from kvote.ordering.drafts import amounts_by_recipient as amounts_by_recipient
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Cart, CartLine, Order, OrderLine, OrderState
 from kvote.ordering.states import order_record_creation

@@ -23,6 +23,7 @@ from kvote.budgets.services import budget_set
 from kvote.catalog.models import Variant
 from kvote.common.money import format_nok
 from kvote.companies.models import Company
+from kvote.ordering.drafts import amounts_by_recipient
 from kvote.ordering.models import CartLine, Order, OrderLine, OrderState
 from kvote.ordering.selectors import (
     BudgetBar,
@@ -30,7 +31,6 @@ from kvote.ordering.selectors import (
     cart_view,
     checkout_review,
 )
-from kvote.ordering.services import amounts_by_recipient
 from kvote.ordering.states import order_transition
 from kvote.people.models import Employee, User
 from tests.factories import (

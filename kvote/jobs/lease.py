@@ -8,7 +8,10 @@ the next claim takes it over. Finishing is a compare-and-set on the lease holder
 whose lease was taken over cannot overwrite what its successor recorded.
 """
 
+import os
 import random
+import socket
+import traceback
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -44,6 +47,16 @@ class Leased(models.Model):
 
 
 L = TypeVar("L", bound=Leased)
+
+
+def worker_name(role: str = "") -> str:
+    """host:pid (and the worker's role): who holds a lease, readable in the back office."""
+    return ":".join(filter(None, (socket.gethostname(), str(os.getpid()), role)))
+
+
+def exception_text(exc: BaseException) -> str:
+    """The error as a failed attempt records it: type and message, no traceback."""
+    return "".join(traceback.format_exception_only(exc)).strip()
 
 
 def backoff(

@@ -5,9 +5,6 @@ The leasing itself (SKIP LOCKED, lease deadlines, compare-and-set on finishing) 
 """
 
 import logging
-import os
-import socket
-import traceback
 from collections.abc import Callable
 from datetime import timedelta
 from importlib import import_module
@@ -46,7 +43,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def default_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return lease.worker_name()
 
 
 def jobs_claim(*, worker: str, limit: int = 10, lease_for: timedelta = LEASE) -> list[Job]:
@@ -65,7 +62,7 @@ def job_run(*, job: Job, worker: str) -> bool:
     try:
         _handler(job.kind)(job.payload)
     except Exception as exc:
-        error = "".join(traceback.format_exception_only(exc)).strip()
+        error = lease.exception_text(exc)
         lease.lease_fail(job, worker=worker, error=error, retry_in=backoff(job.attempts + 1))
         logger.warning(
             "job %s (%s) failed, attempt %s: %s", job.pk, job.kind, job.attempts + 1, exc

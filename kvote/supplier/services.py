@@ -10,9 +10,6 @@ recognises as a repeat: delivered at least once, received as one order.
 """
 
 import logging
-import os
-import socket
-import traceback
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,7 +45,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:deliver"
+    return lease.worker_name("deliver")
 
 
 def deliveries_claim(*, worker: str, limit: int = 10) -> list[Delivery]:
@@ -79,7 +76,7 @@ def delivery_run(*, delivery: Delivery, worker: str, transport: Transport) -> bo
             return False
         receipt = transport.send(order_number=order.number, document=document)
     except Exception as exc:
-        error = str(exc) if isinstance(exc, DeliveryFailed) else _exception_text(exc)
+        error = str(exc) if isinstance(exc, DeliveryFailed) else lease.exception_text(exc)
         failed = lease.lease_fail(
             delivery, worker=worker, error=error, retry_in=retry_delay(delivery.attempts + 1)
         )
@@ -100,10 +97,6 @@ def delivery_run(*, delivery: Delivery, worker: str, transport: Transport) -> bo
     if not recorded:
         logger.warning("order %s: sent, but another worker had taken it over", order.number)
     return recorded
-
-
-def _exception_text(exc: BaseException) -> str:
-    return "".join(traceback.format_exception_only(exc)).strip()
 
 
 def _mark_sent(order: Order) -> None:

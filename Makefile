@@ -59,6 +59,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the apps' floor plan and no import cycles (pyproject.toml)
 
 typecheck: install
 	$(VENV)/bin/mypy kvote tests bench

@@ -10,9 +10,10 @@ from decimal import Decimal
 from kvote.budgets.selectors import figures_for_employees
 from kvote.catalog.models import Variant
 from kvote.catalog.selectors import variant_with_price
+from kvote.checkout.models import CartLine
+from kvote.checkout.services import cart_add, checkout_details_save
 from kvote.companies.models import DeliveryAddress
-from kvote.ordering.models import CartLine, Order
-from kvote.ordering.services import cart_add, checkout_details_save
+from kvote.ordering.models import Order
 from kvote.people.models import User
 
 

@@ -57,7 +57,7 @@ def cases(m: Any, today: Any) -> list[Case]:
     return [
         Case("catalogue search", "page", "GET", f"/catalog/?q={m.search_term}", buyer),
         Case("product page", "page", "GET", reverse("catalog:product", args=[m.product_id]), buyer),
-        Case("Min side", "page", "GET", reverse("ordering:my_page"), buyer, per_employee=True),
+        Case("Min side", "page", "GET", reverse("checkout:my_page"), buyer, per_employee=True),
         Case("order review", "page", "GET", "/checkout/review/", boss, per_employee=True),
         Case("Til godkjenning", "page", "GET", reverse("approvals:queue"), boss),
         Case("Ansattliste (200)", "page", "GET", f"{reverse('employees_mine')}?{year}", boss),

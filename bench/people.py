@@ -15,10 +15,9 @@ from bench.bulk import Copier, Progress, next_id, sequences_reset, text
 from bench.catalogue import catalogue, prices_and_assortments
 from bench.data import PASSWORD, Scale
 from bench.world import FIRST, LAST, World
-from kvote.approvals.policy import ApprovalPolicy
 from kvote.budgets.models import Budget
-from kvote.budgets.periods import PeriodKind, period_containing
-from kvote.companies.models import ORG_NUMBER_WEIGHTS, Company, DeliveryAddress
+from kvote.companies.models import ORG_NUMBER_WEIGHTS, ApprovalPolicy, Company, DeliveryAddress
+from kvote.companies.periods import PeriodKind, period_containing
 from kvote.people.models import Employee, User
 
 TRADES = ("Bygg", "Elektro", "Rør", "Transport", "Service")

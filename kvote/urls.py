@@ -11,9 +11,10 @@ admin.site.index_title = _("Supplier administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kvote.people.urls")),
-    path("", include("kvote.people.exchange_urls")),
+    path("", include("kvote.employees.urls")),
     path("catalog/", include("kvote.catalog.urls")),
     path("", include("kvote.ordering.urls")),
+    path("", include("kvote.checkout.urls")),
     path("budgets/", include("kvote.budgets.urls")),
     path("approvals/", include("kvote.approvals.urls")),
     path("api/v1/", api.urls),

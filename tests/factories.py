@@ -144,7 +144,7 @@ def fill_cart(
     reference: str = "",
 ) -> None:
     """Put `variant` in the actor's cart and choose a one-off delivery address: ready to order."""
-    from kvote.ordering.services import cart_add, checkout_details_save
+    from kvote.checkout.services import cart_add, checkout_details_save
 
     cart_add(
         actor=actor,
@@ -161,7 +161,7 @@ def place_order(
     actor: User, price: str = "100.00", *, key: str = "k", recipient: Employee | None = None
 ) -> "Order":
     """An order of one new variant at `price`, placed by `actor` through the services."""
-    from kvote.ordering.services import order_submit
+    from kvote.checkout.services import order_submit
 
     fill_cart(actor, VariantFactory(product__list_price=Decimal(price)), recipient=recipient)
     return order_submit(actor=actor, idempotency_key=key)

@@ -8,7 +8,7 @@ from kvote.api.schemas import AUTH_ERRORS, ListQuery, Money, error_responses, pa
 from kvote.api.types import ApiRequest
 from kvote.catalog.models import Product, Variant
 from kvote.catalog.selectors import product_list
-from kvote.ordering.selectors import delivery_addresses
+from kvote.checkout.selectors import delivery_addresses
 
 router = Router(tags=["catalogue"])
 

@@ -49,9 +49,10 @@ from kvote.common.errors import ServiceError
 from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company
-from kvote.people import selectors, services
+from kvote.employees import selectors
+from kvote.employees.selectors import DateRange
+from kvote.people import services
 from kvote.people.models import Employee, User
-from kvote.people.selectors import DateRange
 
 router = Router(tags=["employees"])
 

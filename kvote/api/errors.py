@@ -58,8 +58,8 @@ STATUS_BY_CODE: dict[str, int] = {
     FORBIDDEN: 403,
     CSRF_FAILED: 403,
     # 409: a conflict with the current state.
-    ApprovalError.ALREADY_DECIDED: 409,
-    ApprovalError.NOT_CANCELLABLE: 409,
+    OrderError.ALREADY_DECIDED: 409,
+    OrderError.NOT_CANCELLABLE: 409,
     OrderError.STATE_CHANGED: 409,
     OrderError.INVALID_TRANSITION: 409,
     BudgetError.PERIOD_OVERLAP: 409,

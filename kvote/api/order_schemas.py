@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationInfo, field_validator
 
 from kvote.api.schemas import EmployeeRefOut, Id, Money, PersonOut, Timestamp
-from kvote.ordering.drafts import REFERENCE_MAX, LineRequest, OneOffAddress, OrderPreview
+from kvote.checkout.drafts import REFERENCE_MAX, LineRequest, OneOffAddress, OrderPreview
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderStateChange
 from kvote.people.models import User
 

@@ -19,10 +19,11 @@ from kvote.api.order_schemas import (
 )
 from kvote.api.schemas import AUTH_ERRORS, ListQuery, PathId, error_responses, page, paged
 from kvote.api.types import ApiRequest
-from kvote.approvals.services import order_cancel
-from kvote.ordering import selectors, services
-from kvote.ordering.drafts import order_preview
+from kvote.checkout import services
+from kvote.checkout.drafts import order_preview
+from kvote.ordering import selectors
 from kvote.ordering.models import OrderState
+from kvote.ordering.services import order_cancel
 
 router = Router(tags=["orders"])
 

@@ -6,9 +6,9 @@ from django.db.models import QuerySet
 
 from kvote.api.models import ApiToken
 from kvote.budgets.selectors import BudgetFigures, figures_for_employees
+from kvote.checkout.drafts import own_employee
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
-from kvote.ordering.drafts import own_employee
 from kvote.people.models import Employee, User
 
 ROLE_FLAGS = (

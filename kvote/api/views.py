@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,15 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kvote.api import selectors, services
 from kvote.api.forms import TokenForm
 from kvote.common.errors import ServiceError
+from kvote.common.http import portal_login_required
 from kvote.common.tenancy import company_id_of
-from kvote.people.models import User
+from kvote.people.http import ActorRequest
 
 
-class ActorRequest(HttpRequest):
-    user: User
-
-
-@login_required
+@portal_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def token_list(request: ActorRequest) -> HttpResponse:
     """The user's tokens, and a form to make one. A new token is shown on this answer only: it
@@ -53,7 +49,7 @@ def token_list(request: ActorRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@portal_login_required
 @require_POST
 def token_revoke(request: ActorRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's own tokens (anyone else's: 404)."""

@@ -2,10 +2,8 @@ from django.db import models
 
 
 class ApprovalError(models.TextChoices):
-    ALREADY_DECIDED = "already_decided"
     CANNOT_APPROVE_OWN_ORDER = "cannot_approve_own_order"
     NOT_AN_APPROVER = "not_an_approver"
     COMMENT_REQUIRED = "comment_required"
-    NOT_CANCELLABLE = "not_cancellable"
     INVALID_SUBSTITUTE = "invalid_substitute"
     INVALID_POLICY = "invalid_policy"

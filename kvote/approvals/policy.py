@@ -6,15 +6,9 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kvote.common.money import format_nok
-
-
-class ApprovalPolicy(models.TextChoices):
-    NONE = "none", gettext_lazy("No approval: every order goes to the supplier at once")
-    OVER_BUDGET = "over_budget", gettext_lazy("Orders that go over a recipient's budget")
-    ALWAYS = "always", gettext_lazy("Every order placed by an employee with a budget")
+from kvote.companies.models import ApprovalPolicy
 
 
 class ApprovalReason(models.TextChoices):

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from kvote.approvals.models import Substitute
 from kvote.approvals.policy import ApprovalNeed, approval_need
-from kvote.budgets.periods import Period
 from kvote.budgets.selectors import BudgetEffect, BudgetFigures, figures_for_employees
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
+from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine, OrderState
 from kvote.people.models import Employee, User
 

@@ -6,20 +6,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kvote.approvals.errors import ApprovalError
 from kvote.approvals.models import Substitute
-from kvote.approvals.policy import ApprovalPolicy
 from kvote.approvals.selectors import approvers_of, may_decide
 from kvote.budgets.services import parse_budget_amount
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
-from kvote.companies.models import Company
+from kvote.companies.models import ApprovalPolicy, Company
 from kvote.jobs.email import email_enqueue
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState
+from kvote.ordering.services import already_decided
 from kvote.ordering.states import order_transition
 from kvote.people.models import User
 
@@ -27,22 +27,6 @@ from kvote.people.models import User
 class Decision:
     APPROVE = "approve"
     REJECT = "reject"
-
-
-def _already_decided(order: Order) -> ServiceError:
-    order.refresh_from_db()
-    who = order.decided_by.full_name if order.decided_by else order.placed_by.full_name
-    when = order.decided_at or order.updated_at
-    return ServiceError(
-        ApprovalError.ALREADY_DECIDED,
-        _("Order %(number)s was already decided: %(state)s by %(who)s on %(when)s.")
-        % {
-            "number": order.number,
-            "state": OrderState(order.state).label.lower(),
-            "who": who,
-            "when": formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT"),
-        },
-    )
 
 
 def approval_decide(*, actor: User, order_id: int, decision: str, comment: str = "") -> Order:
@@ -55,11 +39,11 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
             ApprovalError.CANNOT_APPROVE_OWN_ORDER, _("Nobody can decide an order they placed.")
         )
     if order.state != OrderState.AWAITING_APPROVAL:
-        raise _already_decided(order)
+        raise already_decided(order)
     if not may_decide(actor=actor, order=order):
         order.refresh_from_db(fields=["state"])
         if order.state != OrderState.AWAITING_APPROVAL:  # decided while we looked
-            raise _already_decided(order)
+            raise already_decided(order)
         raise ServiceError(
             ApprovalError.NOT_AN_APPROVER, _("You are not an approver of this order.")
         )
@@ -82,7 +66,7 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
             _tell_orderer(order=order)
     except ServiceError as exc:
         if exc.code == OrderError.STATE_CHANGED:
-            raise _already_decided(order) from exc
+            raise already_decided(order) from exc
         raise
     return order
 
@@ -100,22 +84,6 @@ def approval_decide_many(
         except ServiceError as exc:
             refused.append(exc)
     return decided, refused
-
-
-def order_cancel(*, actor: User, order_id: int) -> Order:
-    """The orderer withdraws an order while it awaits approval."""
-    order = get_scoped_or_404(Order, actor, pk=order_id, placed_by=actor)
-    if order.state != OrderState.AWAITING_APPROVAL:
-        raise ServiceError(
-            ApprovalError.NOT_CANCELLABLE, _("Only an order awaiting approval can be cancelled.")
-        )
-    try:
-        order_transition(order=order, to_state=OrderState.CANCELLED, actor=actor)
-    except ServiceError as exc:
-        if exc.code == OrderError.STATE_CHANGED:
-            raise _already_decided(order) from exc
-        raise
-    return order
 
 
 def approvers_notify(*, order: Order) -> None:

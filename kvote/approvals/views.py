@@ -6,8 +6,7 @@ selectors' rule (kvote.approvals.selectors.orders_to_decide); another company's 
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,17 +17,12 @@ from kvote.approvals.errors import ApprovalError
 from kvote.approvals.forms import DecideManyForm, DecisionForm, PolicyForm, SubstituteForm
 from kvote.budgets.forms import amount_value
 from kvote.common.errors import ServiceError
+from kvote.common.http import money_context, portal_login_required
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
 from kvote.companies.models import Company
 from kvote.ordering.models import Order, OrderState
-from kvote.ordering.views.common import money_context
+from kvote.people.http import ActorRequest
 from kvote.people.models import User
-
-
-class ActorRequest(HttpRequest):
-    """A request of a logged-in portal user (every view here is login_required)."""
-
-    user: User
 
 
 def _is_approver(user: User) -> bool:
@@ -62,7 +56,7 @@ def _render_queue(
 
 
 @require_safe
-@login_required
+@portal_login_required
 def queue(request: ActorRequest) -> HttpResponse:
     """«Til godkjenning»: the orders awaiting the user's decision, oldest first. Users who decide
     nothing see an empty queue."""
@@ -70,7 +64,7 @@ def queue(request: ActorRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@portal_login_required
 def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     """Approve or reject one order. A refused decision changes nothing: a missing comment on a
     rejection comes back with what was typed; anything else is told above the queue."""
@@ -99,7 +93,7 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@portal_login_required
 def decide_many(request: ActorRequest) -> HttpResponse:
     """Approve the ticked orders; each is decided on its own, and each refusal is told."""
     form = DecideManyForm(request.POST)
@@ -124,7 +118,7 @@ def decide_many(request: ActorRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@portal_login_required
 def substitutes(request: ActorRequest) -> HttpResponse:
     """The approver's substitutes, and a form to name one for a date range."""
     actor = request.user
@@ -165,7 +159,7 @@ def substitutes(request: ActorRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@portal_login_required
 def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse:
     services.substitute_remove(actor=request.user, substitute_row_id=substitute_id)
     messages.success(request, _("The substitute is removed."))
@@ -173,7 +167,7 @@ def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@portal_login_required
 def policy_settings(request: ActorRequest) -> HttpResponse:
     """The company's approval policy and threshold (company admins only; others 404)."""
     actor = request.user

@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.periods import Period
 from kvote.budgets.services import budget_back_office_check, budget_back_office_save
 from kvote.common.errors import ServiceError
+from kvote.companies.periods import Period
 from kvote.people.models import User
 
 

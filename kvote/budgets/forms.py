@@ -11,8 +11,8 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kvote.budgets.periods import PeriodKind
 from kvote.common.money import format_amount
+from kvote.companies.periods import PeriodKind
 
 AMOUNT_ATTRS = {
     "class": "ds-input kv-amount",

@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from kvote.catalog.models import money_field
 from kvote.common.models import TenantModel
+from kvote.common.money import money_field
 
 
 class Budget(TenantModel):

@@ -20,13 +20,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.periods import Period
 from kvote.common.money import ZERO, round_money
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
+from kvote.companies.periods import Period
 from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.states import COUNTING_STATES
 from kvote.people.models import Employee, User
+from kvote.people.selectors import search_employees
 
 MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
@@ -219,10 +220,7 @@ def _require_budget_manager(actor: User) -> None:
 def employees_matching(*, actor: User, query: str = "") -> QuerySet[Employee]:
     """The employees whose budgets the actor may set, filtered by name or employee number."""
     _require_budget_manager(actor)
-    employees = manageable_employees(actor=actor)
-    query = query.strip()
-    if query:
-        employees = employees.filter(Q(name__icontains=query) | Q(number__istartswith=query))
+    employees = search_employees(manageable_employees(actor=actor), query)
     return employees.order_by("name", "number", "pk")
 
 

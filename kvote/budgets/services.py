@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from kvote.budgets.errors import BudgetError
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.periods import Period, PeriodKind
 from kvote.budgets.selectors import manageable_employees, overlapping
 from kvote.common.errors import ServiceError
 from kvote.common.money import MONEY_MAX_DIGITS, format_nok, parse_money
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company
+from kvote.companies.periods import Period, PeriodKind
 from kvote.people.models import Employee, User
 
 MAX_AMOUNT = Decimal(10 ** (MONEY_MAX_DIGITS - 2)) - Decimal("0.01")

@@ -11,7 +11,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,17 +29,12 @@ from kvote.budgets.forms import (
     BulkBudgetForm,
     amount_value,
 )
-from kvote.budgets.periods import Period, PeriodKind
 from kvote.common.errors import ServiceError
+from kvote.common.http import portal_login_required
 from kvote.common.money import format_nok
 from kvote.companies.models import Company
-from kvote.people.models import User
-
-
-class ActorRequest(HttpRequest):
-    """A request of a logged-in portal user (every view here is login_required)."""
-
-    user: User
+from kvote.companies.periods import Period, PeriodKind
+from kvote.people.http import ActorRequest
 
 
 @dataclass(frozen=True)
@@ -118,7 +112,7 @@ def _render_list(
 
 
 @require_safe
-@login_required
+@portal_login_required
 def budget_list(request: ActorRequest) -> HttpResponse:
     query = BudgetFilterForm(request.GET).query()
     state = ListState(url=request.get_full_path(), query=query, page=request.GET.get("page"))
@@ -126,7 +120,7 @@ def budget_list(request: ActorRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@portal_login_required
 def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
     """One employee's budget for the company's current period, from the row's inline form."""
     actor = request.user
@@ -168,7 +162,7 @@ def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@portal_login_required
 def budget_set_many(request: ActorRequest) -> HttpResponse:
     """The same amount for the chosen employees, or for every employee the list holds (all of
     My employees for a supervisor, all the employees found for an admin). All or nothing."""
@@ -208,14 +202,14 @@ def budget_set_many(request: ActorRequest) -> HttpResponse:
 
 
 @require_safe
-@login_required
+@portal_login_required
 def budget_history(request: ActorRequest, employee_id: int) -> HttpResponse:
     history = selectors.budget_history(actor=request.user, employee_id=employee_id)
     return render(request, "budgets/history.html", {"history": history})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@portal_login_required
 def budget_settings(request: ActorRequest) -> HttpResponse:
     """The company's budget period (company admins only)."""
     actor = request.user

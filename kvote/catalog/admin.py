@@ -5,7 +5,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kvote.catalog.models import AgreedPrice, Category, Product, Variant
+from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, Product, Variant
+from kvote.companies.admin import CompanyAdmin
+from kvote.companies.models import Company
 
 
 @admin.register(Category)
@@ -75,3 +77,40 @@ class AgreedPriceAdmin(admin.ModelAdmin):
     @admin.display(description=_("list price excl. VAT"), ordering="product__list_price")
     def list_price(self, obj: AgreedPrice) -> object:
         return obj.product.list_price
+
+
+class AgreedPriceInline(admin.TabularInline):
+    model = AgreedPrice
+    fk_name = "company"
+    fields = ("product", "list_price", "price")
+    readonly_fields = ("list_price",)
+    autocomplete_fields = ("product",)
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgreedPrice]:
+        return super().get_queryset(request).select_related("product")
+
+    @admin.display(description=_("list price excl. VAT"))
+    def list_price(self, obj: AgreedPrice) -> object:
+        return obj.product.list_price if obj.product_id else "-"
+
+
+class AssortmentItemInline(admin.TabularInline):
+    model = AssortmentItem
+    fk_name = "company"
+    fields = ("product",)
+    autocomplete_fields = ("product",)
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AssortmentItem]:
+        return super().get_queryset(request).select_related("product")
+
+
+class CompanyWithCatalogueAdmin(CompanyAdmin):
+    """The company's page in the back office, with its agreed prices and assortment."""
+
+    inlines = (*CompanyAdmin.inlines, AgreedPriceInline, AssortmentItemInline)
+
+
+admin.site.unregister(Company)
+admin.site.register(Company, CompanyWithCatalogueAdmin)

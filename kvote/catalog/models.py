@@ -1,25 +1,14 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kvote.common.models import TenantModel, TimeStampedModel
-from kvote.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from kvote.common.money import money_field
 
 if TYPE_CHECKING:
-    from django.utils.functional import _StrOrPromise as StrOrPromise
-
-
-def money_field(verbose_name: "StrOrPromise", **kwargs: Any) -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=MONEY_MAX_DIGITS,
-        decimal_places=MONEY_DECIMAL_PLACES,
-        validators=[MinValueValidator(0)],
-        **kwargs,
-    )
+    pass
 
 
 def translated(norwegian: str, english: str) -> str:

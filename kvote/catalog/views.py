@@ -3,13 +3,7 @@
 Every view is for a logged-in user of a customer company; the selectors and services scope by
 that company and answer 404 for anything else (supplier staff included)."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,45 +11,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from kvote.catalog import selectors, services
 from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
 from kvote.catalog.models import Product
-from kvote.people.models import User
+from kvote.common.http import portal_login_required
+from kvote.people.http import ActorRequest
 
 VARIANT_PANEL_ID = "variant-panel"
 
 
-class AuthenticatedRequest(HttpRequest):
-    user: User
-    htmx: HtmxDetails
-
-
-View = Callable[..., HttpResponse]
-
-
-def portal_login_required(view: View) -> View:
-    """login_required that also sends an htmx request whose session ran out to the login page
-    (as a whole page, back to the page the user was on), instead of swapping the login form
-    into a button."""
-    guarded = login_required(view)
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        htmx = getattr(request, "htmx", None)
-        if htmx and not request.user.is_authenticated:
-            login = redirect_to_login(htmx.current_url_abs_path or request.get_full_path())
-            return HttpResponseClientRedirect(login["Location"])
-        return guarded(request, *args, **kwargs)
-
-    return wrapper
-
-
 @require_safe
 @portal_login_required
-def product_list(request: AuthenticatedRequest) -> HttpResponse:
+def product_list(request: ActorRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     query = form.value("q").strip()
     catalogue = selectors.catalogue_page(
@@ -85,7 +53,7 @@ def product_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_safe
 @portal_login_required
-def product_detail(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
+def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
     form = VariantChoiceForm(request.GET)
     page = selectors.product_page(
         actor=request.user,
@@ -106,7 +74,7 @@ def product_detail(request: AuthenticatedRequest, product_id: int) -> HttpRespon
 
 @require_safe
 @portal_login_required
-def favourites(request: AuthenticatedRequest) -> HttpResponse:
+def favourites(request: ActorRequest) -> HttpResponse:
     products = selectors.favourite_cards(actor=request.user)
     return render(
         request,
@@ -117,7 +85,7 @@ def favourites(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 @portal_login_required
-def favourite_add(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
+def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
     product = selectors.product_summary(actor=request.user, product_id=product_id)
     services.favourite_add(actor=request.user, product_id=product.pk)
     status = _("%(product)s is saved in your favourites.") % {"product": product.display_name}
@@ -126,7 +94,7 @@ def favourite_add(request: AuthenticatedRequest, product_id: int) -> HttpRespons
 
 @require_POST
 @portal_login_required
-def favourite_remove(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
+def favourite_remove(request: ActorRequest, product_id: int) -> HttpResponse:
     product = selectors.product_summary(actor=request.user, product_id=product_id)
     services.favourite_remove(actor=request.user, product_id=product.pk)
     status = _("%(product)s is removed from your favourites.") % {"product": product.display_name}
@@ -134,7 +102,7 @@ def favourite_remove(request: AuthenticatedRequest, product_id: int) -> HttpResp
 
 
 def _favourite_response(
-    request: AuthenticatedRequest, product: Product, *, is_favourite: bool, status: str
+    request: ActorRequest, product: Product, *, is_favourite: bool, status: str
 ) -> HttpResponse:
     """htmx gets the toggle button again (with a status line for screen readers); a plain
     POST goes back to where it came from, with a message."""

@@ -6,15 +6,31 @@ VAT is computed on an order's total (not per line) so the three totals always ad
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
 from django.utils.translation import get_language
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 NBSP = "\u00a0"
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONEY_MAX_DIGITS = 12
 MONEY_DECIMAL_PLACES = 2
+
+
+def money_field(verbose_name: "StrOrPromise", **kwargs: Any) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(0)],
+        **kwargs,
+    )
 
 
 def round_money(amount: Decimal | int | str) -> Decimal:

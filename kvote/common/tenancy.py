@@ -4,30 +4,34 @@ An acting user sees rows of their own company only; anything else is "not found"
 "forbidden", so ids of other companies cannot even be probed.
 """
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.http import Http404
 
 from kvote.common.models import TenantModel
 
-if TYPE_CHECKING:
-    from kvote.people.models import User
-
 M = TypeVar("M", bound=TenantModel)
+
+
+class Actor(Protocol):
+    """Whoever acts: a login of a customer company (kvote.people.models.User), or of none."""
+
+    @property
+    def company_id(self) -> int | None: ...
 
 
 class NoCompany(Http404):
     """The acting user belongs to no customer company (supplier staff, or a broken account)."""
 
 
-def company_id_of(actor: "User") -> int:
+def company_id_of(actor: Actor) -> int:
     if actor.company_id is None:
         raise NoCompany("This user belongs to no customer company.")
     return actor.company_id
 
 
-def scoped(model_or_qs: type[M] | models.QuerySet[M], actor: "User") -> models.QuerySet[M]:
+def scoped(model_or_qs: type[M] | models.QuerySet[M], actor: Actor) -> models.QuerySet[M]:
     """The rows of `model_or_qs` that belong to the actor's company."""
     qs = (
         model_or_qs
@@ -37,7 +41,7 @@ def scoped(model_or_qs: type[M] | models.QuerySet[M], actor: "User") -> models.Q
     return qs.filter(company_id=company_id_of(actor))
 
 
-def get_scoped_or_404(model_or_qs: type[M] | models.QuerySet[M], actor: "User", **lookup: Any) -> M:
+def get_scoped_or_404(model_or_qs: type[M] | models.QuerySet[M], actor: Actor, **lookup: Any) -> M:
     try:
         return scoped(model_or_qs, actor).get(**lookup)
     except (ValueError, TypeError) as exc:  # a malformed id in the URL or the form

@@ -1,11 +1,14 @@
-"""Back office: customer companies, with their delivery addresses, agreed prices and assortment."""
+"""Back office: customer companies, with their delivery addresses (the catalogue's admin adds
+their agreed prices and assortment: kvote.catalog.admin)."""
+
+from typing import Any, ClassVar
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kvote.catalog.models import AgreedPrice, AssortmentItem
 from kvote.companies.models import Company, DeliveryAddress
 
 
@@ -25,33 +28,6 @@ class DeliveryAddressInline(admin.TabularInline):
     extra = 0
 
 
-class AgreedPriceInline(admin.TabularInline):
-    model = AgreedPrice
-    fk_name = "company"
-    fields = ("product", "list_price", "price")
-    readonly_fields = ("list_price",)
-    autocomplete_fields = ("product",)
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AgreedPrice]:
-        return super().get_queryset(request).select_related("product")
-
-    @admin.display(description=_("list price excl. VAT"))
-    def list_price(self, obj: AgreedPrice) -> object:
-        return obj.product.list_price if obj.product_id else "-"
-
-
-class AssortmentItemInline(admin.TabularInline):
-    model = AssortmentItem
-    fk_name = "company"
-    fields = ("product",)
-    autocomplete_fields = ("product",)
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AssortmentItem]:
-        return super().get_queryset(request).select_related("product")
-
-
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = (
@@ -69,7 +45,7 @@ class CompanyAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "org_number", "customer_number", "is_active")}),
         (_("Assortment"), {"fields": ("restrict_assortment",)}),
     )
-    inlines = (DeliveryAddressInline, AgreedPriceInline, AssortmentItemInline)
+    inlines: "ClassVar[tuple[type[InlineModelAdmin[Any, Any]], ...]]" = (DeliveryAddressInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
         return super().get_queryset(request).annotate(user_count=Count("users"))

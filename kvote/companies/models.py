@@ -5,9 +5,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kvote.approvals.policy import ApprovalPolicy
-from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.common.models import TenantModel, TimeStampedModel
+from kvote.companies.periods import Period, PeriodKind, period_containing
 
 org_number_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -24,6 +23,12 @@ def org_number_checksum_validator(value: str) -> None:
         raise ValidationError(
             _("This is not a valid organisation number: check the digits."), code="checksum"
         )
+
+
+class ApprovalPolicy(models.TextChoices):
+    NONE = "none", _("No approval: every order goes to the supplier at once")
+    OVER_BUDGET = "over_budget", _("Orders that go over a recipient's budget")
+    ALWAYS = "always", _("Every order placed by an employee with a budget")
 
 
 postal_code_validator = RegexValidator(r"^\d{4}$", _("A Norwegian postal code has four digits."))

@@ -8,7 +8,7 @@ employee number), so seeding again finds what it made instead of making it twice
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kvote.approvals.policy import ApprovalPolicy
+from kvote.companies.models import ApprovalPolicy
 
 PASSWORD = "demo1234"
 

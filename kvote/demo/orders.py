@@ -22,14 +22,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from kvote.approvals.policy import ApprovalPolicy
-from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.catalog.models import Variant
-from kvote.companies.models import Company, DeliveryAddress
+from kvote.checkout.models import Cart, CartLine
+from kvote.checkout.services import cart_add, checkout_details_save, order_submit
+from kvote.companies.models import ApprovalPolicy, Company, DeliveryAddress
+from kvote.companies.periods import Period, PeriodKind, period_containing
 from kvote.demo import catalogue, data
 from kvote.jobs.lease import LeaseStatus
-from kvote.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, OrderStateChange
-from kvote.ordering.services import cart_add, checkout_details_save, order_submit
+from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
 from kvote.ordering.states import order_transition
 from kvote.people.models import Employee, User
 from kvote.supplier.models import Delivery

@@ -23,10 +23,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.periods import PeriodKind
 from kvote.budgets.services import budget_set
 from kvote.catalog.models import AgreedPrice, Category, Favourite, Product, Variant
 from kvote.companies.models import Company, DeliveryAddress
+from kvote.companies.periods import PeriodKind
 from kvote.demo import catalogue, data
 from kvote.demo.orders import seed_orders
 from kvote.demo.waiting import seed_waiting_orders

@@ -16,3 +16,5 @@ class OrderError(models.TextChoices):
     NO_LINES = "no_lines"
     ORDER_TOO_LARGE = "order_too_large"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    ALREADY_DECIDED = "already_decided"
+    NOT_CANCELLABLE = "not_cancellable"

@@ -1,338 +1,44 @@
-"""Everything that writes to carts and orders: one function per use case.
+"""What changes a placed order outside the approval: the orderer cancelling it."""
 
-Services validate what they are given (the web forms do too, for friendlier messages) and raise
-`ServiceError` with an `OrderError` code; nothing is written when they refuse.
-"""
-
-import dataclasses
-import hashlib
-import json
-import uuid
-from collections.abc import Callable, Sequence
-
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kvote.approvals.services import approvers_notify
-from kvote.budgets.services import budgets_lock
-from kvote.catalog.models import Variant
-from kvote.catalog.selectors import variant_with_price
 from kvote.common.errors import ServiceError
-from kvote.common.tenancy import company_id_of, get_scoped_or_404
-from kvote.companies.models import Company, DeliveryAddress
-from kvote.ordering.destinations import saved_destination, validate_one_off
-from kvote.ordering.drafts import (
-    LineRequest,
-    OneOffAddress,
-    OrderDraft,
-    assess,
-    clean_reference,
-    draft_from_cart,
-    draft_from_request,
-    parse_quantity,
-    recipient_for,
-)
+from kvote.common.tenancy import get_scoped_or_404
 from kvote.ordering.errors import OrderError
-from kvote.ordering.models import MAX_QUANTITY, Cart, CartLine, Order, OrderLine, OrderState
-from kvote.ordering.states import order_record_creation
+from kvote.ordering.models import Order, OrderState
+from kvote.ordering.states import order_transition
 from kvote.people.models import User
 
 
-def _cart_for_update(*, actor: User) -> Cart:
-    company_id = company_id_of(actor)
-    cart, _created = Cart.objects.get_or_create(user=actor, defaults={"company_id": company_id})
-    return Cart.objects.select_for_update().get(pk=cart.pk)
-
-
-def cart_add(
-    *, actor: User, variant_id: int, quantity: int | str, recipient_id: int | None = None
-) -> CartLine:
-    """Put a variant in the cart; the same variant for the same recipient adds to that line."""
-    found = variant_with_price(actor=actor, variant_id=variant_id)
-    if found is None:
-        raise ServiceError(
-            OrderError.UNKNOWN_ITEM, _("This product variant is not available to you.")
-        )
-    variant, _price = found
-    quantity = parse_quantity(quantity)
-    recipient = recipient_for(actor=actor, recipient_id=recipient_id)
-    with transaction.atomic():
-        cart = _cart_for_update(actor=actor)
-        line = CartLine.objects.filter(cart=cart, variant=variant, recipient=recipient).first()
-        if line is None:
-            return CartLine.objects.create(
-                company_id=cart.company_id,
-                cart=cart,
-                variant=variant,
-                quantity=quantity,
-                recipient=recipient,
-            )
-        if line.quantity + quantity > MAX_QUANTITY:
-            raise ServiceError(
-                OrderError.INVALID_QUANTITY,
-                _("You already have %(have)d in the cart; one line holds at most %(max)d.")
-                % {"have": line.quantity, "max": MAX_QUANTITY},
-            )
-        line.quantity += quantity
-        line.save(update_fields=["quantity", "updated_at"])
-        return line
-
-
-def cart_add_by_item_number(*, actor: User, item_number: str, quantity: int | str) -> CartLine:
-    """Quick order: an item number (varenummer) straight into the cart."""
-    item_number = item_number.strip()
-    variant = Variant.objects.filter(item_number__iexact=item_number).first()
-    if variant is None:
-        raise ServiceError(
-            OrderError.UNKNOWN_ITEM,
-            _("There is no item number “%(item)s”.") % {"item": item_number[:40]},
-        )
-    if not variant.is_active or variant_with_price(actor=actor, variant_id=variant.pk) is None:
-        raise ServiceError(
-            OrderError.INACTIVE_ITEM,
-            _("Item number “%(item)s” cannot be ordered.") % {"item": variant.item_number},
-        )
-    return cart_add(actor=actor, variant_id=variant.pk, quantity=quantity)
-
-
-def cart_line_update(
-    *,
-    actor: User,
-    line_id: int,
-    quantity: int | str | None = None,
-    recipient_id: int | None = None,
-) -> CartLine:
-    """Change a line's quantity and/or recipient."""
-    new_quantity = parse_quantity(quantity) if quantity is not None else None
-    recipient = recipient_for(actor=actor, recipient_id=recipient_id) if recipient_id else None
-    with transaction.atomic():
-        line = get_scoped_or_404(
-            CartLine.objects.select_for_update(), actor, pk=line_id, cart__user=actor
-        )
-        if new_quantity is not None:
-            line.quantity = new_quantity
-        if recipient is not None:
-            line.recipient = recipient
-        line.save(update_fields=["quantity", "recipient", "updated_at"])
-        return line
-
-
-def cart_line_remove(*, actor: User, line_id: int) -> None:
-    line = get_scoped_or_404(CartLine, actor, pk=line_id, cart__user=actor)
-    line.delete()
-
-
-def checkout_details_save(
-    *,
-    actor: User,
-    delivery_address_id: int | None,
-    one_off_name: str = "",
-    one_off_street: str = "",
-    one_off_postal_code: str = "",
-    one_off_city: str = "",
-    customer_reference: str = "",
-) -> Cart:
-    """Keep the delivery choice and the customer's reference on the cart. A saved address of the
-    company, or (with no id) a one-off address that must be complete."""
-    customer_reference = clean_reference(customer_reference)
-    address: DeliveryAddress | None = None
-    if delivery_address_id is not None:
-        address = saved_destination(actor=actor, address_id=delivery_address_id).address
-    else:
-        validate_one_off(
-            name=one_off_name,
-            street=one_off_street,
-            postal_code=one_off_postal_code,
-            city=one_off_city,
-        )
-    with transaction.atomic():
-        cart = _cart_for_update(actor=actor)
-        cart.delivery_address = address
-        cart.use_one_off_address = address is None
-        if address is None:
-            cart.one_off_name = one_off_name.strip()
-            cart.one_off_street = one_off_street.strip()
-            cart.one_off_postal_code = one_off_postal_code.strip()
-            cart.one_off_city = one_off_city.strip()
-        cart.customer_reference = customer_reference
-        cart.save()
-        return cart
-
-
-# --- Placing orders ----------------------------------------------------------------------------
-
-
-def order_submit(*, actor: User, idempotency_key: str) -> Order:
-    """Turn the actor's cart into an order and empty the cart. The same key twice (a double
-    click, a retried request) returns the first order instead of making a second one."""
-    idempotency_key = idempotency_key.strip()[:64]
-    if not idempotency_key:
-        raise ServiceError(OrderError.EMPTY_CART, _("The order form has expired. Try again."))
-
-    def place() -> Order:
-        cart = _cart_for_update(actor=actor)  # one submit of a cart at a time
-        existing = _order_with_key(actor=actor, idempotency_key=idempotency_key)
-        if existing is not None:
-            return existing
-        order = _order_create(
-            actor=actor, draft=draft_from_cart(actor=actor, cart=cart), key=idempotency_key
-        )
-        CartLine.objects.filter(cart=cart).delete()
-        cart.customer_reference = ""
-        cart.save(update_fields=["customer_reference", "updated_at"])
-        return order
-
-    return _placed_once(actor=actor, idempotency_key=idempotency_key, place=place)
-
-
-def order_place(
-    *,
-    actor: User,
-    lines: Sequence[LineRequest],
-    delivery_address_id: int | None = None,
-    one_off_address: OneOffAddress | None = None,
-    reference: str = "",
-    idempotency_key: str = "",
-) -> Order:
-    """Place an order from lines sent with the request (the API), leaving the cart alone. With
-    an idempotency key, a retry returns the order the key first made; the same key with other
-    lines, address or reference is refused (`idempotency_key_reused`)."""
-    # A client's key is kept by its hash (any length and any characters fit the column);
-    # without one, the order gets a key of its own and a retry makes another order.
-    client_key = idempotency_key.strip()
-    key = _hash(client_key) if client_key else uuid.uuid4().hex
-    fingerprint = request_fingerprint(
-        lines=lines,
-        delivery_address_id=delivery_address_id,
-        one_off_address=one_off_address,
-        reference=reference,
+def already_decided(order: Order) -> ServiceError:
+    """The answer to anyone who comes too late: who decided the order, and when."""
+    order.refresh_from_db()
+    who = order.decided_by.full_name if order.decided_by else order.placed_by.full_name
+    when = order.decided_at or order.updated_at
+    return ServiceError(
+        OrderError.ALREADY_DECIDED,
+        _("Order %(number)s was already decided: %(state)s by %(who)s on %(when)s.")
+        % {
+            "number": order.number,
+            "state": OrderState(order.state).label.lower(),
+            "who": who,
+            "when": formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT"),
+        },
     )
 
-    def place() -> Order:
-        existing = _order_with_key(actor=actor, idempotency_key=key)
-        if existing is not None:
-            return _same_request(existing, fingerprint)
-        draft = draft_from_request(
-            actor=actor,
-            lines=lines,
-            delivery_address_id=delivery_address_id,
-            one_off_address=one_off_address,
-            reference=reference,
-        )
-        return _order_create(actor=actor, draft=draft, key=key, fingerprint=fingerprint)
 
-    order = _placed_once(actor=actor, idempotency_key=key, place=place)
-    return _same_request(order, fingerprint)
-
-
-def request_fingerprint(
-    *,
-    lines: Sequence[LineRequest],
-    delivery_address_id: int | None,
-    one_off_address: OneOffAddress | None,
-    reference: str,
-) -> str:
-    """What was asked for, as a hash: a retried request has the same one."""
-    asked = {
-        "lines": [[ln.sku.strip().upper(), str(ln.quantity), ln.recipient_id] for ln in lines],
-        "delivery_address_id": delivery_address_id,
-        "one_off_address": dataclasses.asdict(one_off_address) if one_off_address else None,
-        "reference": reference.strip(),
-    }
-    return _hash(json.dumps(asked, sort_keys=True))
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _order_with_key(*, actor: User, idempotency_key: str) -> Order | None:
-    return Order.objects.filter(
-        company_id=company_id_of(actor), placed_by=actor, idempotency_key=idempotency_key
-    ).first()
-
-
-def _same_request(order: Order, fingerprint: str) -> Order:
-    if order.request_fingerprint != fingerprint:
+def order_cancel(*, actor: User, order_id: int) -> Order:
+    """The orderer withdraws an order while it awaits approval."""
+    order = get_scoped_or_404(Order, actor, pk=order_id, placed_by=actor)
+    if order.state != OrderState.AWAITING_APPROVAL:
         raise ServiceError(
-            OrderError.IDEMPOTENCY_KEY_REUSED,
-            _("This idempotency key was used for order %(number)s, with other contents.")
-            % {"number": order.number},
+            OrderError.NOT_CANCELLABLE, _("Only an order awaiting approval can be cancelled.")
         )
-    return order
-
-
-def _placed_once(*, actor: User, idempotency_key: str, place: Callable[[], Order]) -> Order:
-    """Run `place` in one transaction; when a concurrent request with the same key won the
-    race (the unique constraint says so), answer with the order it made."""
     try:
-        with transaction.atomic():
-            return place()
-    except IntegrityError as exc:
-        existing = _order_with_key(actor=actor, idempotency_key=idempotency_key)
-        if existing is None:
-            raise ServiceError(
-                OrderError.STATE_CHANGED, _("The order could not be placed. Try again.")
-            ) from exc
-        return existing
-
-
-def _order_create(*, actor: User, draft: OrderDraft, key: str, fingerprint: str = "") -> Order:
-    """The one way an order comes to be, inside the caller's transaction: lock the recipients'
-    budget rows, decide by the company's policy whether it waits for approval, write it with
-    its lines and first history row, and tell the approvers."""
-    company = Company.objects.get(pk=draft.company_id)
-    placed_at = timezone.now()
-    on = timezone.localdate(placed_at)
-    amounts = draft.amounts
-    # The budget rows stay locked until the order is committed: two orders on one budget take
-    # turns, so both cannot skip approval on a budget that covers one of them.
-    budgets_lock(company_id=company.pk, employee_ids=[e.pk for e in amounts], on=on)
-    assessment = assess(
-        company=company,
-        placed_by=actor,
-        amounts=amounts,
-        total_excl_vat=draft.totals.excl_vat,
-        on=on,
-    )
-    order = Order.objects.create(
-        company_id=company.pk,
-        number=f"tmp-{uuid.uuid4().hex}"[:20],
-        state=OrderState.AWAITING_APPROVAL if assessment.approval.needed else OrderState.RELEASED,
-        placed_by=actor,
-        placed_at=placed_at,
-        customer_reference=draft.reference,
-        idempotency_key=key,
-        request_fingerprint=fingerprint,
-        total_excl_vat=draft.totals.excl_vat,
-        vat=draft.totals.vat,
-        total_incl_vat=draft.totals.incl_vat,
-        **draft.delivery.order_fields(),
-    )
-    order.number = f"KV-{order.pk:06d}"
-    order.save(update_fields=["number"])
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            company_id=company.pk,
-            order=order,
-            variant=line.variant,
-            item_number=line.variant.item_number,
-            product_name=line.variant.product.name,
-            product_name_en=line.variant.product.name_en,
-            colour=line.variant.colour,
-            colour_en=line.variant.colour_en,
-            size=line.variant.size,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            line_total=line.line_total,
-            recipient=line.recipient,
-            recipient_name=line.recipient.name,
-            recipient_number=line.recipient.number,
-        )
-        for line in draft.lines
-    )
-    order_record_creation(order=order, actor=actor)
-    if order.state == OrderState.AWAITING_APPROVAL:
-        approvers_notify(order=order)
+        order_transition(order=order, to_state=OrderState.CANCELLED, actor=actor)
+    except ServiceError as exc:
+        if exc.code == OrderError.STATE_CHANGED:
+            raise already_decided(order) from exc
+        raise
     return order

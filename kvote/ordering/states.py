@@ -1,9 +1,13 @@
 """The order state machine: one table of allowed transitions and one function that applies them.
 
-Entering "released" writes the order's outbox row (kvote.supplier) in the same transaction.
+Apps above this one act on entering a state by registering a handler (`on_entering`), the way
+the job queue names its handlers: kvote.supplier registers the outbox row of a released order,
+written in the same transaction as the release.
 A transition is a compare-and-set on the order's current state, so two actors deciding at once
 cannot both win: the loser gets `OrderError.STATE_CHANGED` and nothing is written.
 """
+
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +16,6 @@ from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.people.models import User
-from kvote.supplier.outbox import delivery_enqueue
 
 S = OrderState
 
@@ -31,6 +34,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 COUNTING_STATES = frozenset({S.AWAITING_APPROVAL, S.RELEASED, S.SENT, S.CONFIRMED, S.SHIPPED})
 
 
+# state -> what must happen, in the same transaction, when an order enters it.
+_ON_ENTERING: dict[str, list[Callable[[Order], object]]] = {}
+
+
+def on_entering(state: str, handler: Callable[[Order], object]) -> None:
+    """Run `handler(order)` inside the transaction whenever an order enters `state` (from an
+    AppConfig.ready of an app above this one). Registering the same handler twice is a no-op."""
+    handlers = _ON_ENTERING.setdefault(S(state), [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def _entered(order: Order) -> None:
+    for handler in _ON_ENTERING.get(order.state, []):
+        handler(order)
+
+
 def is_allowed(from_state: str, to_state: str) -> bool:
     return to_state in TRANSITIONS.get(from_state, frozenset())
 
@@ -39,8 +59,7 @@ def order_record_creation(*, order: Order, actor: User | None) -> OrderStateChan
     """The first history row of a new order (from nothing to its first state)."""
     if not is_allowed("", order.state):
         raise ServiceError(OrderError.INVALID_TRANSITION, _("An order cannot start in this state."))
-    if order.state == S.RELEASED:
-        delivery_enqueue(order=order)
+    _entered(order)
     return OrderStateChange.objects.create(
         company_id=order.company_id, order=order, from_state="", to_state=order.state, actor=actor
     )
@@ -65,9 +84,7 @@ def order_transition(
                 _("The order was changed by someone else in the meantime. Reload and try again."),
             )
         order.state = to_state
-        if to_state == S.RELEASED:
-            # The outbox row is written with the release: released exactly when queued.
-            delivery_enqueue(order=order)
+        _entered(order)  # e.g. the outbox row of a release: released exactly when queued
         return OrderStateChange.objects.create(
             company_id=order.company_id,
             order=order,

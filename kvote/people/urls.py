@@ -25,25 +25,3 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
-
-from kvote.people import employee_views  # noqa: E402
-
-urlpatterns += [
-    path("min-side/ansatte/", employee_views.employees_mine, name="employees_mine"),
-    path("min-side/ansatte/alle/", employee_views.employees_all, name="employees_all"),
-    path(
-        "min-side/ansatte/<int:employee_id>/kjop/",
-        employee_views.employee_purchases,
-        name="employee_purchases",
-    ),
-    path(
-        "min-side/ansatte/<int:employee_id>/endre/",
-        employee_views.employee_update,
-        name="employee_update",
-    ),
-    path(
-        "min-side/ansatte/<int:employee_id>/deaktiver/",
-        employee_views.employee_deactivate,
-        name="employee_deactivate",
-    ),
-]

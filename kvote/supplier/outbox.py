@@ -1,5 +1,5 @@
-"""The outbox row of a released order, written by the order state machine in the releasing
-transaction (kept apart from the delivery services, which use the state machine themselves)."""
+"""The outbox row of a released order. The order state machine calls `delivery_enqueue` in the
+releasing transaction: SupplierConfig.ready registers it for entering "released"."""
 
 from django.conf import settings
 
@@ -14,3 +14,8 @@ def delivery_enqueue(*, order: Order) -> Delivery:
         order=order,
         max_attempts=settings.KVOTE_DELIVERY_MAX_ATTEMPTS,
     )
+
+
+def on_release(order: Order) -> None:
+    """The state machine's handler for entering "released" (registered in SupplierConfig)."""
+    delivery_enqueue(order=order)

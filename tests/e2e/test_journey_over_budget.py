@@ -226,7 +226,7 @@ def test_a_budget_holder_goes_over_budget_and_the_order_waits(
 
     # The same Min side on a phone: nothing scrolls sideways; still accessible.
     login(phone_page, EMAIL)
-    phone_page.goto(reverse("ordering:my_page"))
+    phone_page.goto(reverse("checkout:my_page"))
     expect(budget_section(phone_page)).to_be_visible()
     assert_fits_width(phone_page)
     assert_accessible(phone_page)

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from kvote.api.tests.core_helpers import Api, Team
 from kvote.approvals.services import approval_policy_set
-from kvote.ordering.models import CartLine, Order, OrderState
-from kvote.ordering.services import cart_add
+from kvote.checkout.models import CartLine
+from kvote.checkout.services import cart_add
+from kvote.ordering.models import Order, OrderState
 from tests.factories import (
     CompanyFactory,
     DeliveryAddressFactory,

@@ -101,7 +101,7 @@ def test_login_is_required_and_supplier_staff_get_404(client):
 
 
 def test_min_side_links_to_the_tokens(client_for):
-    assert f'href="{URL}"' in client_for.get(reverse("ordering:my_page")).content.decode()
+    assert f'href="{URL}"' in client_for.get(reverse("checkout:my_page")).content.decode()
 
 
 def test_the_page_reads_a_fixed_number_of_queries(user, client_for, django_assert_max_num_queries):

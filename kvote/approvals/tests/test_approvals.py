@@ -7,21 +7,23 @@ from django.db import connection
 from django.utils import timezone
 
 from kvote.approvals.errors import ApprovalError
-from kvote.approvals.policy import ApprovalPolicy, approval_need
+from kvote.approvals.policy import approval_need
 from kvote.approvals.selectors import approval_queue, approvers_of, orders_to_decide
 from kvote.approvals.services import (
     Decision,
     approval_decide,
     approval_decide_many,
     approval_policy_set,
-    order_cancel,
     substitute_set,
 )
 from kvote.budgets.selectors import budget_figures
 from kvote.budgets.services import budget_set
 from kvote.common.errors import ServiceError
+from kvote.companies.models import ApprovalPolicy
 from kvote.jobs.models import Job
+from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
+from kvote.ordering.services import order_cancel
 from kvote.ordering.tests.test_states import _run_at_once
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 
@@ -150,7 +152,7 @@ def test_a_late_second_decision_is_told_who_decided(team: Team) -> None:
         approval_decide(
             actor=team.leader, order_id=order.pk, decision=Decision.REJECT, comment="No"
         )
-    assert exc.value.code == ApprovalError.ALREADY_DECIDED
+    assert exc.value.code == OrderError.ALREADY_DECIDED
     assert team.leader.full_name in exc.value.message
     assert OrderStateChange.objects.filter(order=order).count() == 2
 
@@ -227,7 +229,7 @@ def test_the_orderer_cancels_while_it_waits_and_the_budget_is_freed(team: Team) 
     assert order.state == S.CANCELLED
     with pytest.raises(ServiceError) as exc:
         approval_decide(actor=team.leader, order_id=order.pk, decision=Decision.APPROVE)
-    assert exc.value.code == ApprovalError.ALREADY_DECIDED
+    assert exc.value.code == OrderError.ALREADY_DECIDED
     figures = budget_figures(actor=team.admin, employee_ids=[team.holder.employee.pk])[
         team.holder.employee.pk
     ]
@@ -297,7 +299,7 @@ def test_two_approvers_deciding_at_the_same_moment_record_one_decision() -> None
     wins = [r for r in results if isinstance(r, Order)]
     losses = [r for r in results if isinstance(r, ServiceError)]
     assert len(wins) == 1 and len(losses) == 1, results
-    assert losses[0].code == ApprovalError.ALREADY_DECIDED
+    assert losses[0].code == OrderError.ALREADY_DECIDED
     decisions = OrderStateChange.objects.filter(order=order).exclude(from_state="")
     assert decisions.count() == 1
     order.refresh_from_db()

@@ -18,10 +18,9 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from kvote.approvals.models import Substitute
-from kvote.approvals.policy import ApprovalPolicy
 from kvote.budgets.services import budget_set
 from kvote.common.money import format_nok
-from kvote.companies.models import Company
+from kvote.companies.models import ApprovalPolicy, Company
 from kvote.jobs.models import Job
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import Employee, User
@@ -176,11 +175,11 @@ def test_users_who_decide_nothing_get_an_empty_queue(holder: User, company: Comp
 
 def test_the_queue_shows_on_my_page_for_approvers(holder: User, leader: User) -> None:
     order = over_budget_order(holder)
-    page = text(client_for(leader).get(reverse("ordering:my_page")).content.decode())
+    page = text(client_for(leader).get(reverse("checkout:my_page")).content.decode())
     assert "1 order awaits your decision." in page
     assert f"{order.number} by Mats Berg" in page
     assert "awaits your decision" not in text(
-        client_for(holder).get(reverse("ordering:my_page")).content.decode()
+        client_for(holder).get(reverse("checkout:my_page")).content.decode()
     )
 
 
@@ -450,13 +449,13 @@ def test_the_policy_page_is_for_company_admins_only(
 
 
 def review_text(user: User) -> str:
-    response = client_for(user).get(reverse("ordering:checkout_review"))
+    response = client_for(user).get(reverse("checkout:checkout_review"))
     assert response.status_code == 200
     return text(response.content.decode())
 
 
 def submit(user: User) -> Order:
-    from kvote.ordering.services import order_submit
+    from kvote.checkout.services import order_submit
 
     return order_submit(actor=user, idempotency_key="review")
 

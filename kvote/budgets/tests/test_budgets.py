@@ -7,12 +7,12 @@ from django.db import connection
 
 from kvote.budgets.errors import BudgetError
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.periods import Period, PeriodKind, period_containing
 from kvote.budgets.selectors import budget_figures, my_budget
 from kvote.budgets.services import budget_set, budget_set_many, company_budget_period_set
+from kvote.checkout.services import order_submit
 from kvote.common.errors import ServiceError
+from kvote.companies.periods import Period, PeriodKind, period_containing
 from kvote.ordering.models import Order, OrderState
-from kvote.ordering.services import order_submit
 from kvote.ordering.states import order_transition
 from kvote.ordering.tests.test_states import _run_at_once
 from tests.factories import (

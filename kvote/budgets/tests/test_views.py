@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from pytest_django import DjangoAssertNumQueries
 
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.periods import PeriodKind
 from kvote.budgets.services import budget_set, company_budget_period_set
 from kvote.companies.models import Company
+from kvote.companies.periods import PeriodKind
 from kvote.people.models import Employee, User
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 

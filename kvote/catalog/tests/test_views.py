@@ -231,7 +231,7 @@ class TestProductPage:
         product = jacket()
         html = client.get(self.url(product), {"colour": "Sort", "size": "S"}).content.decode()
         variant = product.variants.get(colour="Sort", size="S")
-        assert f'action="{reverse("ordering:cart_add")}"' in html
+        assert f'action="{reverse("checkout:cart_add")}"' in html
         assert f'name="variant_id" value="{variant.pk}"' in html
         assert re.search(
             r'<input[^>]*type="number"[^>]*name="quantity"[^>]*min="1"[^>]*max="999"', html

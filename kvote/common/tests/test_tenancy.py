@@ -15,8 +15,9 @@ from django.utils import timezone
 from kvote.api.services import api_token_create
 from kvote.approvals.models import Substitute
 from kvote.catalog.models import AssortmentItem
-from kvote.ordering.models import CartLine, Order
-from kvote.ordering.services import cart_add, checkout_details_save, order_submit
+from kvote.checkout.models import CartLine
+from kvote.checkout.services import cart_add, checkout_details_save, order_submit
+from kvote.ordering.models import Order
 from tests.factories import (
     CompanyFactory,
     DeliveryAddressFactory,

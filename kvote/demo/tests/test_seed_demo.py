@@ -179,7 +179,7 @@ def test_history_is_dated_with_the_order() -> None:
 
 
 def test_no_carts_are_left_behind() -> None:
-    from kvote.ordering.models import Cart, CartLine
+    from kvote.checkout.models import Cart, CartLine
 
     assert not Cart.objects.exists() and not CartLine.objects.exists()
 

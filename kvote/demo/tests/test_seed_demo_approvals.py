@@ -9,19 +9,18 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from kvote.approvals.policy import ApprovalPolicy
 from kvote.approvals.selectors import approval_queue, approvers_of, orders_to_decide
 from kvote.approvals.services import approval_decide
 from kvote.budgets.selectors import figures_for_employees
 from kvote.catalog.models import AgreedPrice, Variant
-from kvote.companies.models import Company, DeliveryAddress
+from kvote.checkout.services import cart_add, checkout_details_save, order_submit
+from kvote.companies.models import ApprovalPolicy, Company, DeliveryAddress
 from kvote.demo.seed import seed_demo
 from kvote.demo.tests.conftest import run_seed
 from kvote.demo.tests.test_seed_demo_budgets import HISTORY_STATES
 from kvote.demo.tests.test_seed_demo_dates import at_the_clock
 from kvote.jobs.models import Job, JobStatus
 from kvote.ordering.models import Order, OrderState
-from kvote.ordering.services import cart_add, checkout_details_save, order_submit
 from kvote.people.models import Employee, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]

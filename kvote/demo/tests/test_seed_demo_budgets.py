@@ -9,11 +9,11 @@ from django.core.management import CommandError
 from django.utils import timezone
 
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.periods import PeriodKind, period_containing
 from kvote.budgets.selectors import BudgetFigures, figures_for_employees
 from kvote.budgets.services import budget_set, company_budget_period_set
 from kvote.catalog.models import AgreedPrice
 from kvote.companies.models import Company
+from kvote.companies.periods import PeriodKind, period_containing
 from kvote.demo.tests.conftest import run_seed
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import Employee, User

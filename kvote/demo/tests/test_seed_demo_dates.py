@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from kvote.budgets.periods import PeriodKind, period_containing
+from kvote.companies.periods import PeriodKind, period_containing
 from kvote.demo import data
 from kvote.demo.orders import PERIOD_ORDERS, order_plans
 from kvote.demo.seed import seed_demo

@@ -11,12 +11,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kvote.catalog.models import Product, Variant
+from kvote.checkout.models import Cart, CartLine
+from kvote.checkout.services import cart_add, checkout_details_save, order_submit
 from kvote.companies.models import DeliveryAddress
 from kvote.demo import catalogue, data
 from kvote.demo.orders import order_plans
 from kvote.demo.tests.conftest import run_seed
-from kvote.ordering.models import Cart, CartLine, Order
-from kvote.ordering.services import cart_add, checkout_details_save, order_submit
+from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
 from tests.factories import CompanyFactory, DeliveryAddressFactory, member
 

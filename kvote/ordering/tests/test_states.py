@@ -3,10 +3,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from kvote.checkout.services import order_submit
 from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
-from kvote.ordering.services import order_submit
 from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition
 from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
 

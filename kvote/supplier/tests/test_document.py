@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.utils import translation
 from lxml import etree
 
+from kvote.checkout.services import cart_add, checkout_details_save, order_submit
 from kvote.ordering.models import Order, OrderLine
-from kvote.ordering.services import cart_add, checkout_details_save, order_submit
 from kvote.supplier.document import order_document
 from kvote.supplier.validation import document_check, document_problems
 from tests.factories import (

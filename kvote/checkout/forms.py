@@ -1,0 +1,208 @@
+"""The cart and checkout pages' forms: they parse what the browser sent and give friendly
+messages; the services check the same rules again and decide."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kvote.checkout.models import Cart
+from kvote.companies.models import DeliveryAddress, postal_code_validator
+from kvote.ordering.models import MAX_QUANTITY
+
+ONE_OFF = "one_off"
+
+
+def _quantity_message() -> str:
+    # The same words as the service's refusal (kvote.checkout.drafts.parse_quantity).
+    return gettext("The quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY}
+
+
+QUANTITY_MESSAGE = lazy(_quantity_message, str)()
+
+
+class QuantityField(forms.IntegerField):
+    """A whole number from 1 to 999; anything else gets the one message the service also uses."""
+
+    widget = forms.NumberInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Quantity"))
+        kwargs["error_messages"] = {
+            "required": QUANTITY_MESSAGE,
+            "invalid": QUANTITY_MESSAGE,
+            "min_value": QUANTITY_MESSAGE,
+            "max_value": QUANTITY_MESSAGE,
+        }
+        super().__init__(min_value=1, max_value=MAX_QUANTITY, **kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.update({"class": "ds-input kv-cart-qty", "inputmode": "numeric", "step": "1"})
+        return attrs
+
+    def to_python(self, value: Any) -> int | None:
+        # IntegerField accepts "2.0"; a quantity is typed as a whole number or not at all.
+        if isinstance(value, str) and ("." in value or "," in value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class CartAddForm(forms.Form):
+    """Posted by the catalogue's product page."""
+
+    variant_id = forms.IntegerField(min_value=1)
+    quantity = QuantityField()
+    recipient = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["variant_id"].error_messages["invalid"] = _(
+            "This product variant is not available to you."
+        )
+        self.fields["variant_id"].error_messages["required"] = _(
+            "Choose a colour and a size first."
+        )
+        self.fields["recipient"].error_messages["invalid"] = _(
+            "The chosen employee cannot receive orders."
+        )
+
+
+class QuickAddForm(forms.Form):
+    """Quick order by item number (varenummer)."""
+
+    item_number = forms.CharField(
+        label=_("Item number"),
+        max_length=40,
+        error_messages={"required": _("Type an item number.")},
+        widget=forms.TextInput(
+            attrs={"class": "ds-input", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    quantity = QuantityField(initial=1)
+
+
+class CartLineUpdateForm(forms.Form):
+    """A cart line's new quantity and/or recipient; a field that is not sent is not changed."""
+
+    quantity = QuantityField(required=False)
+    recipient = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].error_messages["invalid"] = _(
+            "The chosen employee cannot receive orders."
+        )
+
+    def clean_quantity(self) -> int | None:
+        quantity = self.cleaned_data.get("quantity")
+        if quantity is None and "quantity" in self.data:
+            raise forms.ValidationError(QUANTITY_MESSAGE, code="required")
+        return quantity
+
+
+class CheckoutForm(forms.Form):
+    """Where the order goes (a saved address of the company or a one-off one) and the customer's
+    own reference."""
+
+    delivery = forms.ChoiceField(
+        label=_("Delivery address"),
+        widget=forms.RadioSelect(attrs={"class": "ds-input"}),
+        error_messages={
+            "required": _("Choose where the order goes."),
+            "invalid_choice": _("Choose one of your company's delivery addresses."),
+        },
+    )
+    one_off_name = forms.CharField(
+        label=_("Name or attention"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "name"}),
+    )
+    one_off_street = forms.CharField(
+        label=_("Street address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "street-address"}),
+    )
+    one_off_postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "class": "ds-input kv-postal",
+                "autocomplete": "postal-code",
+                "inputmode": "numeric",
+            }
+        ),
+    )
+    one_off_city = forms.CharField(
+        label=_("City"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "address-level2"}),
+    )
+    customer_reference = forms.CharField(
+        label=_("Your reference"),
+        help_text=_("Optional, for example a project or a cost centre. Shown on the order."),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "ds-input"}),
+    )
+
+    ONE_OFF_FIELDS = ("one_off_name", "one_off_street", "one_off_postal_code", "one_off_city")
+
+    def __init__(self, *args: Any, addresses: Iterable[DeliveryAddress], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [
+            (str(address.pk), _address_label(address)) for address in addresses
+        ]
+        choices.append((ONE_OFF, str(_("Another address (one-off)"))))
+        self.fields["delivery"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("delivery") != ONE_OFF:
+            return cleaned
+        for name in self.ONE_OFF_FIELDS:
+            if not (cleaned.get(name) or "").strip() and name not in self.errors:
+                self.add_error(name, _("Fill in this field for a one-off address."))
+        postal_code = (cleaned.get("one_off_postal_code") or "").strip()
+        if postal_code and "one_off_postal_code" not in self.errors:
+            try:
+                postal_code_validator(postal_code)
+            except forms.ValidationError as exc:
+                self.add_error("one_off_postal_code", exc)
+        return cleaned
+
+    @staticmethod
+    def initial_from(cart: Cart, addresses: list[DeliveryAddress]) -> dict[str, Any]:
+        """What the cart already holds; else the company's default address (or the first)."""
+        if cart.use_one_off_address or not addresses:
+            delivery = ONE_OFF
+        elif any(address.pk == cart.delivery_address_id for address in addresses):
+            delivery = str(cart.delivery_address_id)
+        else:
+            default = next((a for a in addresses if a.is_default), addresses[0])
+            delivery = str(default.pk)
+        return {
+            "delivery": delivery,
+            "one_off_name": cart.one_off_name,
+            "one_off_street": cart.one_off_street,
+            "one_off_postal_code": cart.one_off_postal_code,
+            "one_off_city": cart.one_off_city,
+            "customer_reference": cart.customer_reference,
+        }
+
+    @property
+    def delivery_address_id(self) -> int | None:
+        value = self.cleaned_data["delivery"]
+        return None if value == ONE_OFF else int(value)
+
+
+def _address_label(address: DeliveryAddress) -> str:
+    return f"{address.label}: {address.recipient_name}, {address.one_line()}"

@@ -1,0 +1,335 @@
+"""What the cart, the checkout, the review and Min side read, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kvote.approvals.policy import ApprovalNeed
+from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget
+from kvote.catalog.selectors import prices_for
+from kvote.checkout.drafts import (
+    Assessment,
+    amounts_by_recipient,
+    assess,
+    line_problem,
+    line_total,
+    orderable_product_ids,
+    own_employee,
+)
+from kvote.checkout.models import Cart, CartLine
+from kvote.common.money import Totals
+from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
+from kvote.companies.models import Company, DeliveryAddress
+from kvote.ordering.models import OrderState
+from kvote.ordering.selectors import OrderRow, my_orders, order_rows
+from kvote.people.models import Employee, User
+from kvote.people.selectors import search_employees
+
+EMPLOYEE_CHOICES_LIMIT = 50
+
+
+@dataclass
+class CartRow:
+    line: CartLine
+    unit_price: Decimal
+    line_total: Decimal
+    problem: str = ""
+
+
+@dataclass
+class CartView:
+    cart: Cart | None
+    rows: list[CartRow] = field(default_factory=list)
+    totals: Totals = field(default_factory=lambda: Totals.of(Decimal(0)))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+def cart_of(*, actor: User) -> Cart | None:
+    return scoped(Cart, actor).filter(user=actor).select_related("company").first()
+
+
+def cart_line_of(*, actor: User, line_id: int) -> CartLine:
+    """One line of the actor's own cart; 404 for anyone else's."""
+    return get_scoped_or_404(CartLine, actor, pk=line_id, cart__user=actor)
+
+
+def cart_line_count(*, actor: User) -> int:
+    return scoped(CartLine, actor).filter(cart__user=actor).count()
+
+
+def cart_view(*, actor: User) -> CartView:
+    """The cart with prices the actor's company pays now, and its totals. Three queries."""
+    cart = cart_of(actor=actor)
+    if cart is None:
+        return CartView(cart=None)
+    lines = list(
+        scoped(CartLine, actor)
+        .filter(cart=cart)
+        .select_related("variant__product", "recipient")
+        .order_by("created_at", "id")
+    )
+    prices = prices_for(
+        company_id=cart.company_id, products=[line.variant.product for line in lines]
+    )
+    rows = []
+    for line in lines:
+        unit_price = prices[line.variant.product_id]
+        rows.append(
+            CartRow(
+                line=line, unit_price=unit_price, line_total=line_total(unit_price, line.quantity)
+            )
+        )
+    return CartView(
+        cart=cart, rows=rows, totals=Totals.of(sum((r.line_total for r in rows), Decimal(0)))
+    )
+
+
+def recipient_choices(*, actor: User, query: str = "") -> QuerySet[Employee]:
+    """All employees (Alle ansatte) the actor may order for: every active employee of the company
+    when the role allows, else only the actor's own employee. Searchable by name and number."""
+    qs = scoped(Employee, actor).filter(is_active=True)
+    if not actor.may_choose_recipients:
+        return qs.filter(user=actor)
+    return search_employees(qs, query).order_by("name", "number")
+
+
+def delivery_addresses(*, actor: User) -> QuerySet[DeliveryAddress]:
+    return scoped(DeliveryAddress, actor).filter(is_active=True).order_by("-is_default", "label")
+
+
+# --- Pages of the checkout -------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    """Something the order service would refuse, and which page fixes it ("cart" or "checkout")."""
+
+    message: str
+    fix: str
+    line_id: int | None = None
+
+
+@dataclass
+class RecipientOptions:
+    employees: list[Employee]
+    matches: int
+
+
+def recipient_search(
+    *, actor: User, query: str = "", keep_id: int | None = None
+) -> RecipientOptions:
+    """The recipient <select>'s options for a search: at most EMPLOYEE_CHOICES_LIMIT matches, and
+    the line's current recipient kept first when the search leaves it out."""
+    found = list(recipient_choices(actor=actor, query=query)[:EMPLOYEE_CHOICES_LIMIT])
+    matches = len(found)
+    if keep_id is not None and all(employee.pk != keep_id for employee in found):
+        kept = recipient_choices(actor=actor).filter(pk=keep_id).first()
+        if kept is not None:
+            found.insert(0, kept)
+    return RecipientOptions(employees=found, matches=matches)
+
+
+def cart_problems(*, actor: User, view: CartView) -> list[Problem]:
+    """What stops the cart from becoming an order, with each row's `problem` filled in. Two
+    queries when the cart has lines, none when it is empty."""
+    if view.cart is None or view.is_empty:
+        return []
+    orderable = orderable_product_ids(
+        actor=actor, product_ids=[row.line.variant.product_id for row in view.rows]
+    )
+    problems = []
+    for row in view.rows:
+        found = line_problem(
+            actor=actor,
+            variant=row.line.variant,
+            recipient=row.line.recipient,
+            orderable_product_ids=orderable,
+        )
+        if found is not None:
+            row.problem = found[1]
+            problems.append(Problem(message=row.problem, fix="cart", line_id=row.line.pk))
+    return problems
+
+
+def cart_amounts_by_recipient(*, view: CartView) -> dict[Employee, Decimal]:
+    """What the cart would put on each recipient's budget: the same sums `order_submit` draws
+    (kvote.checkout.drafts.amounts_by_recipient), from the same prices. Lines without a
+    recipient are left out (the review refuses them anyway)."""
+    rows = [row for row in view.rows if row.line.recipient is not None]
+    return amounts_by_recipient(
+        lines=[row.line for row in rows], line_totals=[row.line_total for row in rows]
+    )
+
+
+@dataclass(frozen=True)
+class ReviewBudget:
+    """One recipient's row of the review's budget table, and the warning when it goes over."""
+
+    effect: BudgetEffect
+    is_me: bool
+
+    @property
+    def over_by(self) -> Decimal:
+        """How far below zero the order takes the budget (0 when it stays within)."""
+        return max(Decimal(0), -self.effect.remaining_after)
+
+
+@dataclass
+class CheckoutReview:
+    cart: CartView
+    delivery_lines: list[str]
+    customer_reference: str
+    problems: list[Problem]
+    budgets: list[ReviewBudget] = field(default_factory=list)
+    approval: ApprovalNeed = field(default_factory=ApprovalNeed)
+
+    @property
+    def goes_over(self) -> list[ReviewBudget]:
+        """The recipients this order takes below zero («i minus etter kjøp»)."""
+        return [budget for budget in self.budgets if budget.effect.goes_over]
+
+    @property
+    def needs_approval(self) -> bool:
+        """Whether `order_submit` will hold the order for approval: the company's policy asked
+        with the same figures (kvote.approvals.selectors.order_approval_need); `approval.reasons`
+        says why."""
+        return self.approval.needed
+
+
+def review_assessment(*, actor: User, view: CartView) -> Assessment:
+    """What the cart would do to each recipient's budget, and whether the company's policy
+    would hold it for approval: the same answer `order_submit` decides by
+    (kvote.checkout.drafts.assess). One query when the cart has recipients, whatever the
+    number of past orders."""
+    if view.cart is None or view.is_empty:
+        return Assessment(effects=[], approval=ApprovalNeed())
+    return assess(
+        company=view.cart.company,
+        placed_by=actor,
+        amounts=cart_amounts_by_recipient(view=view),
+        total_excl_vat=view.totals.excl_vat,
+    )
+
+
+def checkout_review(*, actor: User) -> CheckoutReview:
+    """The review page: the cart, where it goes, the reference, what still needs fixing, and
+    what the order does to each recipient's budget."""
+    view = cart_view(actor=actor)
+    problems = cart_problems(actor=actor, view=view)
+    cart = view.cart
+    delivery_lines: list[str] = []
+    if cart is not None and cart.use_one_off_address:
+        delivery_lines = [
+            part
+            for part in (
+                cart.one_off_name,
+                cart.one_off_street,
+                f"{cart.one_off_postal_code} {cart.one_off_city}".strip(),
+            )
+            if part
+        ]
+        if not (
+            cart.one_off_name
+            and cart.one_off_street
+            and cart.one_off_postal_code
+            and cart.one_off_city
+        ):
+            problems.append(
+                Problem(message=_("The delivery address is incomplete."), fix="checkout")
+            )
+    elif cart is not None and cart.delivery_address_id is not None:
+        address = delivery_addresses(actor=actor).filter(pk=cart.delivery_address_id).first()
+        if address is not None:
+            delivery_lines = [
+                address.label,
+                address.recipient_name,
+                address.street,
+                f"{address.postal_code} {address.city}",
+            ]
+    if not delivery_lines:
+        problems.append(Problem(message=_("Choose where the order goes."), fix="checkout"))
+    assessment = review_assessment(actor=actor, view=view)
+    budgets = [
+        ReviewBudget(effect=effect, is_me=effect.employee.user_id == actor.pk)
+        for effect in assessment.effects
+    ]
+    return CheckoutReview(
+        cart=view,
+        delivery_lines=delivery_lines,
+        customer_reference=cart.customer_reference if cart is not None else "",
+        problems=problems,
+        budgets=budgets,
+        approval=assessment.approval,
+    )
+
+
+ROLE_LABELS = (
+    ("is_budget_holder", gettext_lazy("Budget holder")),
+    ("is_supervisor", gettext_lazy("Supervisor")),
+    ("is_approver", gettext_lazy("Approver")),
+    ("is_company_admin", gettext_lazy("Company admin")),
+)
+MY_PAGE_ORDERS = 5
+
+
+@dataclass
+class MyPage:
+    user: User
+    company_name: str
+    roles: list[str]
+    employee: Employee | None
+    latest_orders: list[OrderRow]
+    has_more_orders: bool
+    budget: MyBudget | None = None
+    awaiting_approval: int = 0
+
+    @property
+    def budget_bar(self) -> "BudgetBar | None":
+        return BudgetBar.of(self.budget) if self.budget is not None else None
+
+
+@dataclass(frozen=True)
+class BudgetBar:
+    """The budget bar's parts, in whole percent of its width: what is spent and not waiting,
+    and what awaits approval. The bar is the budget wide, or as wide as what is spent when that
+    is more; then `limit_percent` marks where the budget ends."""
+
+    approved_percent: int
+    pending_percent: int
+    limit_percent: int | None = None
+
+    @classmethod
+    def of(cls, budget: MyBudget) -> "BudgetBar":
+        figures = budget.figures
+        width = max(figures.amount, figures.spent)
+        if width <= 0:
+            return cls(approved_percent=0, pending_percent=0)
+        return cls(
+            approved_percent=int((figures.spent - figures.pending) * 100 / width),
+            pending_percent=int(figures.pending * 100 / width),
+            limit_percent=int(figures.amount * 100 / width) if figures.is_over else None,
+        )
+
+
+def my_page(*, actor: User) -> MyPage:
+    """Min side: who the actor is in the company, their budget with the order lines that used
+    it, and their latest orders. Nine queries, whatever the number of orders."""
+    company = Company.objects.only("name").get(pk=company_id_of(actor))
+    roles = [_("Buyer"), *(str(label) for flag, label in ROLE_LABELS if getattr(actor, flag))]
+    latest = list(my_orders(actor=actor)[: MY_PAGE_ORDERS + 1])
+    return MyPage(
+        user=actor,
+        company_name=company.name,
+        roles=roles,
+        employee=own_employee(actor=actor),
+        latest_orders=order_rows(actor=actor, orders=latest[:MY_PAGE_ORDERS]),
+        has_more_orders=len(latest) > MY_PAGE_ORDERS,
+        budget=my_budget(actor=actor),
+        awaiting_approval=my_orders(actor=actor, state=OrderState.AWAITING_APPROVAL).count(),
+    )

@@ -1,0 +1,1 @@
+"""The checkout pages: cart, checkout, review, confirmation, Min side."""

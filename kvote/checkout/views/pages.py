@@ -1,0 +1,36 @@
+"""The order's confirmation, and Min side."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kvote.approvals.selectors import orders_to_decide
+from kvote.checkout import selectors
+from kvote.common.http import money_context, portal_login_required
+from kvote.ordering.selectors import order_detail
+from kvote.people.http import ActorRequest
+
+
+@portal_login_required
+@require_GET
+def order_confirmation(request: ActorRequest, order_id: int) -> HttpResponse:
+    detail = order_detail(actor=request.user, order_id=order_id)
+    return render(request, "checkout/confirmation.html", {"detail": detail, **money_context()})
+
+
+MY_PAGE_TO_APPROVE = 3
+
+
+@portal_login_required
+@require_GET
+def my_page(request: ActorRequest) -> HttpResponse:
+    """Min side: my budget (when I have one), who I am in the company, and my latest orders."""
+    actor = request.user
+    page = selectors.my_page(actor=actor)
+    context: dict[str, object] = {"page": page}
+    if actor.is_approver or actor.is_supervisor or actor.is_company_admin:
+        # «Til godkjenning»: how many orders await the user's decision, and the oldest few.
+        waiting = orders_to_decide(actor=actor)
+        context["to_approve_count"] = waiting.count()
+        context["to_approve"] = list(waiting[:MY_PAGE_TO_APPROVE])
+    return render(request, "checkout/my_page.html", context)

@@ -1,0 +1,68 @@
+"""What every page's view needs around the request: login for pages and htmx alike, a safe
+`next`, ids from query strings, and the VAT rate as people write it. The typed request of a
+logged-in user is `kvote.people.http.ActorRequest`."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+from kvote.common.money import vat_rate
+
+View = Callable[..., HttpResponse]
+
+
+def portal_login_required(view: View) -> View:
+    """login_required that also sends an htmx request whose session ran out to the login page
+    (as a whole page, back to the page the user was on), instead of swapping the login form
+    into a button. Every page and fragment of the portal uses it."""
+    guarded = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        htmx = getattr(request, "htmx", None)
+        if htmx and not request.user.is_authenticated:
+            login = redirect_to_login(htmx.current_url_abs_path or request.get_full_path())
+            return HttpResponseClientRedirect(login["Location"])
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """`url` when it points back into this site, else None."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def parse_id(value: str | None) -> int | None:
+    """A positive whole number from a query parameter, or None for anything else."""
+    if value and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def vat_percent() -> str:
+    """The VAT rate as people write it: '25'."""
+    percent = f"{vat_rate() * 100:f}"
+    return percent.rstrip("0").rstrip(".") if "." in percent else percent
+
+
+def money_context() -> dict[str, Any]:
+    return {"vat_percent": vat_percent()}
+
+
+def first_error(errors: dict[str, Any]) -> str:
+    """The first message of a form's errors, for a flash message."""
+    for messages in errors.values():
+        for message in messages:
+            return str(message)
+    return ""

@@ -1,0 +1,214 @@
+"""«Mine ansatte» as CSV and xlsx, and the employee import (upload → preview → confirm)."""
+
+import uuid
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kvote.budgets.selectors import figures_for_employees
+from kvote.common.http import portal_login_required
+from kvote.common.tenancy import company_id_of
+from kvote.employees.exchange import (
+    CSV_CONTENT_TYPE,
+    MAX_IMPORT_BYTES,
+    XLSX_CONTENT_TYPE,
+    ImportFileError,
+    ImportRow,
+    Sheet,
+    bad_rows,
+    employees_sheet,
+    parse_employee_csv,
+    purchases_sheet,
+    validate_employee_rows,
+    write_csv,
+    write_xlsx,
+)
+from kvote.employees.selectors import (
+    DateRange,
+    employee_list,
+    employee_purchases,
+    may_see_employees,
+)
+from kvote.employees.services import EmployeeImportError, employee_import
+from kvote.people.models import User
+
+SESSION_KEY = "kvote_employee_import"
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+def _actor(request: HttpRequest) -> User:
+    """The logged-in supervisor or company admin; anyone else: 404."""
+    actor = request.user
+    assert isinstance(actor, User)
+    company_id_of(actor)
+    if not may_see_employees(actor):
+        raise Http404
+    return actor
+
+
+def _day(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadPeriod(text) from exc
+
+
+def _period(request: HttpRequest) -> DateRange:
+    first, last = _day(request.GET.get("from", "")), _day(request.GET.get("to", ""))
+    if first and last and first > last:
+        raise BadPeriod(f"{first} > {last}")
+    return DateRange(first, last)
+
+
+def _bad_period() -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("The period is not valid: use dates as YYYY-MM-DD, with from before to."),
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _file_response(sheet: Sheet, fmt: str, stem: str) -> HttpResponse:
+    filename = f"{stem}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(write_xlsx(sheet), content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(write_csv(sheet), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _list_export(request: HttpRequest, *, fmt: str, mine: bool) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        period = _period(request)
+    except BadPeriod:
+        return _bad_period()
+    employees = list(
+        employee_list(
+            actor=actor,
+            mine=mine,
+            period=period,
+            query=request.GET.get("q", ""),
+            sort=request.GET.get("sort", "name"),
+        )
+    )
+    figures = figures_for_employees(
+        company_id=company_id_of(actor), employee_ids=[e.pk for e in employees]
+    )
+    stem = _("employees") if mine else _("all-employees")
+    return _file_response(employees_sheet(employees, figures), fmt, slugify(stem))
+
+
+@portal_login_required
+@require_GET
+def employees_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """«Ansattliste» (the employees I supervise) as CSV or xlsx, with the list's filters."""
+    return _list_export(request, fmt=fmt, mine=True)
+
+
+@portal_login_required
+@require_GET
+def employees_all_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """«Alle ansatte» as CSV or xlsx, with the list's filters."""
+    return _list_export(request, fmt=fmt, mine=False)
+
+
+@portal_login_required
+@require_GET
+def employee_purchases_export(request: HttpRequest, employee_id: int, fmt: str) -> HttpResponse:
+    """What one employee bought in the period, with a total row."""
+    actor = _actor(request)
+    try:
+        period = _period(request)
+    except BadPeriod:
+        return _bad_period()
+    employee, lines = employee_purchases(actor=actor, employee_id=employee_id, period=period)
+    stem = slugify(f"{_('purchases')}-{employee.number}")
+    return _file_response(purchases_sheet(lines), fmt, stem)
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns: name, number, email, supervisor email. The first row names the columns. "
+            "Comma or semicolon separated, UTF-8, at most 5 000 rows and 1 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> list[ImportRow]:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        try:
+            return parse_employee_csv(upload.read())
+        except ImportFileError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+def _preview(request: HttpRequest, rows: list[ImportRow], *, stored: str = "") -> HttpResponse:
+    bad = bad_rows(rows)
+    return render(
+        request,
+        "employees/import_preview.html",
+        {"rows": rows, "bad": bad, "count": len(rows), "token": stored},
+    )
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def employees_import(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload → a preview of every row (nothing written). Step 2: confirm → all or none."""
+    actor = _actor(request)
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirm(request, actor)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        rows = validate_employee_rows(actor=actor, rows=form.cleaned_data["file"])
+        token = ""
+        if not bad_rows(rows):
+            token = uuid.uuid4().hex
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "user": actor.pk,
+                "rows": [row.as_data() for row in rows],
+            }
+        else:
+            request.session.pop(SESSION_KEY, None)
+        return _preview(request, rows, stored=token)
+    return render(request, "employees/import.html", {"form": form})
+
+
+def _import_confirm(request: HttpRequest, actor: User) -> HttpResponse:
+    stored = request.session.get(SESSION_KEY) or {}
+    if stored.get("token") != request.POST.get("token") or stored.get("user") != actor.pk:
+        messages.error(request, _("The preview has expired. Upload the file again."))
+        return redirect("employees_import")
+    rows = [ImportRow.from_data(data) for data in stored["rows"]]
+    try:
+        employees = employee_import(actor=actor, rows=rows)
+    except EmployeeImportError:
+        # The company changed since the preview: the rows now carry their reasons.
+        request.session.pop(SESSION_KEY, None)
+        return _preview(request, rows)
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, _("Imported %(count)s employees.") % {"count": len(employees)})
+    return redirect("employees_import")

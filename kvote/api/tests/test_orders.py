@@ -12,6 +12,7 @@ from kvote.approvals.services import approval_policy_set
 from kvote.checkout.models import CartLine
 from kvote.checkout.services import cart_add
 from kvote.ordering.models import Order, OrderState
+from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import (
     CompanyFactory,
     DeliveryAddressFactory,
@@ -494,34 +495,25 @@ def test_every_order_endpoint_is_401_without_login(client):
 # --- At the same moment (PostgreSQL) -------------------------------------------------------------
 
 
-def _needs_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency is proven on PostgreSQL")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_orders_at_once_on_one_budget_cannot_all_skip_approval():
-    from kvote.ordering.tests.test_states import _run_at_once
-
-    _needs_postgresql()
+    require_postgresql()
     team = Team()  # the holder's budget is 1000
     buyers = [member(team.company) for _ in range(8)]
     apis = [Api(buyer) for buyer in buyers]
     variant = VariantFactory(product__list_price=Decimal("400.00"))
     body = {"lines": _lines((variant, 1), recipient_id=team.holder.employee.pk)}
-    results = _run_at_once(8, lambda i: apis[i].post("/orders", body).json()["status"])
+    results = run_at_once(8, lambda i: apis[i].post("/orders", body).json()["status"])
     assert sorted(map(str, results)) == sorted(["released"] * 2 + ["awaiting_approval"] * 6)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_retried_submit_at_the_same_moment_makes_one_order():
-    from kvote.ordering.tests.test_states import _run_at_once
-
-    _needs_postgresql()
+    require_postgresql()
     team = Team()
     api = Api(team.buyer)
     body = {"lines": _lines((team.shirt, 2))}
-    results = _run_at_once(
+    results = run_at_once(
         6, lambda i: api.post("/orders", body, **{"Idempotency-Key": "retry"}).json()["id"]
     )
     assert all(isinstance(r, int) for r in results), results

@@ -3,7 +3,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from kvote.approvals.errors import ApprovalError
@@ -24,7 +23,7 @@ from kvote.jobs.models import Job
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.ordering.services import order_cancel
-from kvote.ordering.tests.test_states import _run_at_once
+from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 
 S = OrderState
@@ -262,8 +261,7 @@ def test_policies_always_and_threshold(team: Team) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_approvers_deciding_at_the_same_moment_record_one_decision() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency is proven on PostgreSQL")
+    require_postgresql()
     team = Team()
     second = member(team.company, is_supervisor=True)
     other = EmployeeFactory(company=team.company, supervisor=second)
@@ -290,7 +288,7 @@ def test_two_approvers_deciding_at_the_same_moment_record_one_decision() -> None
     )
     assert set(approvers_of(order=order)) == {team.leader, second}
     actors = [(team.leader, Decision.APPROVE, ""), (second, Decision.REJECT, "No")]
-    results = _run_at_once(
+    results = run_at_once(
         2,
         lambda i: approval_decide(
             actor=actors[i][0], order_id=order.pk, decision=actors[i][1], comment=actors[i][2]

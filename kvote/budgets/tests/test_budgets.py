@@ -3,7 +3,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from kvote.budgets.errors import BudgetError
 from kvote.budgets.models import Budget, BudgetChange
@@ -14,7 +13,7 @@ from kvote.common.errors import ServiceError
 from kvote.companies.periods import Period, PeriodKind, period_containing
 from kvote.ordering.models import Order, OrderState
 from kvote.ordering.states import order_transition
-from kvote.ordering.tests.test_states import _run_at_once
+from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import (
     CompanyFactory,
     EmployeeFactory,
@@ -210,8 +209,7 @@ def test_an_order_for_someone_else_draws_on_their_budget(company, admin, holder)
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_orders_at_once_on_a_budget_that_covers_five() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency is proven on PostgreSQL")
+    require_postgresql()
     company = CompanyFactory()
     admin = member(company, is_company_admin=True)
     holder_employee = EmployeeFactory(company=company)
@@ -221,7 +219,7 @@ def test_twenty_orders_at_once_on_a_budget_that_covers_five() -> None:
     for buyer in buyers:
         fill_cart(buyer, variant, recipient=holder_employee)
 
-    results = _run_at_once(
+    results = run_at_once(
         20, lambda i: order_submit(actor=buyers[i], idempotency_key=f"k{i}").state
     )
 

@@ -2,13 +2,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from kvote.jobs.email import email_enqueue
 from kvote.jobs.models import Job, JobStatus
 from kvote.jobs.services import HANDLERS, backoff, job_enqueue, jobs_claim, jobs_run_due
-from kvote.ordering.tests.test_states import _run_at_once
+from tests.concurrency import require_postgresql, run_at_once
 
 FAILS = {"left": 0}
 
@@ -104,10 +104,9 @@ def test_a_job_whose_worker_died_is_taken_over_when_its_lease_runs_out() -> None
 
 @pytest.mark.django_db(transaction=True)
 def test_workers_at_the_same_moment_never_take_the_same_job() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED is proven on PostgreSQL")
+    require_postgresql("SKIP LOCKED is proven on PostgreSQL")
     for i in range(40):
         _email(f"p{i}@example.test")
-    claimed = _run_at_once(4, lambda i: [j.pk for j in jobs_claim(worker=f"w{i}", limit=15)])
+    claimed = run_at_once(4, lambda i: [j.pk for j in jobs_claim(worker=f"w{i}", limit=15)])
     flat = [pk for batch in claimed for pk in batch]
     assert len(flat) == len(set(flat)) == 40

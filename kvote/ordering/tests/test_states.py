@@ -1,13 +1,11 @@
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from kvote.checkout.services import order_submit
 from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition
+from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
 
 S = OrderState
@@ -59,37 +57,14 @@ def test_a_stale_copy_of_the_order_cannot_change_it() -> None:
     assert OrderStateChange.objects.filter(order=order, to_state=S.SENT).count() == 1
 
 
-def _run_at_once(n: int, work) -> list[object]:
-    """Run `work(i)` in n real threads released together; return results or exceptions."""
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_transitions_one_wins_the_others_are_told() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency is proven on PostgreSQL")
+    require_postgresql()
     actor = member(CompanyFactory())
     order = place_order(actor)
 
     copies = [Order.objects.get(pk=order.pk) for _ in range(6)]  # all read as "released"
-    results = _run_at_once(
+    results = run_at_once(
         6, lambda i: order_transition(order=copies[i], to_state=S.SENT, actor=None)
     )
     wins = [r for r in results if isinstance(r, OrderStateChange)]
@@ -102,11 +77,10 @@ def test_concurrent_transitions_one_wins_the_others_are_told() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_double_submit_at_the_same_moment_makes_one_order() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency is proven on PostgreSQL")
+    require_postgresql()
     actor = member(CompanyFactory())
     fill_cart(actor, VariantFactory(), quantity=2)
-    results = _run_at_once(8, lambda i: order_submit(actor=actor, idempotency_key="click").pk)
+    results = run_at_once(8, lambda i: order_submit(actor=actor, idempotency_key="click").pk)
     assert all(isinstance(r, int) for r in results), results
     assert len(set(results)) == 1
     assert Order.objects.count() == 1

@@ -3,7 +3,6 @@ bad input is a problem, never an exception."""
 
 import subprocess
 import sys
-import threading
 
 import pytest
 from django.conf import settings
@@ -12,6 +11,7 @@ from lxml import etree
 
 from kvote.supplier.document import order_document
 from kvote.supplier.validation import PEPPOL_DIR, document_check, document_problems
+from tests.concurrency import run_at_once
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 
 EXAMPLES = sorted((PEPPOL_DIR / "examples").glob("*.xml"))
@@ -170,18 +170,13 @@ def test_warnings_are_kept_apart_from_problems():
 def test_checks_from_many_threads_at_once_agree():
     good = EXAMPLES[0].read_bytes()
     bad = good.replace(b"order_only:3", b"order_only:9")
-    results: list[tuple[list[str], list[str]]] = []
 
-    def check_some() -> None:
-        for _ in range(5):
-            results.append((document_problems(good), document_problems(bad)))
+    def check_some(i: int) -> list[tuple[list[str], list[str]]]:
+        return [(document_problems(good), document_problems(bad)) for _ in range(5)]
 
-    threads = [threading.Thread(target=check_some) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    batches = run_at_once(4, check_some)
+    assert not [b for b in batches if isinstance(b, BaseException)], batches
+    results = [result for batch in batches for result in batch]
     assert len(results) == 20
     assert {(tuple(g), tuple(_rules(b))) for g, b in results} == {((), ("PEPPOL-T01-R031",))}
 

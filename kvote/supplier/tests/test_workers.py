@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from kvote.jobs.lease import LeaseStatus
 from kvote.ordering.models import Order, OrderState
-from kvote.ordering.tests.test_states import _run_at_once
 from kvote.supplier.models import Delivery
 from kvote.supplier.receiver import Behaviour, SupplierReceiver
 from kvote.supplier.services import deliveries_run_due
 from kvote.supplier.transports import HttpTransport
+from tests.concurrency import require_postgresql, run_at_once
 from tests.factories import CompanyFactory, member, place_order
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,14 +45,9 @@ def test_deliver_orders_once_drains_the_outbox_into_the_folder(settings, tmp_pat
     assert not Delivery.objects.exclude(status=LeaseStatus.DONE).exists()
 
 
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("worker processes and threads are proven on PostgreSQL")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_workers_at_once_deliver_every_order_exactly_once() -> None:
-    _postgres_only()
+    require_postgresql("worker processes and threads are proven on PostgreSQL")
     orders = _orders(30)
     with SupplierReceiver(secret=SECRET, behaviour=Behaviour(fail_first=5)) as supplier:
         transport = HttpTransport(url=supplier.url, secret=SECRET, timeout=5)
@@ -66,7 +61,7 @@ def test_workers_at_once_deliver_every_order_exactly_once() -> None:
                 sent += deliveries_run_due(worker=f"w{i}", limit=3, transport=transport)
             return sent
 
-        results = _run_at_once(4, work)
+        results = run_at_once(4, work)
         got = supplier.received
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(got.orders) == sorted(o.number for o in orders)
@@ -99,7 +94,7 @@ def _worker_process(url: str) -> subprocess.Popen[bytes]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_in_the_middle_of_a_delivery_is_finished_by_another() -> None:
-    _postgres_only()
+    require_postgresql("worker processes and threads are proven on PostgreSQL")
     [order] = _orders(1)
     with SupplierReceiver(secret=SECRET, behaviour=Behaviour(stall_first=1)) as supplier:
         worker = _worker_process(supplier.url)

@@ -1,4 +1,14 @@
+"""What every test shares: quick settings, templates that refuse a missing variable, and the
+world (tests/world.py) as fixtures."""
+
+import sys
+from collections.abc import Iterator
+from copy import deepcopy
+
 import pytest
+from django.conf import settings
+from django.template.base import Node
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +21,44 @@ def _fast_and_quiet(settings):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+class InvalidTemplateVariable(str):
+    """`string_if_invalid` for tests: rendering a variable that does not resolve raises.
+
+    Django formats `string_if_invalid % variable` when the string holds "%s"; this one raises
+    there instead, so `{{ ordr.number }}` or `{% blocktranslate %}{{ nmae }}{% endblocktranslate %}`
+    fails the test that renders it. `{% if %}` and `{% for %}` still treat a missing variable as
+    empty (they resolve with ignore_failures). Note that `|default` does not rescue a missing
+    variable under a non-empty string_if_invalid: say `{% if %}`, or give the view the variable.
+    """
+
+    def __mod__(self, variable: object) -> str:
+        raise AssertionError(
+            f"A template rendered a variable that does not resolve: {variable}{_where()}"
+        )
+
+
+def _where() -> str:
+    """Where the variable is: the template and line of the node rendering it (from the stack)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        node = frame.f_locals.get("self")
+        if isinstance(node, Node) and getattr(node, "token", None) is not None:
+            name = node.origin.template_name or node.origin.name
+            return f" in {name!s} line {node.token.lineno}"
+        frame = frame.f_back
+    return ""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_refuse_missing_variables() -> Iterator[None]:
+    """Once for the session: override_settings sends setting_changed, which drops the template
+    engines Django has cached, so the next render builds them with this option."""
+    templates = deepcopy(settings.TEMPLATES)
+    for engine in templates:
+        if engine["BACKEND"] == "django.template.backends.django.DjangoTemplates":
+            options: dict[str, object] = engine.setdefault("OPTIONS", {})
+            options["string_if_invalid"] = InvalidTemplateVariable("%s")
+    with override_settings(TEMPLATES=templates):
+        yield

@@ -1,10 +1,53 @@
-"""The test kit proves itself: `run_at_once` really runs at once and fails a deadlock."""
+"""The test kit proves itself: templates refuse a missing variable, `run_at_once` really runs
+at once and fails a deadlock, and the world is the one conftest.py promises."""
 
 import threading
 
 import pytest
+from django.template import engines
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
 
 from tests.concurrency import run_at_once
+
+# --- string_if_invalid -----------------------------------------------------------------------
+
+
+def test_a_misspelt_variable_in_one_of_our_templates_fails_the_test() -> None:
+    template = engines["django"].from_string("{{ order.number }} for {{ ordr.placed_by }}")
+    with pytest.raises(AssertionError, match=r"does not resolve: ordr\.placed_by"):
+        template.render({"order": {"number": "KV-000001"}})
+
+
+def test_a_missing_variable_inside_blocktranslate_fails_too() -> None:
+    template = engines["django"].from_string(
+        "{% load i18n %}{% blocktranslate %}Hello {{ nmae }}{% endblocktranslate %}"
+    )
+    with pytest.raises(AssertionError, match="does not resolve: nmae"):
+        template.render({"name": "Kari"})
+
+
+def test_if_and_for_still_read_a_missing_variable_as_empty() -> None:
+    template = engines["django"].from_string(
+        "{% if missing %}yes{% else %}no{% endif %}{% for x in missing %}{{ x }}{% endfor %}"
+    )
+    assert template.render({}) == "no"
+
+
+def test_a_real_page_template_rendered_without_its_context_fails() -> None:
+    with pytest.raises(AssertionError, match="does not resolve"):
+        render_to_string("registration/login.html", {})
+
+
+@pytest.mark.django_db
+def test_the_setting_reaches_the_engine_the_views_use(client: Client) -> None:
+    engine = engines["django"].engine
+    assert engine.string_if_invalid == "%s"
+    with pytest.raises(AssertionError):
+        engine.string_if_invalid % "anything"
+    assert client.get(reverse("login")).status_code == 200
+
 
 # --- run_at_once -----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Locking is proven the way django-oscar proves its stock-record locking: n threads, each with
 its own database connection, released together by a barrier. Row locks only mean something on
-PostgreSQL, so the tests that use this call `require_postgresql()` first and run with
+PostgreSQL: such a test is marked `@postgresql_only()` and
 `@pytest.mark.django_db(transaction=True)` (each thread must see the rows the test committed).
 """
 
@@ -21,10 +21,11 @@ T = TypeVar("T")
 TIMEOUT_SECONDS = 60.0
 
 
-def require_postgresql(why: str = "row-level concurrency is proven on PostgreSQL") -> None:
-    """Skip the calling test unless it runs against PostgreSQL."""
-    if connection.vendor != "postgresql":
-        pytest.skip(why)
+def postgresql_only(
+    why: str = "row-level concurrency is proven on PostgreSQL",
+) -> pytest.MarkDecorator:
+    """Mark a test that runs only against PostgreSQL (skipped, saying why, on SQLite)."""
+    return pytest.mark.skipif(connection.vendor != "postgresql", reason=why)
 
 
 def run_at_once(

@@ -13,7 +13,7 @@ from kvote.common.errors import ServiceError
 from kvote.companies.periods import Period, PeriodKind, period_containing
 from kvote.ordering.models import Order, OrderState
 from kvote.ordering.states import order_transition
-from tests.concurrency import require_postgresql, run_at_once
+from tests.concurrency import postgresql_only, run_at_once
 from tests.factories import (
     CompanyFactory,
     EmployeeFactory,
@@ -207,9 +207,9 @@ def test_an_order_for_someone_else_draws_on_their_budget(company, admin, holder)
     ].remaining == Decimal("-50.00")
 
 
+@postgresql_only()
 @pytest.mark.django_db(transaction=True)
 def test_twenty_orders_at_once_on_a_budget_that_covers_five() -> None:
-    require_postgresql()
     company = CompanyFactory()
     admin = member(company, is_company_admin=True)
     holder_employee = EmployeeFactory(company=company)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from kvote.jobs.email import email_enqueue
 from kvote.jobs.models import Job, JobStatus
 from kvote.jobs.services import HANDLERS, backoff, job_enqueue, jobs_claim, jobs_run_due
-from tests.concurrency import require_postgresql, run_at_once
+from tests.concurrency import postgresql_only, run_at_once
 
 FAILS = {"left": 0}
 
@@ -102,9 +102,9 @@ def test_a_job_whose_worker_died_is_taken_over_when_its_lease_runs_out() -> None
     assert len(mail.outbox) == 1
 
 
+@postgresql_only("SKIP LOCKED is proven on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_workers_at_the_same_moment_never_take_the_same_job() -> None:
-    require_postgresql("SKIP LOCKED is proven on PostgreSQL")
     for i in range(40):
         _email(f"p{i}@example.test")
     claimed = run_at_once(4, lambda i: [j.pk for j in jobs_claim(worker=f"w{i}", limit=15)])

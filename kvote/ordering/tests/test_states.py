@@ -5,7 +5,7 @@ from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition
-from tests.concurrency import require_postgresql, run_at_once
+from tests.concurrency import postgresql_only, run_at_once
 from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
 
 S = OrderState
@@ -57,9 +57,9 @@ def test_a_stale_copy_of_the_order_cannot_change_it() -> None:
     assert OrderStateChange.objects.filter(order=order, to_state=S.SENT).count() == 1
 
 
+@postgresql_only()
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_transitions_one_wins_the_others_are_told() -> None:
-    require_postgresql()
     actor = member(CompanyFactory())
     order = place_order(actor)
 
@@ -75,9 +75,9 @@ def test_concurrent_transitions_one_wins_the_others_are_told() -> None:
     assert OrderStateChange.objects.filter(order=order, to_state=S.SENT).count() == 1
 
 
+@postgresql_only()
 @pytest.mark.django_db(transaction=True)
 def test_a_double_submit_at_the_same_moment_makes_one_order() -> None:
-    require_postgresql()
     actor = member(CompanyFactory())
     fill_cart(actor, VariantFactory(), quantity=2)
     results = run_at_once(8, lambda i: order_submit(actor=actor, idempotency_key="click").pk)

@@ -21,7 +21,7 @@ from kvote.supplier.models import Delivery
 from kvote.supplier.receiver import Behaviour, SupplierReceiver
 from kvote.supplier.services import deliveries_run_due
 from kvote.supplier.transports import HttpTransport
-from tests.concurrency import require_postgresql, run_at_once
+from tests.concurrency import postgresql_only, run_at_once
 from tests.factories import CompanyFactory, member, place_order
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,9 +45,9 @@ def test_deliver_orders_once_drains_the_outbox_into_the_folder(settings, tmp_pat
     assert not Delivery.objects.exclude(status=LeaseStatus.DONE).exists()
 
 
+@postgresql_only("worker processes and threads are proven on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_workers_at_once_deliver_every_order_exactly_once() -> None:
-    require_postgresql("worker processes and threads are proven on PostgreSQL")
     orders = _orders(30)
     with SupplierReceiver(secret=SECRET, behaviour=Behaviour(fail_first=5)) as supplier:
         transport = HttpTransport(url=supplier.url, secret=SECRET, timeout=5)
@@ -92,9 +92,9 @@ def _worker_process(url: str) -> subprocess.Popen[bytes]:
     )
 
 
+@postgresql_only("worker processes and threads are proven on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_in_the_middle_of_a_delivery_is_finished_by_another() -> None:
-    require_postgresql("worker processes and threads are proven on PostgreSQL")
     [order] = _orders(1)
     with SupplierReceiver(secret=SECRET, behaviour=Behaviour(stall_first=1)) as supplier:
         worker = _worker_process(supplier.url)

@@ -10,6 +10,22 @@ from django.conf import settings
 from django.template.base import Node
 from django.test import override_settings
 
+from kvote.companies.models import Company
+from kvote.people.models import Employee, User
+from tests.world import (
+    Fjord,
+    World,
+    admin_of,
+    buyer_of,
+    fjord_elektro,
+    holder_of,
+    leader_of,
+    nordlys,
+    other_leader_of,
+    outsider_of,
+    team_of,
+)
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):  # type: ignore[no-untyped-def]
@@ -62,3 +78,75 @@ def _templates_refuse_missing_variables() -> Iterator[None]:
             options["string_if_invalid"] = InvalidTemplateVariable("%s")
     with override_settings(TEMPLATES=templates):
         yield
+
+
+# --- The world (tests/world.py): ask for whom you need, or for `world` ------------------------
+
+
+@pytest.fixture
+def company(db: None) -> Company:
+    """Nordlys AS."""
+    return nordlys()
+
+
+@pytest.fixture
+def admin(company: Company) -> User:
+    """Ada Admin (1000), Nordlys' company admin."""
+    return admin_of(company)
+
+
+@pytest.fixture
+def leader(company: Company) -> User:
+    """Liv Leder (1001), supervisor and approver: nearest manager of `holder` and `team`."""
+    return leader_of(company)
+
+
+@pytest.fixture
+def other_leader(company: Company) -> User:
+    """Odd Annen (1002), another supervisor: `outsider`'s."""
+    return other_leader_of(company)
+
+
+@pytest.fixture
+def holder(company: Company, leader: User) -> User:
+    """Mats Berg (1003), budget holder with kr 1 000,00 this period; `leader` is his manager."""
+    return holder_of(company, leader)
+
+
+@pytest.fixture
+def buyer(company: Company) -> User:
+    """Inga Innkjøp (1005), a buyer: no other role, no budget."""
+    return buyer_of(company)
+
+
+@pytest.fixture
+def team(company: Company, leader: User) -> list[Employee]:
+    """Anne Berg (101), Bjørn Dahl (102), Cecilie Eng (203): `leader`'s, no login, no budget."""
+    return team_of(company, leader)
+
+
+@pytest.fixture
+def outsider(company: Company, other_leader: User) -> Employee:
+    """Ola Utenfor (900), no login: `other_leader`'s employee, not `leader`'s."""
+    return outsider_of(company, other_leader)
+
+
+@pytest.fixture
+def world(
+    company: Company,
+    admin: User,
+    leader: User,
+    other_leader: User,
+    holder: User,
+    buyer: User,
+    team: list[Employee],
+    outsider: Employee,
+) -> World:
+    """All of Nordlys at once."""
+    return World(company, admin, leader, other_leader, holder, buyer, team, outsider)
+
+
+@pytest.fixture
+def fjord(db: None) -> Fjord:
+    """Fjord Elektro AS, the other company, with its admin and its supervisor."""
+    return fjord_elektro()

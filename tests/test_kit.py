@@ -1,5 +1,5 @@
 """The test kit proves itself: templates refuse a missing variable, `run_at_once` really runs
-at once and fails a deadlock, and the world is the one conftest.py promises."""
+at once and fails a deadlock, and the world is the one tests/world.py describes."""
 
 import threading
 
@@ -9,7 +9,10 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from kvote.budgets.selectors import budget_figures
+from kvote.people.models import Employee, User
 from tests.concurrency import run_at_once
+from tests.world import HOLDER_BUDGET, Fjord, World
 
 # --- string_if_invalid -----------------------------------------------------------------------
 
@@ -73,3 +76,45 @@ def test_run_at_once_fails_a_thread_that_never_finishes() -> None:
             run_at_once(2, lambda i: never.wait(30) if i else None, timeout=0.5)
     finally:
         never.set()
+
+
+# --- the world -------------------------------------------------------------------------------
+
+
+def test_the_world_is_who_tests_world_says(world: World, fjord: Fjord) -> None:
+    company = world.company
+    assert company.name == "Nordlys AS" and fjord.company.name == "Fjord Elektro AS"
+    people = [world.admin, world.leader, world.other_leader, world.holder, world.buyer]
+    assert {user.company for user in people} == {company}
+    assert [(u.full_name, u.employee.number) for u in people] == [
+        ("Ada Admin", "1000"),
+        ("Liv Leder", "1001"),
+        ("Odd Annen", "1002"),
+        ("Mats Berg", "1003"),
+        ("Inga Innkjøp", "1005"),
+    ]
+    assert world.admin.is_company_admin
+    assert world.leader.is_supervisor and world.leader.is_approver
+    assert world.other_leader.is_supervisor
+    assert set(world.leader.supervised_employees.all()) == {
+        world.holder.employee,
+        *world.team,
+    }
+    assert list(world.other_leader.supervised_employees.all()) == [world.outsider]
+    assert [(e.name, e.number, e.user) for e in world.team] == [
+        ("Anne Berg", "101", None),
+        ("Bjørn Dahl", "102", None),
+        ("Cecilie Eng", "203", None),
+    ]
+    # A budget holder is an employee with a budget; nobody else in the world has one.
+    figures = budget_figures(
+        actor=world.admin, employee_ids=[e.pk for e in Employee.objects.filter(company=company)]
+    )
+    assert {pk: f.amount for pk, f in figures.items()} == {world.holder.employee.pk: HOLDER_BUDGET}
+    assert fjord.admin.company == fjord.leader.company == fjord.company
+    assert fjord.admin.is_company_admin and fjord.leader.is_supervisor
+
+
+def test_a_test_gets_only_whom_it_asks_for(leader: User) -> None:
+    assert list(User.objects.all()) == [leader]
+    assert Employee.objects.count() == 1

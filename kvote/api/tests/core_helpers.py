@@ -1,11 +1,17 @@
 """Calling the API in tests: as a user with a bearer token, JSON in and out."""
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 
 from kvote.api.services import api_token_create
+from kvote.catalog.models import Variant
+from kvote.companies.models import DeliveryAddress
 from kvote.people.models import User
+from tests.factories import AgreedPriceFactory, DeliveryAddressFactory, VariantFactory
+from tests.world import World
 
 BASE = "/api/v1"
 
@@ -38,34 +44,25 @@ class Api:
         )
 
 
-class Team:
-    """A company in small: an admin, a supervisor (approver) with a budget holder, a buyer, a
-    default delivery address and two products (one at an agreed price)."""
+@dataclass
+class Shop(World):
+    """The world (tests/world.py) with what the order endpoints need on top: a default
+    delivery address and two products, a jacket at list price and a shirt at the company's
+    agreed price."""
 
-    def __init__(self) -> None:
-        from decimal import Decimal
+    address: DeliveryAddress
+    jacket: Variant  # kr 500,00, the list price
+    shirt: Variant  # kr 123,45, Nordlys' agreed price
 
-        from kvote.budgets.services import budget_set
-        from tests.factories import (
-            AgreedPriceFactory,
-            CompanyFactory,
-            DeliveryAddressFactory,
-            VariantFactory,
-            member,
+    @classmethod
+    def of(cls, world: World) -> "Shop":
+        agreed = AgreedPriceFactory(company=world.company, price=Decimal("123.45"))
+        return cls(
+            **vars(world),
+            address=DeliveryAddressFactory(company=world.company, is_default=True),
+            jacket=VariantFactory(product__list_price=Decimal("500.00")),
+            shirt=VariantFactory(product=agreed.product, colour="Rød", colour_en="Red"),
         )
-
-        self.company = CompanyFactory()
-        self.admin = member(self.company, is_company_admin=True)
-        self.leader = member(self.company, is_supervisor=True, is_approver=True)
-        self.holder = member(self.company, is_budget_holder=True)
-        self.holder.employee.supervisor = self.leader
-        self.holder.employee.save()
-        self.buyer = member(self.company)
-        self.address = DeliveryAddressFactory(company=self.company, is_default=True)
-        self.jacket = VariantFactory(product__list_price=Decimal("500.00"))
-        agreed = AgreedPriceFactory(company=self.company, price=Decimal("123.45"))
-        self.shirt = VariantFactory(product=agreed.product, colour="Rød", colour_en="Red")
-        budget_set(actor=self.admin, employee_id=self.holder.employee.pk, amount="1000")
 
     def api(self, user: User | None) -> Api:
         return Api(user)

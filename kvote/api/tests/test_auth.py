@@ -11,14 +11,9 @@ from kvote.api.models import ApiToken
 from kvote.api.services import api_token_create, api_token_revoke, token_hash
 from kvote.api.tests.core_helpers import Api
 from kvote.common.errors import ServiceError
-from tests.factories import PASSWORD, CompanyFactory, UserFactory, member
+from tests.factories import PASSWORD, UserFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def user():
-    return member(CompanyFactory())
 
 
 def _login(client: Client, email: str, password: str, **extra: str):
@@ -29,21 +24,21 @@ def _login(client: Client, email: str, password: str, **extra: str):
     )
 
 
-def test_token_for_right_credentials_is_stored_hashed_and_authenticates(client, user):
-    response = _login(client, user.email.upper(), PASSWORD)
+def test_token_for_right_credentials_is_stored_hashed_and_authenticates(client, buyer):
+    response = _login(client, buyer.email.upper(), PASSWORD)
     assert response.status_code == 200
     assert "sessionid" not in response.cookies  # no session for an API client
     body = response.json()
     secret = body["token"]
     assert secret.startswith("kv_") and len(secret) > 40
-    token = ApiToken.objects.get(user=user)
+    token = ApiToken.objects.get(user=buyer)
     assert token.key_hash == token_hash(secret) and secret not in token.key_hash
     assert secret.startswith(token.prefix) and len(token.prefix) < 12
     assert body["expires_at"] == timezone.localtime(token.expires_at).isoformat("T", "seconds")
     assert token.expires_at - timezone.now() > timedelta(days=29)
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert me.status_code == 200
-    assert me.json()["email"] == user.email
+    assert me.json()["email"] == buyer.email
     token.refresh_from_db()
     assert token.last_used_at is not None
 
@@ -52,18 +47,18 @@ def test_token_for_right_credentials_is_stored_hashed_and_authenticates(client, 
     "email, password",
     [("nobody@example.test", PASSWORD), ("{user}", "wrong"), ("", ""), ("{user}", "")],
 )
-def test_wrong_credentials_are_401_invalid_credentials(client, user, email, password):
-    response = _login(client, email.format(user=user.email), password)
+def test_wrong_credentials_are_401_invalid_credentials(client, buyer, email, password):
+    response = _login(client, email.format(user=buyer.email), password)
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_credentials"
     assert not ApiToken.objects.exists()
 
 
-def test_an_inactive_user_gets_no_token_and_their_tokens_stop_working(client, user):
-    api = Api(user)
-    user.is_active = False
-    user.save()
-    assert _login(client, user.email, PASSWORD).status_code == 401
+def test_an_inactive_user_gets_no_token_and_their_tokens_stop_working(client, buyer):
+    api = Api(buyer)
+    buyer.is_active = False
+    buyer.save()
+    assert _login(client, buyer.email, PASSWORD).status_code == 401
     assert api.get("/me").status_code == 401
 
 
@@ -97,30 +92,30 @@ def test_malformed_json_is_400_malformed_json(client, raw):
     assert response.json()["code"] == "malformed_json"
 
 
-def test_repeated_failures_for_one_account_are_429(client, user, settings):
+def test_repeated_failures_for_one_account_are_429(client, buyer, settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 3
-    codes = [_login(client, user.email, "wrong").status_code for _ in range(3)]
+    codes = [_login(client, buyer.email, "wrong").status_code for _ in range(3)]
     assert codes[:2] == [401, 401]
-    locked = _login(client, user.email, PASSWORD)
+    locked = _login(client, buyer.email, PASSWORD)
     assert locked.status_code == 429
     assert locked.json()["code"] == "too_many_attempts"
     assert locked["Content-Type"] == "application/json; charset=utf-8"
     assert not ApiToken.objects.exists()
     # Another account from the same address is not locked.
-    other = member(user.company)
+    other = member(buyer.company)
     assert _login(client, other.email, PASSWORD).status_code == 200
 
 
-def test_a_success_resets_the_failure_count(client, user, settings):
+def test_a_success_resets_the_failure_count(client, buyer, settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(2):
-        assert _login(client, user.email, "wrong").status_code == 401
-    assert _login(client, user.email, PASSWORD).status_code == 200
+        assert _login(client, buyer.email, "wrong").status_code == 401
+    assert _login(client, buyer.email, PASSWORD).status_code == 200
     for _ in range(2):
-        assert _login(client, user.email, "wrong").status_code == 401
-    assert _login(client, user.email, PASSWORD).status_code == 200
+        assert _login(client, buyer.email, "wrong").status_code == 401
+    assert _login(client, buyer.email, PASSWORD).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -140,36 +135,36 @@ def test_without_valid_credentials_every_endpoint_is_401(client, header):
     assert response.status_code == 401
 
 
-def test_expired_token_is_401(user):
-    api = Api(user)
+def test_expired_token_is_401(buyer):
+    api = Api(buyer)
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert api.get("/me").status_code == 401
 
 
-def test_revoked_token_is_401_and_only_the_owner_revokes(user):
-    api = Api(user)
-    token = ApiToken.objects.get(user=user)
-    colleague = member(user.company)
+def test_revoked_token_is_401_and_only_the_owner_revokes(buyer):
+    api = Api(buyer)
+    token = ApiToken.objects.get(user=buyer)
+    colleague = member(buyer.company)
     with pytest.raises(Exception) as refused:
         api_token_revoke(actor=colleague, token_id=token.pk)
     assert type(refused.value).__name__ == "Http404"
     assert api.get("/me").status_code == 200
-    api_token_revoke(actor=user, token_id=token.pk)
+    api_token_revoke(actor=buyer, token_id=token.pk)
     assert api.get("/me").status_code == 401
-    api_token_revoke(actor=user, token_id=token.pk)  # twice is harmless
+    api_token_revoke(actor=buyer, token_id=token.pk)  # twice is harmless
 
 
-def test_token_label_is_required_and_bounded(user):
+def test_token_label_is_required_and_bounded(buyer):
     with pytest.raises(ServiceError):
-        api_token_create(actor=user, label="  ")
+        api_token_create(actor=buyer, label="  ")
     with pytest.raises(ServiceError):
-        api_token_create(actor=user, label="x" * 101)
-    assert api_token_create(actor=user, label="  HR   sync ").token.label == "HR sync"
+        api_token_create(actor=buyer, label="x" * 101)
+    assert api_token_create(actor=buyer, label="  HR   sync ").token.label == "HR sync"
 
 
-def test_session_authenticates_reads_and_writes_need_the_csrf_token(user):
+def test_session_authenticates_reads_and_writes_need_the_csrf_token(buyer):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    client.force_login(buyer)
     assert client.get("/api/v1/me").status_code == 200
     refused = client.post("/api/v1/orders/preview", {"lines": []}, content_type="application/json")
     assert refused.status_code == 403
@@ -186,17 +181,17 @@ def test_session_authenticates_reads_and_writes_need_the_csrf_token(user):
     assert allowed.json()["code"] == "invalid"
 
 
-def test_bearer_writes_need_no_csrf_token(user):
-    api = Api(user, client=Client(enforce_csrf_checks=True))
+def test_bearer_writes_need_no_csrf_token(buyer):
+    api = Api(buyer, client=Client(enforce_csrf_checks=True))
     response = api.post("/orders/preview", {"lines": []})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
 
 
-def test_the_api_answers_in_the_users_language(user):
-    user.language = "en"
-    user.save()
-    assert Api(user).get("/orders/999999").json()["message"] == "Not found."
+def test_the_api_answers_in_the_users_language(buyer):
+    buyer.language = "en"
+    buyer.save()
+    assert Api(buyer).get("/orders/999999").json()["message"] == "Not found."
 
 
 def test_docs_and_schema_are_served(client):

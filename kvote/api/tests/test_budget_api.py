@@ -6,10 +6,11 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from kvote.api.tests.core_helpers import Api
-from kvote.api.tests.people_helpers import Firm, JsonApi, firm, order_for
+from kvote.api.tests.people_helpers import JsonApi, order_for
 from kvote.budgets.models import Budget, BudgetChange
 from kvote.budgets.services import budget_set
 from kvote.companies.models import Company
+from tests.world import Fjord, World
 
 pytestmark = pytest.mark.django_db
 
@@ -17,23 +18,18 @@ pytestmark = pytest.mark.django_db
 BUDGET_QUERIES = 4
 
 
-@pytest.fixture
-def f() -> Firm:
-    return firm()
-
-
 def url(employee) -> str:
     return f"/employees/{employee.pk}/budget"
 
 
-def test_read_the_budget_with_spent_pending_and_remaining(f: Firm):
-    anne = f.team[0]
-    budget_set(actor=f.leader, employee_id=anne.pk, amount="1000")
-    order_for(f.leader, anne, "300.00", "a1")
-    order_for(f.leader, anne, "200.00", "a2", state="awaiting_approval")
-    order_for(f.leader, anne, "900.00", "a3", state="rejected")
+def test_read_the_budget_with_spent_pending_and_remaining(world: World):
+    anne = world.team[0]
+    budget_set(actor=world.leader, employee_id=anne.pk, amount="1000")
+    order_for(world.leader, anne, "300.00", "a1")
+    order_for(world.leader, anne, "200.00", "a2", state="awaiting_approval")
+    order_for(world.leader, anne, "900.00", "a3", state="rejected")
     year = timezone.localdate().year
-    for user in (f.leader, f.admin, f.other_leader):
+    for user in (world.leader, world.admin, world.other_leader):
         response = JsonApi(user).get(url(anne))
         assert response.status_code == 200
         assert response.json() == {
@@ -47,15 +43,15 @@ def test_read_the_budget_with_spent_pending_and_remaining(f: Firm):
         }
 
 
-def test_no_budget_this_period_is_404_no_budget(f: Firm):
-    response = JsonApi(f.leader).get(url(f.team[0]))
+def test_no_budget_this_period_is_404_no_budget(world: World):
+    response = JsonApi(world.leader).get(url(world.team[0]))
     assert response.status_code == 404
     assert response.json()["code"] == "no_budget"
 
 
-def test_set_and_change_a_budget_keeps_every_change(f: Firm):
-    anne = f.team[0]
-    api = JsonApi(f.leader)
+def test_set_and_change_a_budget_keeps_every_change(world: World):
+    anne = world.team[0]
+    api = JsonApi(world.leader)
     response = api.put(url(anne), {"amount": "1500.50"})
     assert response.status_code == 200, response.content
     assert response.json()["amount"] == "1500.50"
@@ -64,42 +60,41 @@ def test_set_and_change_a_budget_keeps_every_change(f: Firm):
     assert api.put(url(anne), {"amount": "2000.00"}).status_code == 200  # no change: no row
     budget = Budget.objects.get(employee=anne)
     assert budget.amount == 2000
-    period = Company.objects.get(pk=f.company.pk).budget_period_of(timezone.localdate())
+    period = Company.objects.get(pk=world.company.pk).budget_period_of(timezone.localdate())
     assert (budget.period_start, budget.period_end) == (period.start, period.end)
     changes = list(BudgetChange.objects.filter(budget=budget).order_by("id"))
     assert [(c.old_amount, c.new_amount, c.actor) for c in changes] == [
-        (None, 1500.50, f.leader),
-        (1500.50, 2000, f.leader),
+        (None, 1500.50, world.leader),
+        (1500.50, 2000, world.leader),
     ]
 
 
-def test_an_admin_sets_anyones_budget_a_supervisor_only_their_own(f: Firm):
-    assert JsonApi(f.admin).put(url(f.stranger), {"amount": "10"}).status_code == 200
-    response = JsonApi(f.leader).put(url(f.stranger), {"amount": "20"})
+def test_an_admin_sets_anyones_budget_a_supervisor_only_their_own(world: World):
+    assert JsonApi(world.admin).put(url(world.outsider), {"amount": "10"}).status_code == 200
+    response = JsonApi(world.leader).put(url(world.outsider), {"amount": "20"})
     assert response.status_code == 403
     assert response.json()["code"] == "not_your_employee"
-    assert Budget.objects.get(employee=f.stranger).amount == 10
+    assert Budget.objects.get(employee=world.outsider).amount == 10
 
 
-def test_a_plain_employee_may_neither_read_nor_set(f: Firm):
-    own = f.worker.employee
-    budget_set(actor=f.leader, employee_id=own.pk, amount="1000")
-    api = JsonApi(f.worker)
+def test_a_plain_employee_may_neither_read_nor_set(world: World):
+    own = world.holder.employee
+    budget_set(actor=world.leader, employee_id=own.pk, amount="1000")
+    api = JsonApi(world.holder)
     assert api.get(url(own)).status_code == 403
     assert api.put(url(own), {"amount": "99999"}).status_code == 403
     assert Budget.objects.get(employee=own).amount == 1000
 
 
-def test_without_login_401(f: Firm):
-    assert Api().get(url(f.team[0])).status_code == 401
-    assert JsonApi().put(url(f.team[0]), {"amount": "1"}).status_code == 401
-    assert not Budget.objects.exists()
+def test_without_login_401(world: World):
+    assert Api().get(url(world.team[0])).status_code == 401
+    assert JsonApi().put(url(world.team[0]), {"amount": "1"}).status_code == 401
+    assert not Budget.objects.filter(employee=world.team[0]).exists()
 
 
-def test_another_companys_employee_is_404(f: Firm):
-    anne = f.team[0]
-    budget_set(actor=f.leader, employee_id=anne.pk, amount="1000")
-    fjord = firm("Fjord AS")
+def test_another_companys_employee_is_404(world: World, fjord: Fjord):
+    anne = world.team[0]
+    budget_set(actor=world.leader, employee_id=anne.pk, amount="1000")
     for user in (fjord.admin, fjord.leader):
         api = JsonApi(user)
         assert api.get(url(anne)).status_code == 404
@@ -131,25 +126,25 @@ def test_another_companys_employee_is_404(f: Firm):
         ('{"amount": ', "malformed_json"),
     ],
 )
-def test_amounts_that_are_no_budget_are_400(f: Firm, body, code):
-    response = JsonApi(f.admin).send("PUT", url(f.team[0]), body)
+def test_amounts_that_are_no_budget_are_400(world: World, body, code):
+    response = JsonApi(world.admin).send("PUT", url(world.team[0]), body)
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == code
     if code != "malformed_json":
         assert body["fields"]
-    assert not Budget.objects.exists()
+    assert not Budget.objects.filter(employee=world.team[0]).exists()
 
 
 @pytest.mark.parametrize("count", [1, 20])
 def test_the_query_count_does_not_grow_with_orders(
-    f: Firm, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
+    world: World, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
 ):
-    anne = f.team[0]
-    budget_set(actor=f.leader, employee_id=anne.pk, amount="100000")
+    anne = world.team[0]
+    budget_set(actor=world.leader, employee_id=anne.pk, amount="100000")
     for n in range(count):
-        order_for(f.leader, anne, "10.00", f"o{n}")
-    api = JsonApi(f.leader)
+        order_for(world.leader, anne, "10.00", f"o{n}")
+    api = JsonApi(world.leader)
     with django_assert_max_num_queries(BUDGET_QUERIES):
         response = api.get(url(anne))
     assert response.json()["spent"] == f"{count * 10}.00"

@@ -11,7 +11,6 @@ from kvote.api.tests.core_helpers import Api
 from kvote.catalog.models import AssortmentItem
 from tests.factories import (
     AgreedPriceFactory,
-    CompanyFactory,
     DeliveryAddressFactory,
     ProductFactory,
     VariantFactory,
@@ -22,13 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def company():
-    return CompanyFactory()
-
-
-@pytest.fixture
 def api(company):
-    return Api(member(company))
+    """A buyer of the world's company who reads Norwegian (the world's people read English)."""
+    return Api(member(company, language="nb"))
 
 
 def test_products_have_variants_with_sku_colour_size_and_the_companys_price(company, api):

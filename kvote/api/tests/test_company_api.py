@@ -5,32 +5,28 @@ from decimal import Decimal
 import pytest
 
 from kvote.api.tests.core_helpers import Api
-from kvote.api.tests.people_helpers import Firm, JsonApi, firm
+from kvote.api.tests.people_helpers import JsonApi
 from kvote.companies.models import Company
+from tests.world import Fjord, World
 
 pytestmark = pytest.mark.django_db
 
 URL = "/company/approval-policy"
 
 
-@pytest.fixture
-def f() -> Firm:
-    return firm()
-
-
-def policy_of(f: Firm) -> tuple[str, Decimal | None]:
-    company = Company.objects.get(pk=f.company.pk)
+def policy_of(world: World) -> tuple[str, Decimal | None]:
+    company = Company.objects.get(pk=world.company.pk)
     return company.approval_policy, company.approval_threshold
 
 
-def test_an_admin_reads_the_default_policy(f: Firm):
-    response = JsonApi(f.admin).get(URL)
+def test_an_admin_reads_the_default_policy(world: World):
+    response = JsonApi(world.admin).get(URL)
     assert response.status_code == 200
     assert response.json() == {"mode": "over_budget", "threshold": None}
 
 
-def test_an_admin_changes_mode_and_threshold_one_at_a_time(f: Firm):
-    api = JsonApi(f.admin)
+def test_an_admin_changes_mode_and_threshold_one_at_a_time(world: World):
+    api = JsonApi(world.admin)
     response = api.patch(URL, {"threshold": "5000"})
     assert response.status_code == 200
     assert response.json() == {"mode": "over_budget", "threshold": "5000.00"}
@@ -41,31 +37,30 @@ def test_an_admin_changes_mode_and_threshold_one_at_a_time(f: Firm):
         "threshold": None,
     }
     assert api.patch(URL, {}).json() == {"mode": "none", "threshold": None}
-    assert policy_of(f) == ("none", None)
+    assert policy_of(world) == ("none", None)
     assert api.get(URL).json() == {"mode": "none", "threshold": None}
 
 
-@pytest.mark.parametrize("who", ["leader", "worker"])
-def test_others_may_neither_read_nor_change(f: Firm, who):
-    api = JsonApi(getattr(f, who))
+@pytest.mark.parametrize("who", ["leader", "holder"])
+def test_others_may_neither_read_nor_change(world: World, who):
+    api = JsonApi(getattr(world, who))
     response = api.get(URL)
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     assert api.patch(URL, {"mode": "none"}).status_code == 403
-    assert policy_of(f) == ("over_budget", None)
+    assert policy_of(world) == ("over_budget", None)
 
 
-def test_without_login_401(f: Firm):
+def test_without_login_401(world: World):
     assert Api().get(URL).status_code == 401
     assert JsonApi().patch(URL, {"mode": "none"}).status_code == 401
-    assert policy_of(f) == ("over_budget", None)
+    assert policy_of(world) == ("over_budget", None)
 
 
-def test_each_company_has_its_own(f: Firm):
-    fjord = firm("Fjord AS")
+def test_each_company_has_its_own(world: World, fjord: Fjord):
     JsonApi(fjord.admin).patch(URL, {"mode": "always", "threshold": "1"})
-    assert JsonApi(f.admin).get(URL).json() == {"mode": "over_budget", "threshold": None}
-    assert policy_of(f) == ("over_budget", None)
+    assert JsonApi(world.admin).get(URL).json() == {"mode": "over_budget", "threshold": None}
+    assert policy_of(world) == ("over_budget", None)
 
 
 @pytest.mark.parametrize(
@@ -83,16 +78,16 @@ def test_each_company_has_its_own(f: Firm):
         ([], "", "invalid"),
     ],
 )
-def test_bad_input_is_400_naming_the_field(f: Firm, body, field, code):
-    response = JsonApi(f.admin).send("PATCH", URL, body)
+def test_bad_input_is_400_naming_the_field(world: World, body, field, code):
+    response = JsonApi(world.admin).send("PATCH", URL, body)
     assert response.status_code == 400, response.content
     assert response.json()["code"] == code
     fields = response.json()["fields"]
     assert field in fields if field else fields
-    assert policy_of(f) == ("over_budget", None)
+    assert policy_of(world) == ("over_budget", None)
 
 
-def test_malformed_json_is_400(f: Firm):
-    response = JsonApi(f.admin).send("PATCH", URL, '{"mode": ')
+def test_malformed_json_is_400(world: World):
+    response = JsonApi(world.admin).send("PATCH", URL, '{"mode": ')
     assert response.status_code == 400
     assert response.json()["code"] == "malformed_json"

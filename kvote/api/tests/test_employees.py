@@ -9,10 +9,11 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from kvote.api.tests.core_helpers import Api
-from kvote.api.tests.people_helpers import Firm, JsonApi, firm, order_for
+from kvote.api.tests.people_helpers import JsonApi, order_for
 from kvote.budgets.services import budget_set
 from kvote.people.models import Employee
 from tests.factories import EmployeeFactory, UserFactory
+from tests.world import Fjord, World
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +25,18 @@ PURCHASE_QUERIES = 6
 
 
 @pytest.fixture
-def f() -> Firm:
-    return firm()
-
-
-@pytest.fixture
-def history(f: Firm):
+def history(world: World):
     """Anne: 100 released and 200 awaiting approval now, 300 rejected, 400 cancelled, 50 two
     years ago. Bjørn: 70 now."""
-    anne, bjorn, _ = f.team
+    anne, bjorn, _ = world.team
     long_ago = timezone.now() - timedelta(days=800)
     return {
-        "released": order_for(f.leader, anne, "100.00", "a1"),
-        "awaiting": order_for(f.leader, anne, "200.00", "a2", state="awaiting_approval"),
-        "rejected": order_for(f.leader, anne, "300.00", "a3", state="rejected"),
-        "cancelled": order_for(f.leader, anne, "400.00", "a4", state="cancelled"),
-        "old": order_for(f.leader, anne, "50.00", "a5", placed_at=long_ago),
-        "bjorn": order_for(f.leader, bjorn, "70.00", "b1"),
+        "released": order_for(world.leader, anne, "100.00", "a1"),
+        "awaiting": order_for(world.leader, anne, "200.00", "a2", state="awaiting_approval"),
+        "rejected": order_for(world.leader, anne, "300.00", "a3", state="rejected"),
+        "cancelled": order_for(world.leader, anne, "400.00", "a4", state="cancelled"),
+        "old": order_for(world.leader, anne, "50.00", "a5", placed_at=long_ago),
+        "bjorn": order_for(world.leader, bjorn, "70.00", "b1"),
     }
 
 
@@ -52,19 +48,19 @@ def by_name(response) -> dict[str, dict]:
 # The lists ---------------------------------------------------------------------------------
 
 
-def test_mine_lists_my_employees_with_what_they_bought_this_budget_period(f: Firm, history):
-    budget_set(actor=f.leader, employee_id=f.team[0].pk, amount="1000")
-    response = JsonApi(f.leader).get("/employees", {"scope": "mine"})
+def test_mine_lists_my_employees_with_what_they_bought_this_budget_period(world: World, history):
+    budget_set(actor=world.leader, employee_id=world.team[0].pk, amount="1000")
+    response = JsonApi(world.leader).get("/employees", {"scope": "mine"})
     rows = by_name(response)
-    assert list(rows) == ["Anne Berg", "Bjørn Dahl", "Cecilie Eng", "Per Plukk"]
+    assert list(rows) == ["Anne Berg", "Bjørn Dahl", "Cecilie Eng", "Mats Berg"]
     assert response.json()["count"] == 4
     anne = rows["Anne Berg"]
     assert anne == {
-        "id": f.team[0].pk,
+        "id": world.team[0].pk,
         "number": "101",
         "name": "Anne Berg",
         "email": None,
-        "supervisor": {"id": f.leader.pk, "name": "Liv Leder"},
+        "supervisor": {"id": world.leader.pk, "name": "Liv Leder"},
         "active": True,
         "budget": {
             "period_start": f"{timezone.localdate().year}-01-01",
@@ -79,12 +75,12 @@ def test_mine_lists_my_employees_with_what_they_bought_this_budget_period(f: Fir
     }
     assert rows["Bjørn Dahl"]["purchased_total"] == "70.00"
     assert rows["Bjørn Dahl"]["budget"] is None
-    assert rows["Per Plukk"]["email"] == f.worker.email
+    assert rows["Mats Berg"]["email"] == world.holder.email
 
 
-def test_all_lists_every_active_employee_for_every_role(f: Firm, history):
-    f.team[2].is_active = False
-    f.team[2].save()
+def test_all_lists_every_active_employee_for_every_role(world: World, history):
+    world.team[2].is_active = False
+    world.team[2].save()
     names = {
         "Ada Admin",
         "Anne Berg",
@@ -92,37 +88,38 @@ def test_all_lists_every_active_employee_for_every_role(f: Firm, history):
         "Liv Leder",
         "Odd Annen",
         "Ola Utenfor",
-        "Per Plukk",
+        "Mats Berg",
+        "Inga Innkjøp",
     }
-    for user in (f.admin, f.leader, f.worker):
+    for user in (world.admin, world.leader, world.holder):
         rows = by_name(JsonApi(user).get("/employees", {"scope": "all"}))
         assert set(rows) == names
-    assert by_name(JsonApi(f.worker).get("/employees")).keys() == names  # scope=all by default
+    assert by_name(JsonApi(world.holder).get("/employees")).keys() == names  # scope=all by default
 
 
-def test_totals_and_budgets_are_for_supervisors_and_admins_only(f: Firm, history):
-    budget_set(actor=f.leader, employee_id=f.team[0].pk, amount="1000")
-    for user in (f.admin, f.leader, f.other_leader):
+def test_totals_and_budgets_are_for_supervisors_and_admins_only(world: World, history):
+    budget_set(actor=world.leader, employee_id=world.team[0].pk, amount="1000")
+    for user in (world.admin, world.leader, world.other_leader):
         anne = by_name(JsonApi(user).get("/employees", {"scope": "all"}))["Anne Berg"]
         assert anne["purchased_total"] == "300.00"
         assert anne["budget"]["remaining"] == "700.00"
-    anne = by_name(JsonApi(f.worker).get("/employees"))["Anne Berg"]
+    anne = by_name(JsonApi(world.holder).get("/employees"))["Anne Berg"]
     assert anne["purchased_total"] is None and anne["budget"] is None
     assert anne["number"] == "101"
 
 
-def test_mine_is_for_supervisors_and_admins(f: Firm):
-    response = JsonApi(f.worker).get("/employees", {"scope": "mine"})
+def test_mine_is_for_supervisors_and_admins(world: World):
+    response = JsonApi(world.holder).get("/employees", {"scope": "mine"})
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
-    assert by_name(JsonApi(f.admin).get("/employees", {"scope": "mine"})) == {}
-    assert set(by_name(JsonApi(f.other_leader).get("/employees", {"scope": "mine"}))) == {
+    assert by_name(JsonApi(world.admin).get("/employees", {"scope": "mine"})) == {}
+    assert set(by_name(JsonApi(world.other_leader).get("/employees", {"scope": "mine"}))) == {
         "Ola Utenfor"
     }
 
 
-def test_the_period_filter_and_search(f: Firm, history):
-    api = JsonApi(f.leader)
+def test_the_period_filter_and_search(world: World, history):
+    api = JsonApi(world.leader)
     year_ago = (timezone.localdate() - timedelta(days=900)).isoformat()
     rows = by_name(api.get("/employees", {"scope": "mine", "from": year_ago}))
     assert rows["Anne Berg"]["purchased_total"] == "350.00"
@@ -130,17 +127,17 @@ def test_the_period_filter_and_search(f: Firm, history):
     rows = by_name(api.get("/employees", {"scope": "mine", "from": old_day, "to": old_day}))
     assert rows["Anne Berg"]["purchased_total"] == "50.00"
     assert rows["Bjørn Dahl"]["purchased_total"] == "0.00"
-    assert set(by_name(api.get("/employees", {"q": "berg"}))) == {"Anne Berg"}
-    assert set(by_name(api.get("/employees", {"q": "10"}))) == {"Anne Berg", "Bjørn Dahl"}
-    assert api.get("/employees", {"q": "10"}).json()["count"] == 2
+    assert set(by_name(api.get("/employees", {"q": "berg"}))) == {"Anne Berg", "Mats Berg"}
+    assert api.get("/employees", {"q": "berg"}).json()["count"] == 2
+    assert set(by_name(api.get("/employees", {"q": "20"}))) == {"Cecilie Eng"}
 
 
-def test_pages_count_every_row(f: Firm):
-    api = JsonApi(f.leader)
+def test_pages_count_every_row(world: World):
+    api = JsonApi(world.leader)
     first = api.get("/employees", {"limit": 3}).json()
     second = api.get("/employees", {"limit": 3, "offset": 3}).json()
     beyond = api.get("/employees", {"offset": 100}).json()
-    assert first["count"] == second["count"] == beyond["count"] == 8
+    assert first["count"] == second["count"] == beyond["count"] == 9
     assert len(first["items"]) == 3 and len(second["items"]) == 3 and beyond["items"] == []
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
 
@@ -163,48 +160,48 @@ def test_pages_count_every_row(f: Firm):
         ({"q": "a\x00b"}, "q"),
     ],
 )
-def test_bad_list_input_is_400_naming_the_field(f: Firm, params, field):
-    response = JsonApi(f.leader).get("/employees", params)
+def test_bad_list_input_is_400_naming_the_field(world: World, params, field):
+    response = JsonApi(world.leader).get("/employees", params)
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
     assert field in body["fields"]
 
 
-def test_the_purchases_bad_dates_are_400(f: Firm):
-    url = f"/employees/{f.team[0].pk}/purchases"
-    response = JsonApi(f.leader).get(url, {"from": "2025-06-01", "to": "2025-05-01"})
+def test_the_purchases_bad_dates_are_400(world: World):
+    url = f"/employees/{world.team[0].pk}/purchases"
+    response = JsonApi(world.leader).get(url, {"from": "2025-06-01", "to": "2025-05-01"})
     assert response.status_code == 400
     assert "to" in response.json()["fields"]
 
 
-def test_without_login_401(f: Firm):
+def test_without_login_401(world: World):
     anonymous = Api()
     for path in (
         "/employees",
-        f"/employees/{f.team[0].pk}",
-        f"/employees/{f.team[0].pk}/purchases",
+        f"/employees/{world.team[0].pk}",
+        f"/employees/{world.team[0].pk}/purchases",
     ):
         response = anonymous.get(path)
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"
     response = anonymous.post("/employees", {"name": "Ny", "number": "1"})
     assert response.status_code == 401
-    assert JsonApi().patch(f"/employees/{f.team[0].pk}", {"name": "X"}).status_code == 401
+    assert JsonApi().patch(f"/employees/{world.team[0].pk}", {"name": "X"}).status_code == 401
     assert not Employee.objects.filter(name="Ny").exists()
 
 
-def test_the_browser_session_authenticates_reads(client, f: Firm):
-    client.force_login(f.leader)
+def test_the_browser_session_authenticates_reads(client, world: World):
+    client.force_login(world.leader)
     assert client.get("/api/v1/employees").status_code == 200
 
 
 # One employee -------------------------------------------------------------------------------
 
 
-def test_one_employee_with_totals_and_deactivated_ones_too(f: Firm, history):
-    anne = f.team[0]
-    api = JsonApi(f.other_leader)
+def test_one_employee_with_totals_and_deactivated_ones_too(world: World, history):
+    anne = world.team[0]
+    api = JsonApi(world.other_leader)
     body = api.get(f"/employees/{anne.pk}").json()
     assert body["name"] == "Anne Berg" and body["purchased_total"] == "300.00"
     Employee.objects.filter(pk=anne.pk).update(is_active=False)
@@ -212,17 +209,17 @@ def test_one_employee_with_totals_and_deactivated_ones_too(f: Firm, history):
     assert body["active"] is False and body["purchased_total"] == "350.00"
 
 
-def test_a_plain_employee_is_refused_the_details(f: Firm):
-    response = JsonApi(f.worker).get(f"/employees/{f.team[0].pk}")
+def test_a_plain_employee_is_refused_the_details(world: World):
+    response = JsonApi(world.holder).get(f"/employees/{world.team[0].pk}")
     assert response.status_code == 403
 
 
 # Add --------------------------------------------------------------------------------------
 
 
-def test_a_supervisor_adds_an_employee_of_their_own(f: Firm):
-    login = UserFactory(company=f.company, email="ny@example.test")
-    response = JsonApi(f.leader).post(
+def test_a_supervisor_adds_an_employee_of_their_own(world: World):
+    login = UserFactory(company=world.company, email="ny@example.test")
+    response = JsonApi(world.leader).post(
         "/employees", {"name": "  Nina   Ny ", "number": "777", "email": "NY@example.test"}
     )
     assert response.status_code == 201, response.content
@@ -231,38 +228,37 @@ def test_a_supervisor_adds_an_employee_of_their_own(f: Firm):
     assert (employee.name, employee.number, employee.supervisor, employee.user) == (
         "Nina Ny",
         "777",
-        f.leader,
+        world.leader,
         login,
     )
     assert body["email"] == "ny@example.test"
-    assert body["supervisor"] == {"id": f.leader.pk, "name": "Liv Leder"}
+    assert body["supervisor"] == {"id": world.leader.pk, "name": "Liv Leder"}
     assert body["purchased_total"] == "0.00" and body["budget"] is None
 
 
-def test_an_admin_names_the_supervisor_and_a_supervisor_may_not(f: Firm):
-    response = JsonApi(f.admin).post(
-        "/employees", {"name": "Nina Ny", "number": "777", "supervisor_id": f.other_leader.pk}
+def test_an_admin_names_the_supervisor_and_a_supervisor_may_not(world: World):
+    response = JsonApi(world.admin).post(
+        "/employees", {"name": "Nina Ny", "number": "777", "supervisor_id": world.other_leader.pk}
     )
     assert response.status_code == 201
-    assert Employee.objects.get(number="777").supervisor == f.other_leader
-    response = JsonApi(f.leader).post(
-        "/employees", {"name": "Nils Ny", "number": "778", "supervisor_id": f.other_leader.pk}
+    assert Employee.objects.get(number="777").supervisor == world.other_leader
+    response = JsonApi(world.leader).post(
+        "/employees", {"name": "Nils Ny", "number": "778", "supervisor_id": world.other_leader.pk}
     )
     assert response.status_code == 403
     assert response.json()["code"] == "not_yours"
-    response = JsonApi(f.leader).post(
-        "/employees", {"name": "Nils Ny", "number": "778", "supervisor_id": f.leader.pk}
+    response = JsonApi(world.leader).post(
+        "/employees", {"name": "Nils Ny", "number": "778", "supervisor_id": world.leader.pk}
     )
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("who", ["worker", "foreign_admin", "nobody"])
-def test_an_admin_may_not_name_a_supervisor_outside_the_company_or_a_plain_user(f: Firm, who):
-    supervisor = {
-        "worker": f.worker,
-        "foreign_admin": firm("Fjord AS").admin,
-    }.get(who)
-    response = JsonApi(f.admin).post(
+@pytest.mark.parametrize("who", ["holder", "foreign_admin", "nobody"])
+def test_an_admin_may_not_name_a_supervisor_outside_the_company_or_a_plain_user(
+    world: World, fjord: Fjord, who
+):
+    supervisor = {"holder": world.holder, "foreign_admin": fjord.admin}.get(who)
+    response = JsonApi(world.admin).post(
         "/employees",
         {"name": "Nina Ny", "number": "777", "supervisor_id": supervisor.pk if supervisor else 999},
     )
@@ -271,14 +267,14 @@ def test_an_admin_may_not_name_a_supervisor_outside_the_company_or_a_plain_user(
     assert not Employee.objects.filter(number="777").exists()
 
 
-def test_a_plain_employee_may_not_add(f: Firm):
-    response = JsonApi(f.worker).post("/employees", {"name": "Nina Ny", "number": "777"})
+def test_a_plain_employee_may_not_add(world: World):
+    response = JsonApi(world.holder).post("/employees", {"name": "Nina Ny", "number": "777"})
     assert response.status_code == 403
     assert not Employee.objects.filter(number="777").exists()
 
 
-def test_a_duplicate_number_is_409(f: Firm):
-    response = JsonApi(f.leader).post("/employees", {"name": "Nina Ny", "number": "900"})
+def test_a_duplicate_number_is_409(world: World):
+    response = JsonApi(world.leader).post("/employees", {"name": "Nina Ny", "number": "900"})
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "duplicate_employee_number"
@@ -308,16 +304,16 @@ def test_a_duplicate_number_is_409(f: Firm):
         ('{"name": "Nina", ', 400, "malformed_json"),
     ],
 )
-def test_bad_new_employees_are_400(f: Firm, body, status, code):
-    response = JsonApi(f.admin).send("POST", "/employees", body)
+def test_bad_new_employees_are_400(world: World, body, status, code):
+    response = JsonApi(world.admin).send("POST", "/employees", body)
     assert response.status_code == status, response.content
     assert response.json()["code"] == code
     assert not Employee.objects.filter(name__startswith="Nina").exists()
 
 
-def test_an_email_already_linked_is_409(f: Firm):
-    response = JsonApi(f.admin).post(
-        "/employees", {"name": "Nina", "number": "1", "email": f.worker.email}
+def test_an_email_already_linked_is_409(world: World):
+    response = JsonApi(world.admin).post(
+        "/employees", {"name": "Nina", "number": "1", "email": world.holder.email}
     )
     assert response.status_code == 409
     assert response.json()["code"] == "email_linked"
@@ -326,9 +322,9 @@ def test_an_email_already_linked_is_409(f: Firm):
 # Change ------------------------------------------------------------------------------------
 
 
-def test_rename_renumber_deactivate_and_reactivate(f: Firm, history):
-    anne = f.team[0]
-    api = JsonApi(f.leader)
+def test_rename_renumber_deactivate_and_reactivate(world: World, history):
+    anne = world.team[0]
+    api = JsonApi(world.leader)
     response = api.patch(f"/employees/{anne.pk}", {"name": "Anne Berg-Li"})
     assert response.status_code == 200
     assert response.json()["name"] == "Anne Berg-Li" and response.json()["number"] == "101"
@@ -345,15 +341,15 @@ def test_rename_renumber_deactivate_and_reactivate(f: Firm, history):
     assert history["released"].lines.get().recipient_name == "Anne Berg"  # history kept
 
 
-def test_an_empty_patch_changes_nothing(f: Firm):
-    response = JsonApi(f.leader).patch(f"/employees/{f.team[0].pk}", {})
+def test_an_empty_patch_changes_nothing(world: World):
+    response = JsonApi(world.leader).patch(f"/employees/{world.team[0].pk}", {})
     assert response.status_code == 200
     assert response.json()["name"] == "Anne Berg"
 
 
-def test_a_duplicate_number_on_change_is_409_and_nothing_changes(f: Firm):
-    anne = f.team[0]
-    response = JsonApi(f.admin).patch(
+def test_a_duplicate_number_on_change_is_409_and_nothing_changes(world: World):
+    anne = world.team[0]
+    response = JsonApi(world.admin).patch(
         f"/employees/{anne.pk}", {"name": "Anne Ny", "number": "102", "active": False}
     )
     assert response.status_code == 409
@@ -362,16 +358,16 @@ def test_a_duplicate_number_on_change_is_409_and_nothing_changes(f: Firm):
     assert (anne.name, anne.number, anne.is_active) == ("Anne Berg", "101", True)
 
 
-def test_a_supervisor_changes_only_their_own_an_admin_anyone(f: Firm):
-    response = JsonApi(f.leader).patch(f"/employees/{f.stranger.pk}", {"name": "X"})
+def test_a_supervisor_changes_only_their_own_an_admin_anyone(world: World):
+    response = JsonApi(world.leader).patch(f"/employees/{world.outsider.pk}", {"name": "X"})
     assert response.status_code == 403
     assert response.json()["code"] == "not_yours"
-    response = JsonApi(f.worker).patch(f"/employees/{f.team[0].pk}", {"name": "X"})
+    response = JsonApi(world.holder).patch(f"/employees/{world.team[0].pk}", {"name": "X"})
     assert response.status_code == 403
-    response = JsonApi(f.admin).patch(f"/employees/{f.stranger.pk}", {"name": "Ola Inne"})
+    response = JsonApi(world.admin).patch(f"/employees/{world.outsider.pk}", {"name": "Ola Inne"})
     assert response.status_code == 200
-    f.stranger.refresh_from_db()
-    assert f.stranger.name == "Ola Inne"
+    world.outsider.refresh_from_db()
+    assert world.outsider.name == "Ola Inne"
 
 
 @pytest.mark.parametrize(
@@ -385,20 +381,20 @@ def test_a_supervisor_changes_only_their_own_an_admin_anyone(f: Firm):
         ("[1]", "invalid"),
     ],
 )
-def test_bad_changes_are_400(f: Firm, body, code):
-    response = JsonApi(f.admin).send("PATCH", f"/employees/{f.team[0].pk}", body)
+def test_bad_changes_are_400(world: World, body, code):
+    response = JsonApi(world.admin).send("PATCH", f"/employees/{world.team[0].pk}", body)
     assert response.status_code == 400, response.content
     assert response.json()["code"] == code
-    f.team[0].refresh_from_db()
-    assert (f.team[0].name, f.team[0].number) == ("Anne Berg", "101")
+    world.team[0].refresh_from_db()
+    assert (world.team[0].name, world.team[0].number) == ("Anne Berg", "101")
 
 
 # Purchases ---------------------------------------------------------------------------------
 
 
-def test_purchases_add_up_to_the_list_total(f: Firm, history):
-    anne = f.team[0]
-    api = JsonApi(f.other_leader)
+def test_purchases_add_up_to_the_list_total(world: World, history):
+    anne = world.team[0]
+    api = JsonApi(world.other_leader)
     body = api.get(f"/employees/{anne.pk}/purchases").json()
     assert body["count"] == 2 and body["total"] == "300.00"
     assert [i["order_number"] for i in body["items"]] == [
@@ -423,17 +419,16 @@ def test_purchases_add_up_to_the_list_total(f: Firm, history):
     assert everything["total"] == "350.00" and everything["count"] == 3
 
 
-def test_purchases_are_for_supervisors_and_admins(f: Firm):
-    response = JsonApi(f.worker).get(f"/employees/{f.team[0].pk}/purchases")
+def test_purchases_are_for_supervisors_and_admins(world: World):
+    response = JsonApi(world.holder).get(f"/employees/{world.team[0].pk}/purchases")
     assert response.status_code == 403
 
 
 # Tenancy -----------------------------------------------------------------------------------
 
 
-def test_another_companys_employees_are_404(f: Firm, history):
-    fjord = firm("Fjord AS")
-    anne = f.team[0]
+def test_another_companys_employees_are_404(world: World, fjord: Fjord, history):
+    anne = world.team[0]
     for user in (fjord.admin, fjord.leader):
         api = JsonApi(user)
         for path in (f"/employees/{anne.pk}", f"/employees/{anne.pk}/purchases"):
@@ -445,7 +440,7 @@ def test_another_companys_employees_are_404(f: Firm, history):
         assert anne.pk not in {item["id"] for item in listed}
     anne.refresh_from_db()
     assert anne.name == "Anne Berg"
-    unknown = JsonApi(f.admin).get("/employees/987654321")
+    unknown = JsonApi(world.admin).get("/employees/987654321")
     assert unknown.status_code == 404
 
 
@@ -458,22 +453,22 @@ def test_supplier_staff_without_a_company_get_404(client):
 # Query counts ------------------------------------------------------------------------------
 
 
-def _staff(f: Firm, count: int) -> None:
+def _staff(world: World, count: int) -> None:
     for n in range(count):
-        employee = EmployeeFactory(company=f.company, supervisor=f.leader)
-        budget_set(actor=f.leader, employee_id=employee.pk, amount="1000")
-        order_for(f.leader, employee, "10.00", f"q{n}")
+        employee = EmployeeFactory(company=world.company, supervisor=world.leader)
+        budget_set(actor=world.leader, employee_id=employee.pk, amount="1000")
+        order_for(world.leader, employee, "10.00", f"q{n}")
 
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_list_query_count_does_not_grow_with_employees(
-    f: Firm, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
+    world: World, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
 ):
-    _staff(f, count)
-    for user in (f.leader, f.worker):
+    _staff(world, count)
+    for user in (world.leader, world.holder):
         api = JsonApi(user)
         for scope in ("mine", "all"):
-            if scope == "mine" and user == f.worker:
+            if scope == "mine" and user == world.holder:
                 continue
             with django_assert_max_num_queries(LIST_QUERIES):
                 response = api.get("/employees", {"scope": scope, "limit": 500})
@@ -483,12 +478,12 @@ def test_the_list_query_count_does_not_grow_with_employees(
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_purchases_query_count_does_not_grow_with_lines(
-    f: Firm, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
+    world: World, count: int, django_assert_max_num_queries: DjangoAssertNumQueries
 ):
-    anne = f.team[0]
+    anne = world.team[0]
     for n in range(count):
-        order_for(f.leader, anne, "10.00", f"d{n}")
-    api = JsonApi(f.leader)
+        order_for(world.leader, anne, "10.00", f"d{n}")
+    api = JsonApi(world.leader)
     with django_assert_max_num_queries(PURCHASE_QUERIES):
         response = api.get(f"/employees/{anne.pk}/purchases", {"limit": 500})
     assert response.json()["total"] == f"{count * 10}.00"

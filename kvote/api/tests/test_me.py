@@ -3,28 +3,23 @@
 import pytest
 from django.test import Client
 
-from kvote.api.tests.core_helpers import Api, Team
+from kvote.api.tests.core_helpers import Api
 from tests.factories import CompanyFactory, UserFactory, member, place_order
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team() -> Team:
-    return Team()
-
-
-def test_a_budget_holder_sees_employee_roles_and_budget(team):
-    place_order(team.holder, "300.00", key="a")
-    place_order(team.holder, "900.00", key="b")  # over budget: awaits approval
-    body = Api(team.holder).get("/me").json()
-    holder = team.holder
+def test_a_budget_holder_sees_employee_roles_and_budget(shop):
+    place_order(shop.holder, "300.00", key="a")
+    place_order(shop.holder, "900.00", key="b")  # over budget: awaits approval
+    body = Api(shop.holder).get("/me").json()
+    holder = shop.holder
     assert body == {
         "id": holder.pk,
         "email": holder.email,
         "name": holder.full_name,
-        "language": "nb",
-        "company": {"id": team.company.pk, "name": team.company.name},
+        "language": "en",
+        "company": {"id": shop.company.pk, "name": shop.company.name},
         "roles": ["buyer", "budget_holder"],
         "employee": {
             "id": holder.employee.pk,
@@ -45,14 +40,14 @@ def test_a_budget_holder_sees_employee_roles_and_budget(team):
     assert start.endswith("-01-01") and end.endswith("-12-31")
 
 
-def test_roles_of_an_admin_and_a_supervisor(team):
-    assert Api(team.admin).get("/me").json()["roles"] == ["buyer", "company_admin"]
-    assert Api(team.leader).get("/me").json()["roles"] == ["buyer", "supervisor", "approver"]
-    assert Api(team.leader).get("/me").json()["budget"] is None
+def test_roles_of_an_admin_and_a_supervisor(shop):
+    assert Api(shop.admin).get("/me").json()["roles"] == ["buyer", "company_admin"]
+    assert Api(shop.leader).get("/me").json()["roles"] == ["buyer", "supervisor", "approver"]
+    assert Api(shop.leader).get("/me").json()["budget"] is None
 
 
-def test_a_user_without_an_employee_has_none(team):
-    user = member(team.company)
+def test_a_user_without_an_employee_has_none(shop):
+    user = member(shop.company)
     user.employee.delete()
     body = Api(user).get("/me").json()
     assert body["employee"] is None and body["budget"] is None
@@ -69,8 +64,8 @@ def test_the_session_works_too_and_supplier_staff_are_404():
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 
-def test_me_reads_a_fixed_number_of_queries(team, django_assert_max_num_queries):
-    api = Api(team.holder)
+def test_me_reads_a_fixed_number_of_queries(shop, django_assert_max_num_queries):
+    api = Api(shop.holder)
     api.get("/me")
     with django_assert_max_num_queries(4):  # token, company, employee, budget
         assert api.get("/me").status_code == 200

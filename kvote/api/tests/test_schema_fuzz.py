@@ -1,6 +1,6 @@
 """Schemathesis over the whole API schema (/api/v1/openapi.json), in-process through WSGI, as a
-plain employee and as a supervisor of a demo-like company: no answer is a server error, every
-status is one the operation documents, and every body matches its documented schema.
+plain employee and as a supervisor of the test world (tests/world.py): no answer is a server
+error, every status is one the operation documents, and every body matches its documented schema.
 
 Each operation gets generated requests (valid and invalid ones) and, where the schema alone
 would seldom reach the code behind validation, requests aimed at real rows: the company's own
@@ -30,16 +30,14 @@ from kvote.api.services import api_token_create
 from kvote.budgets.services import budget_set
 from kvote.catalog.models import AgreedPrice
 from kvote.ordering.models import Order
-from kvote.people.models import Employee, User
+from kvote.people.models import User
 from tests.factories import (
-    CompanyFactory,
     DeliveryAddressFactory,
-    EmployeeFactory,
     ProductFactory,
     VariantFactory,
-    member,
     place_order,
 )
+from tests.world import Fjord, World
 
 pytestmark = pytest.mark.django_db
 
@@ -66,33 +64,32 @@ class Demo:
 
 
 @pytest.fixture
-def demo() -> Demo:
-    company = CompanyFactory(name="Nordlys AS")
-    supervisor = member(company, is_supervisor=True, is_approver=True, full_name="Liv Leder")
-    member(company, is_company_admin=True, full_name="Ada Admin")
-    employee = member(company, is_budget_holder=True, full_name="Per Plukk")
-    Employee.objects.filter(user=employee).update(supervisor=supervisor)
-    team = [EmployeeFactory(company=company, supervisor=supervisor) for _ in range(3)]
-    outsider = EmployeeFactory(company=company)  # nobody's: only an admin may change them
+def demo(world: World, fjord: Fjord) -> Demo:
+    """The world with budgets, products at an agreed price, and orders in each state."""
+    employee, supervisor, team = world.holder, world.leader, world.team  # holder: kr 1 000
     own = employee.employee
-    for person in (own, *team[:2]):
+    for person in team[:2]:
         budget_set(actor=supervisor, employee_id=person.pk, amount="1000")
     product = ProductFactory(list_price=Decimal("400.00"))
     variants = [VariantFactory(product=product, colour=c) for c in ("Marine", "Sort", "Rød")]
-    AgreedPrice.objects.create(company=company, product=product, price=Decimal("350.00"))
-    address = DeliveryAddressFactory(company=company)
+    AgreedPrice.objects.create(company=world.company, product=product, price=Decimal("350.00"))
+    address = DeliveryAddressFactory(company=world.company)
     released = place_order(employee, "100.00", key="r1")
     waiting = place_order(employee, "2000.00", key="w1")  # over budget: awaits approval
     Order.objects.filter(pk=waiting.pk).update(state="awaiting_approval")
     by_supervisor = place_order(supervisor, "50.00", key="s1", recipient=team[0])
-    other = CompanyFactory(name="Fjord AS")
-    stranger = member(other, is_supervisor=True)
-    foreign_order = place_order(stranger, "10.00", key="f1")
+    foreign_order = place_order(fjord.leader, "10.00", key="f1")
     return Demo(
         employee=employee,
         supervisor=supervisor,
         ids={
-            "employee_id": [own.pk, team[0].pk, team[2].pk, outsider.pk, stranger.employee.pk],
+            "employee_id": [
+                own.pk,
+                team[0].pk,
+                team[2].pk,
+                world.outsider.pk,  # another supervisor's: only an admin may change them
+                fjord.leader.employee.pk,
+            ],
             "order_id": [released.pk, waiting.pk, by_supervisor.pk, foreign_order.pk],
         },
         skus=[v.item_number for v in variants],

@@ -23,33 +23,18 @@ from kvote.jobs.models import Job
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.ordering.services import order_cancel
-from tests.concurrency import require_postgresql, run_at_once
-from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
+from tests.concurrency import postgresql_only, run_at_once
+from tests.factories import place_order
+from tests.world import Fjord, World
 
 S = OrderState
 
 
-class Team:
-    """Nordlys in small: an admin, a supervisor with two employees (one with a budget)."""
-
-    def __init__(self) -> None:
-        self.company = CompanyFactory()
-        self.admin = member(self.company, is_company_admin=True)
-        self.leader = member(self.company, is_supervisor=True, is_approver=True)
-        self.holder = member(self.company, is_budget_holder=True)
-        self.holder.employee.supervisor = self.leader
-        self.holder.employee.save()
-        budget_set(actor=self.admin, employee_id=self.holder.employee.pk, amount="1000")
-
-    def over_budget_order(self, key: str = "over") -> Order:
-        order = place_order(self.holder, "1500.00", key=key)
-        assert order.state == S.AWAITING_APPROVAL
-        return order
-
-
-@pytest.fixture
-def team() -> Team:
-    return Team()
+def over_budget_order(world: World, key: str = "over") -> Order:
+    """The holder's order beyond the kr 1 000 budget: it waits for the leader."""
+    order = place_order(world.holder, "1500.00", key=key)
+    assert order.state == S.AWAITING_APPROVAL
+    return order
 
 
 def _emails_to(address: str) -> list[Job]:
@@ -82,13 +67,13 @@ def test_policy_rules() -> None:
 
 
 @pytest.mark.django_db
-def test_the_supervisor_gets_the_order_with_its_budget_effect_and_an_email(team: Team) -> None:
-    order = team.over_budget_order()
-    assert list(orders_to_decide(actor=team.leader)) == [order]
-    assert list(orders_to_decide(actor=team.admin)) == []  # a supervisor exists
-    assert approvers_of(order=order) == [team.leader]
-    assert len(_emails_to(team.leader.email)) == 1
-    [entry] = approval_queue(actor=team.leader)
+def test_the_supervisor_gets_the_order_with_its_budget_effect_and_an_email(world: World) -> None:
+    order = over_budget_order(world)
+    assert list(orders_to_decide(actor=world.leader)) == [order]
+    assert list(orders_to_decide(actor=world.admin)) == []  # a supervisor exists
+    assert approvers_of(order=order) == [world.leader]
+    assert len(_emails_to(world.leader.email)) == 1
+    [entry] = approval_queue(actor=world.leader)
     [effect] = entry.effects
     assert (
         effect.figures.amount,
@@ -104,98 +89,98 @@ def test_the_supervisor_gets_the_order_with_its_budget_effect_and_an_email(team:
 
 
 @pytest.mark.django_db
-def test_approving_releases_and_tells_the_orderer(team: Team) -> None:
-    order = team.over_budget_order()
-    approval_decide(actor=team.leader, order_id=order.pk, decision=Decision.APPROVE, comment="OK")
+def test_approving_releases_and_tells_the_orderer(world: World) -> None:
+    order = over_budget_order(world)
+    approval_decide(actor=world.leader, order_id=order.pk, decision=Decision.APPROVE, comment="OK")
     order.refresh_from_db()
     assert (order.state, order.decided_by, order.decision_comment) == (
         S.RELEASED,
-        team.leader,
+        world.leader,
         "OK",
     )
     assert OrderStateChange.objects.filter(
-        order=order, to_state=S.RELEASED, actor=team.leader, comment="OK"
+        order=order, to_state=S.RELEASED, actor=world.leader, comment="OK"
     ).exists()
-    [mail] = _emails_to(team.holder.email)
+    [mail] = _emails_to(world.holder.email)
     assert order.number in mail.payload["subject"]
 
 
 @pytest.mark.django_db
-def test_rejecting_needs_a_comment_and_frees_the_budget(team: Team) -> None:
-    order = team.over_budget_order()
+def test_rejecting_needs_a_comment_and_frees_the_budget(world: World) -> None:
+    order = over_budget_order(world)
     with pytest.raises(ServiceError) as exc:
         approval_decide(
-            actor=team.leader, order_id=order.pk, decision=Decision.REJECT, comment="  "
+            actor=world.leader, order_id=order.pk, decision=Decision.REJECT, comment="  "
         )
     assert exc.value.code == ApprovalError.COMMENT_REQUIRED
     approval_decide(
-        actor=team.leader, order_id=order.pk, decision=Decision.REJECT, comment="Too dear"
+        actor=world.leader, order_id=order.pk, decision=Decision.REJECT, comment="Too dear"
     )
-    figures = budget_figures(actor=team.admin, employee_ids=[team.holder.employee.pk])[
-        team.holder.employee.pk
+    figures = budget_figures(actor=world.admin, employee_ids=[world.holder.employee.pk])[
+        world.holder.employee.pk
     ]
     assert (figures.spent, figures.pending, figures.remaining) == (
         Decimal("0.00"),
         Decimal("0.00"),
         Decimal("1000.00"),
     )
-    assert "Too dear" in _emails_to(team.holder.email)[0].payload["body"]
+    assert "Too dear" in _emails_to(world.holder.email)[0].payload["body"]
 
 
 @pytest.mark.django_db
-def test_a_late_second_decision_is_told_who_decided(team: Team) -> None:
-    order = team.over_budget_order()
-    approval_decide(actor=team.leader, order_id=order.pk, decision=Decision.APPROVE)
-    team.admin.language = "en"
+def test_a_late_second_decision_is_told_who_decided(world: World) -> None:
+    order = over_budget_order(world)
+    approval_decide(actor=world.leader, order_id=order.pk, decision=Decision.APPROVE)
+    world.admin.language = "en"
     with pytest.raises(ServiceError) as exc:
         approval_decide(
-            actor=team.leader, order_id=order.pk, decision=Decision.REJECT, comment="No"
+            actor=world.leader, order_id=order.pk, decision=Decision.REJECT, comment="No"
         )
     assert exc.value.code == OrderError.ALREADY_DECIDED
-    assert team.leader.full_name in exc.value.message
+    assert world.leader.full_name in exc.value.message
     assert OrderStateChange.objects.filter(order=order).count() == 2
 
 
 @pytest.mark.django_db
-def test_nobody_decides_an_order_they_placed_not_even_an_admin(team: Team) -> None:
-    company_budget = budget_set(actor=team.admin, employee_id=team.admin.employee.pk, amount="10")
+def test_nobody_decides_an_order_they_placed_not_even_an_admin(world: World) -> None:
+    company_budget = budget_set(actor=world.admin, employee_id=world.admin.employee.pk, amount="10")
     assert company_budget.amount == Decimal("10.00")
-    order = place_order(team.admin, "50.00", key="admin-own")
+    order = place_order(world.admin, "50.00", key="admin-own")
     assert order.state == S.AWAITING_APPROVAL  # over the admin's own budget
     with pytest.raises(ServiceError) as exc:
-        approval_decide(actor=team.admin, order_id=order.pk, decision=Decision.APPROVE)
+        approval_decide(actor=world.admin, order_id=order.pk, decision=Decision.APPROVE)
     assert exc.value.code == ApprovalError.CANNOT_APPROVE_OWN_ORDER
-    assert team.admin not in approvers_of(order=order)
+    assert world.admin not in approvers_of(order=order)
 
 
 @pytest.mark.django_db
-def test_where_the_supervisor_placed_the_order_the_admins_decide(team: Team) -> None:
-    order = place_order(team.leader, "1500.00", key="by-leader", recipient=team.holder.employee)
+def test_where_the_supervisor_placed_the_order_the_admins_decide(world: World) -> None:
+    order = place_order(world.leader, "1500.00", key="by-leader", recipient=world.holder.employee)
     assert order.state == S.AWAITING_APPROVAL
-    assert approvers_of(order=order) == [team.admin]
+    assert approvers_of(order=order) == [world.admin]
     with pytest.raises(ServiceError) as exc:
-        approval_decide(actor=team.leader, order_id=order.pk, decision=Decision.APPROVE)
+        approval_decide(actor=world.leader, order_id=order.pk, decision=Decision.APPROVE)
     assert exc.value.code == ApprovalError.CANNOT_APPROVE_OWN_ORDER
-    approval_decide(actor=team.admin, order_id=order.pk, decision=Decision.APPROVE)
+    approval_decide(actor=world.admin, order_id=order.pk, decision=Decision.APPROVE)
 
 
 @pytest.mark.django_db
-def test_a_substitute_decides_while_the_approver_is_away(team: Team) -> None:
-    stand_in = member(team.company)
-    order = team.over_budget_order()
+def test_a_substitute_decides_while_the_approver_is_away(world: World) -> None:
+    stand_in = world.buyer
+    order = over_budget_order(world)
     today = timezone.localdate()
     with pytest.raises(ServiceError) as exc:
         approval_decide(actor=stand_in, order_id=order.pk, decision=Decision.APPROVE)
     assert exc.value.code == ApprovalError.NOT_AN_APPROVER
     substitute_set(
-        actor=team.leader,
+        actor=world.leader,
         substitute_id=stand_in.pk,
         starts_on=today + timedelta(days=1),
         ends_on=today + timedelta(days=7),
     )
     assert list(orders_to_decide(actor=stand_in)) == []  # not yet
     substitute_set(
-        actor=team.leader,
+        actor=world.leader,
         substitute_id=stand_in.pk,
         starts_on=today - timedelta(days=1),
         ends_on=today,
@@ -207,66 +192,64 @@ def test_a_substitute_decides_while_the_approver_is_away(team: Team) -> None:
 
 
 @pytest.mark.django_db
-def test_substitutes_must_be_colleagues_and_dates_in_order(team: Team) -> None:
+def test_substitutes_must_be_colleagues_and_dates_in_order(world: World, fjord: Fjord) -> None:
     today = timezone.localdate()
-    stranger = member(CompanyFactory())
+    stranger = fjord.leader
     for kwargs in (
         {"substitute_id": stranger.pk, "starts_on": today, "ends_on": today},
-        {"substitute_id": team.leader.pk, "starts_on": today, "ends_on": today},
-        {"substitute_id": team.admin.pk, "starts_on": today, "ends_on": today - timedelta(days=1)},
+        {"substitute_id": world.leader.pk, "starts_on": today, "ends_on": today},
+        {"substitute_id": world.admin.pk, "starts_on": today, "ends_on": today - timedelta(days=1)},
     ):
         with pytest.raises(ServiceError) as exc:
-            substitute_set(actor=team.leader, **kwargs)
+            substitute_set(actor=world.leader, **kwargs)
         assert exc.value.code == ApprovalError.INVALID_SUBSTITUTE
 
 
 @pytest.mark.django_db
-def test_the_orderer_cancels_while_it_waits_and_the_budget_is_freed(team: Team) -> None:
-    order = team.over_budget_order()
-    order_cancel(actor=team.holder, order_id=order.pk)
+def test_the_orderer_cancels_while_it_waits_and_the_budget_is_freed(world: World) -> None:
+    order = over_budget_order(world)
+    order_cancel(actor=world.holder, order_id=order.pk)
     order.refresh_from_db()
     assert order.state == S.CANCELLED
     with pytest.raises(ServiceError) as exc:
-        approval_decide(actor=team.leader, order_id=order.pk, decision=Decision.APPROVE)
+        approval_decide(actor=world.leader, order_id=order.pk, decision=Decision.APPROVE)
     assert exc.value.code == OrderError.ALREADY_DECIDED
-    figures = budget_figures(actor=team.admin, employee_ids=[team.holder.employee.pk])[
-        team.holder.employee.pk
+    figures = budget_figures(actor=world.admin, employee_ids=[world.holder.employee.pk])[
+        world.holder.employee.pk
     ]
     assert figures.spent == Decimal("0.00")
 
 
 @pytest.mark.django_db
-def test_approve_several_at_once(team: Team) -> None:
-    orders = [team.over_budget_order(key=f"o{i}") for i in range(3)]
-    decided, refused = approval_decide_many(actor=team.leader, order_ids=[o.pk for o in orders])
+def test_approve_several_at_once(world: World) -> None:
+    orders = [over_budget_order(world, key=f"o{i}") for i in range(3)]
+    decided, refused = approval_decide_many(actor=world.leader, order_ids=[o.pk for o in orders])
     assert len(decided) == 3 and refused == []
     assert set(Order.objects.values_list("state", flat=True)) == {S.RELEASED}
 
 
 @pytest.mark.django_db
-def test_policies_always_and_threshold(team: Team) -> None:
-    approval_policy_set(actor=team.admin, policy=ApprovalPolicy.ALWAYS, threshold="")
-    assert place_order(team.holder, "1.00", key="small").state == S.AWAITING_APPROVAL
-    buyer = member(team.company)
+def test_policies_always_and_threshold(world: World) -> None:
+    approval_policy_set(actor=world.admin, policy=ApprovalPolicy.ALWAYS, threshold="")
+    assert place_order(world.holder, "1.00", key="small").state == S.AWAITING_APPROVAL
+    buyer = world.buyer
     assert place_order(buyer, "50000.00", key="big").state == S.RELEASED
-    approval_policy_set(actor=team.admin, policy=ApprovalPolicy.NONE, threshold="10 000,00")
+    approval_policy_set(actor=world.admin, policy=ApprovalPolicy.NONE, threshold="10 000,00")
     assert place_order(buyer, "10000.01", key="above").state == S.AWAITING_APPROVAL
-    assert place_order(team.holder, "5000.00", key="over-but-none").state == S.RELEASED
+    assert place_order(world.holder, "5000.00", key="over-but-none").state == S.RELEASED
     with pytest.raises(ServiceError) as exc:
-        approval_policy_set(actor=team.admin, policy="sometimes", threshold="")
+        approval_policy_set(actor=world.admin, policy="sometimes", threshold="")
     assert exc.value.code == ApprovalError.INVALID_POLICY
     with pytest.raises(ServiceError):
-        approval_policy_set(actor=team.leader, policy=ApprovalPolicy.NONE, threshold="")
+        approval_policy_set(actor=world.leader, policy=ApprovalPolicy.NONE, threshold="")
 
 
+@postgresql_only()
 @pytest.mark.django_db(transaction=True)
-def test_two_approvers_deciding_at_the_same_moment_record_one_decision() -> None:
-    require_postgresql()
-    team = Team()
-    second = member(team.company, is_supervisor=True)
-    other = EmployeeFactory(company=team.company, supervisor=second)
-    order = place_order(team.holder, "600.00", key="two", recipient=None)
-    order = place_order(team.holder, "900.00", key="three")  # over the 1 000 budget now
+def test_two_approvers_deciding_at_the_same_moment_record_one_decision(world: World) -> None:
+    second, other = world.other_leader, world.outsider  # other_leader supervises the outsider
+    order = place_order(world.holder, "600.00", key="two", recipient=None)
+    order = place_order(world.holder, "900.00", key="three")  # over the 1 000 budget now
     # A line for a second supervisor's employee makes both supervisors approvers.
     from kvote.ordering.models import OrderLine
 
@@ -286,8 +269,8 @@ def test_two_approvers_deciding_at_the_same_moment_record_one_decision() -> None
         recipient_name=other.name,
         recipient_number=other.number,
     )
-    assert set(approvers_of(order=order)) == {team.leader, second}
-    actors = [(team.leader, Decision.APPROVE, ""), (second, Decision.REJECT, "No")]
+    assert set(approvers_of(order=order)) == {world.leader, second}
+    actors = [(world.leader, Decision.APPROVE, ""), (second, Decision.REJECT, "No")]
     results = run_at_once(
         2,
         lambda i: approval_decide(

@@ -13,7 +13,7 @@ from kvote.budgets.models import Budget, BudgetChange
 from kvote.budgets.services import budget_set
 from kvote.companies.models import Company
 from kvote.people.models import Employee, User
-from tests.factories import CompanyFactory, EmployeeFactory, UserFactory, member
+from tests.factories import CompanyFactory, EmployeeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,6 @@ def client(staff: User) -> Client:
 
 
 @pytest.fixture
-def company() -> Company:
-    return CompanyFactory(name="Nordlys Bygg AS")
-
-
-@pytest.fixture
-def admin_user(company: Company) -> User:
-    return member(company, is_company_admin=True)
-
-
-@pytest.fixture
 def employee(company: Company) -> Employee:
     return EmployeeFactory(company=company, name="Kari Nordmann", number="4711")
 
@@ -64,11 +54,9 @@ def year(start: int, changes: int = 0) -> dict[str, str | int]:
 
 
 def test_staff_find_budgets_by_employee_company_and_period(
-    client: Client, admin_user: User, employee: Employee
+    client: Client, admin: User, employee: Employee
 ) -> None:
-    budget = budget_set(
-        actor=admin_user, employee_id=employee.pk, amount="5000", on=date(2026, 5, 1)
-    )
+    budget = budget_set(actor=admin, employee_id=employee.pk, amount="5000", on=date(2026, 5, 1))
     other = EmployeeFactory(company=CompanyFactory(), name="Per Annen", number="1")
     Budget.objects.create(
         company=other.company,
@@ -143,9 +131,9 @@ def test_staff_add_a_budget_and_the_change_is_kept(
     ],
 )
 def test_bad_budgets_are_form_errors_and_nothing_is_saved(
-    client: Client, admin_user: User, employee: Employee, data: dict, reason: str
+    client: Client, admin: User, employee: Employee, data: dict, reason: str
 ) -> None:
-    budget_set(actor=admin_user, employee_id=employee.pk, amount="300", on=date(2026, 5, 1))
+    budget_set(actor=admin, employee_id=employee.pk, amount="300", on=date(2026, 5, 1))
     response = client.post(ADD, {"employee": employee.pk, **data})
     assert response.status_code == 200
     assert reason in response.content.decode()
@@ -153,9 +141,9 @@ def test_bad_budgets_are_form_errors_and_nothing_is_saved(
 
 
 def test_budgets_are_not_deleted_and_the_change_log_is_read_only(
-    client: Client, admin_user: User, employee: Employee
+    client: Client, admin: User, employee: Employee
 ) -> None:
-    budget = budget_set(actor=admin_user, employee_id=employee.pk, amount="300")
+    budget = budget_set(actor=admin, employee_id=employee.pk, amount="300")
     change = BudgetChange.objects.get()
     assert client.post(reverse("admin:budgets_budget_delete", args=[budget.pk])).status_code == 403
     assert client.get(reverse("admin:budgets_budgetchange_add")).status_code == 403
@@ -181,13 +169,13 @@ def test_the_employee_is_picked_by_autocomplete(client: Client, employee: Employ
 @pytest.mark.parametrize("size", [3, 30])
 def test_changelists_read_a_fixed_number_of_queries(
     client: Client,
-    admin_user: User,
+    admin: User,
     company: Company,
     size: int,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for _ in range(size):
-        budget_set(actor=admin_user, employee_id=EmployeeFactory(company=company).pk, amount="5")
+        budget_set(actor=admin, employee_id=EmployeeFactory(company=company).pk, amount="5")
     with django_assert_max_num_queries(7):
         assert client.get(BUDGETS).status_code == 200
     with django_assert_max_num_queries(7):

@@ -15,8 +15,6 @@ from kvote.ordering.models import Order, OrderState
 from kvote.ordering.states import order_transition
 from tests.concurrency import postgresql_only, run_at_once
 from tests.factories import (
-    CompanyFactory,
-    EmployeeFactory,
     VariantFactory,
     fill_cart,
     member,
@@ -56,31 +54,17 @@ def test_a_year_from_a_chosen_date() -> None:
     )
 
 
-@pytest.fixture
-def company():
-    return CompanyFactory()
-
-
-@pytest.fixture
-def admin(company):
-    return member(company, is_company_admin=True)
-
-
-@pytest.fixture
-def holder(company):
-    return member(company, is_budget_holder=True)
-
-
 @pytest.mark.django_db
-def test_admin_sets_a_budget_and_every_change_is_kept(admin, holder) -> None:
-    budget = budget_set(actor=admin, employee_id=holder.employee.pk, amount="5 000,00", on=TODAY)
+def test_admin_sets_a_budget_and_every_change_is_kept(admin, team) -> None:
+    anne = team[0]  # no budget yet
+    budget = budget_set(actor=admin, employee_id=anne.pk, amount="5 000,00", on=TODAY)
     assert (budget.amount, budget.period_start, budget.period_end) == (
         Decimal("5000.00"),
         date(2026, 1, 1),
         date(2027, 1, 1),
     )
-    budget_set(actor=admin, employee_id=holder.employee.pk, amount="4500", on=TODAY)
-    budget_set(actor=admin, employee_id=holder.employee.pk, amount="4500.00", on=TODAY)  # no change
+    budget_set(actor=admin, employee_id=anne.pk, amount="4500", on=TODAY)
+    budget_set(actor=admin, employee_id=anne.pk, amount="4500.00", on=TODAY)  # no change
     changes = list(
         BudgetChange.objects.order_by("id").values_list("old_amount", "new_amount", "actor")
     )
@@ -93,50 +77,49 @@ def test_admin_sets_a_budget_and_every_change_is_kept(admin, holder) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("amount", ["-1", "12,345", "abc", "", "1e3x", "NaN", "100000000000"])
-def test_bad_amounts_are_refused_and_nothing_is_saved(admin, holder, amount) -> None:
-    budget_set(actor=admin, employee_id=holder.employee.pk, amount="100", on=TODAY)
+def test_bad_amounts_are_refused_and_nothing_is_saved(admin, team, amount) -> None:
+    anne = team[0]
+    budget_set(actor=admin, employee_id=anne.pk, amount="100", on=TODAY)
     with pytest.raises(ServiceError) as exc:
-        budget_set(actor=admin, employee_id=holder.employee.pk, amount=amount, on=TODAY)
+        budget_set(actor=admin, employee_id=anne.pk, amount=amount, on=TODAY)
     assert exc.value.code == BudgetError.INVALID_AMOUNT
     assert Budget.objects.get().amount == Decimal("100.00")
     assert BudgetChange.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_supervisor_sets_budgets_for_own_employees_only_all_or_nothing(company) -> None:
-    leader = member(company, is_supervisor=True)
-    mine = [EmployeeFactory(company=company, supervisor=leader) for _ in range(3)]
-    other = EmployeeFactory(company=company)
-    foreign = EmployeeFactory()
-    for outsider in (other, foreign):
+def test_supervisor_sets_budgets_for_own_employees_only_all_or_nothing(
+    leader, team, outsider, buyer, fjord
+) -> None:
+    for stranger in (outsider, fjord.leader.employee):
         with pytest.raises(ServiceError) as exc:
             budget_set_many(
                 actor=leader,
-                employee_ids=[*(e.pk for e in mine), outsider.pk],
+                employee_ids=[*(e.pk for e in team), stranger.pk],
                 amount="1000",
                 on=TODAY,
             )
         assert exc.value.code == BudgetError.NOT_YOUR_EMPLOYEE
     assert Budget.objects.count() == 0
     budgets = budget_set_many(
-        actor=leader, employee_ids=[e.pk for e in mine], amount="1000", on=TODAY
+        actor=leader, employee_ids=[e.pk for e in team], amount="1000", on=TODAY
     )
-    assert {b.employee_id for b in budgets} == {e.pk for e in mine}
-    plain = member(company)
+    assert {b.employee_id for b in budgets} == {e.pk for e in team}
     with pytest.raises(ServiceError):
-        budget_set(actor=plain, employee_id=mine[0].pk, amount="1", on=TODAY)
+        budget_set(actor=buyer, employee_id=team[0].pk, amount="1", on=TODAY)
 
 
 @pytest.mark.django_db
-def test_periods_must_not_overlap_for_one_employee(admin, holder, company) -> None:
-    budget_set(actor=admin, employee_id=holder.employee.pk, amount="1000", on=TODAY)
+def test_periods_must_not_overlap_for_one_employee(admin, team) -> None:
+    anne = team[0]
+    budget_set(actor=admin, employee_id=anne.pk, amount="1000", on=TODAY)
     company_budget_period_set(actor=admin, kind=PeriodKind.QUARTER)
     with pytest.raises(ServiceError) as exc:
-        budget_set(actor=admin, employee_id=holder.employee.pk, amount="300", on=TODAY)
+        budget_set(actor=admin, employee_id=anne.pk, amount="300", on=TODAY)
     assert exc.value.code == BudgetError.PERIOD_OVERLAP
     assert Budget.objects.count() == 1
     # Next year's quarters are free.
-    budget_set(actor=admin, employee_id=holder.employee.pk, amount="300", on=date(2027, 2, 1))
+    budget_set(actor=admin, employee_id=anne.pk, amount="300", on=date(2027, 2, 1))
     assert Budget.objects.count() == 2
 
 
@@ -190,16 +173,14 @@ def test_spent_counts_orders_placed_inside_the_period_in_oslo_time(admin, holder
 
 
 @pytest.mark.django_db
-def test_recipients_without_a_budget_never_hold_an_order(company) -> None:
-    buyer = member(company)
+def test_recipients_without_a_budget_never_hold_an_order(buyer) -> None:
     order = place_order(buyer, "99999.00", key="big")
     assert order.state == OrderState.RELEASED
 
 
 @pytest.mark.django_db
-def test_an_order_for_someone_else_draws_on_their_budget(company, admin, holder) -> None:
+def test_an_order_for_someone_else_draws_on_their_budget(admin, holder, buyer) -> None:
     budget_set(actor=admin, employee_id=holder.employee.pk, amount="100")
-    buyer = member(company)
     order = place_order(buyer, "150.00", key="for-holder", recipient=holder.employee)
     assert order.state == OrderState.AWAITING_APPROVAL
     assert budget_figures(actor=admin, employee_ids=[holder.employee.pk])[
@@ -209,12 +190,9 @@ def test_an_order_for_someone_else_draws_on_their_budget(company, admin, holder)
 
 @postgresql_only()
 @pytest.mark.django_db(transaction=True)
-def test_twenty_orders_at_once_on_a_budget_that_covers_five() -> None:
-    company = CompanyFactory()
-    admin = member(company, is_company_admin=True)
-    holder_employee = EmployeeFactory(company=company)
+def test_twenty_orders_at_once_on_a_budget_that_covers_five(company, admin, holder) -> None:
+    holder_employee = holder.employee  # kr 1 000: five orders of kr 200
     buyers = [member(company) for _ in range(20)]
-    budget_set(actor=admin, employee_id=holder_employee.pk, amount="1000.00")
     variant = VariantFactory(product__list_price=Decimal("200.00"))
     for buyer in buyers:
         fill_cart(buyer, variant, recipient=holder_employee)

@@ -19,11 +19,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def buyer() -> User:
-    return member(CompanyFactory())
-
-
 def jacket(**kwargs: object) -> Product:
     """A jacket in black (S, M, L) and navy (M, XL)."""
     product = ProductFactory(**kwargs)

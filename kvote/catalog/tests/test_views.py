@@ -26,16 +26,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def company() -> Company:
-    return CompanyFactory()
-
-
-@pytest.fixture
-def buyer(company: Company) -> User:
-    return member(company, language="en")
-
-
-@pytest.fixture
 def client(buyer: User) -> Client:
     client = Client()
     client.force_login(buyer)

@@ -36,11 +36,9 @@ from kvote.ordering.states import order_transition
 from kvote.people.models import Employee, User
 from tests.factories import (
     AgreedPriceFactory,
-    CompanyFactory,
     EmployeeFactory,
     VariantFactory,
     fill_cart,
-    member,
     place_order,
 )
 
@@ -49,21 +47,6 @@ pytestmark = pytest.mark.django_db
 # Pinned query counts: the same bound with 3 and with 40 past orders on the budget.
 MY_PAGE_QUERIES = 11
 REVIEW_QUERIES = 9
-
-
-@pytest.fixture
-def company() -> Company:
-    return CompanyFactory()
-
-
-@pytest.fixture
-def admin(company: Company) -> User:
-    return member(company, language="en", is_company_admin=True)
-
-
-@pytest.fixture
-def holder(company: Company) -> User:
-    return member(company, language="en", is_budget_holder=True, number="1003")
 
 
 def client_for(user: User) -> Client:
@@ -237,18 +220,16 @@ def test_the_bar_shows_spent_and_waiting_against_the_budget(
     assert (shown.approved_percent, shown.pending_percent, shown.limit_percent) == bar
 
 
-def test_no_budget_no_section(company: Company, admin: User, holder: User) -> None:
-    colleague = member(company, language="en", is_budget_holder=True)
-    give_budget(admin, colleague.employee, "1000.00")  # someone else's budget
+def test_no_budget_no_section(admin: User, holder: User, buyer: User, leader: User) -> None:
+    assert holder.employee.budgets.exists()  # someone else's budget
     last_year = timezone.localdate() - timedelta(days=366)
-    budget_set(actor=admin, employee_id=holder.employee.pk, amount="900", on=last_year)
-    place_order(holder, "100.00", key="a")
-    page = client_for(holder).get(reverse("checkout:my_page")).content.decode()
+    budget_set(actor=admin, employee_id=buyer.employee.pk, amount="900", on=last_year)
+    place_order(buyer, "100.00", key="a", recipient=buyer.employee)
+    page = client_for(buyer).get(reverse("checkout:my_page")).content.decode()
     assert "budget-heading" not in page and "My budget" not in page
     assert "Remaining" not in page
 
-    buyer = member(company, language="en")  # a buyer whose employee has no budget
-    page = client_for(buyer).get(reverse("checkout:my_page")).content.decode()
+    page = client_for(leader).get(reverse("checkout:my_page")).content.decode()  # no budget ever
     assert "My budget" not in page
 
 
@@ -329,8 +310,10 @@ def test_review_over_budget_warns_in_the_seeds_words_and_still_lets_you_order(
     assert expected in text(review_of(client_for(holder)))
 
 
-def test_review_names_other_recipients_that_go_over(company: Company, admin: User) -> None:
-    buyer = member(company, language="en")  # may choose recipients; no budget of their own
+def test_review_names_other_recipients_that_go_over(
+    company: Company, admin: User, buyer: User
+) -> None:
+    # The buyer may choose recipients and has no budget of their own.
     within: Employee = EmployeeFactory(company=company, name="Kari Innenfor", number="2001")
     over: Employee = EmployeeFactory(company=company, name="Per Utenfor", number="2002")
     no_budget: Employee = EmployeeFactory(company=company, name="Ola Uten", number="2003")
@@ -351,8 +334,9 @@ def test_review_names_other_recipients_that_go_over(company: Company, admin: Use
     assert "You are over budget" not in warning and "Kari Innenfor is over" not in warning
 
 
-def test_the_review_draws_the_same_amounts_as_order_submit(company: Company, admin: User) -> None:
-    buyer = member(company, language="en")
+def test_the_review_draws_the_same_amounts_as_order_submit(
+    company: Company, admin: User, buyer: User
+) -> None:
     first: Employee = EmployeeFactory(company=company)
     second: Employee = EmployeeFactory(company=company)
     agreed = AgreedPriceFactory(company=company, price=Decimal("333.33"))
@@ -381,11 +365,11 @@ def test_the_review_draws_the_same_amounts_as_order_submit(company: Company, adm
     assert placed == shown
 
 
-def test_a_recipient_without_a_budget_gives_no_budget_section(holder: User) -> None:
-    fill_cart(holder, VariantFactory())
-    page = review_of(client_for(holder))
+def test_a_recipient_without_a_budget_gives_no_budget_section(buyer: User) -> None:
+    fill_cart(buyer, VariantFactory(), recipient=buyer.employee)
+    page = review_of(client_for(buyer))
     assert 'id="budget-heading"' not in page and "over budget" not in page.lower()
-    assert checkout_review(actor=holder).budgets == []
+    assert checkout_review(actor=buyer).budgets == []
 
 
 # --- submitting, the confirmation and Min side after ---------------------------------------------

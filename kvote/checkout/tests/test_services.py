@@ -17,7 +17,6 @@ from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderLine, OrderState
 from tests.factories import (
     AgreedPriceFactory,
-    CompanyFactory,
     DeliveryAddressFactory,
     EmployeeFactory,
     VariantFactory,
@@ -26,16 +25,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory()
-
-
-@pytest.fixture
-def buyer(company):
-    return member(company)
 
 
 @pytest.fixture
@@ -141,9 +130,8 @@ def test_variant_made_inactive_after_it_was_put_in_the_cart_is_refused_at_submit
     assert not Order.objects.exists()
 
 
-def test_budget_holder_orders_for_themselves_only(company, variant):
-    holder = member(company, is_budget_holder=True)
-    colleague = EmployeeFactory(company=company)
+def test_budget_holder_orders_for_themselves_only(holder, team, variant):
+    colleague = team[0]
     with pytest.raises(ServiceError) as exc:
         cart_add(actor=holder, variant_id=variant.pk, quantity=1, recipient_id=colleague.pk)
     assert exc.value.code == OrderError.RECIPIENT_NOT_ALLOWED

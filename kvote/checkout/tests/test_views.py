@@ -45,16 +45,6 @@ ONE_OFF = {
 
 
 @pytest.fixture
-def company() -> Company:
-    return CompanyFactory()
-
-
-@pytest.fixture
-def buyer(company: Company) -> User:
-    return member(company, language="en")
-
-
-@pytest.fixture
 def colleague(company: Company) -> Employee:
     employee: Employee = EmployeeFactory(company=company, name="Per Ansatt", number="1004")
     return employee
@@ -191,9 +181,8 @@ def test_order_detail_shows_every_change_of_state(
 
 
 def test_a_budget_holder_orders_for_themselves_only(
-    company: Company, colleague: Employee, variant: Variant
+    holder: User, colleague: Employee, variant: Variant
 ) -> None:
-    holder = member(company, language="en", is_budget_holder=True)
     client = client_for(holder)
     client.post(reverse("checkout:cart_add"), {"variant_id": variant.pk, "quantity": "1"})
     (line,) = CartLine.objects.filter(cart__user=holder)
@@ -271,7 +260,7 @@ def test_a_line_without_recipient_is_flagged_and_blocks_the_order(
 
 
 def test_employee_search_lists_only_what_the_actor_may_choose(
-    client: Client, company: Company, buyer: User, colleague: Employee
+    client: Client, company: Company, buyer: User, holder: User, colleague: Employee
 ) -> None:
     EmployeeFactory(company=company, name="Per Inaktiv", is_active=False)
     EmployeeFactory(company=CompanyFactory(), name="Per Fremmed")
@@ -297,7 +286,6 @@ def test_employee_search_lists_only_what_the_actor_may_choose(
         response = client.get(reverse("checkout:employee_search"), {"recipient": odd, "line": odd})
         assert response.status_code == 200
 
-    holder = member(company, is_budget_holder=True)
     only_self = client_for(holder).get(reverse("checkout:employee_search"), {"q": ""})
     assert re.findall(r'<option value="(\d+)"', only_self.content.decode()) == [
         str(holder.employee.pk)
@@ -636,9 +624,9 @@ def test_my_orders_is_paginated(
 
 
 def test_my_page_shows_who_i_am_and_my_five_latest_orders(
-    company: Company, variant: Variant
+    company: Company, leader: User, variant: Variant
 ) -> None:
-    user = member(company, language="en", number="1001", is_supervisor=True, is_approver=True)
+    user = leader  # number 1001, supervisor and approver, no budget
     orders = [place_order(user, variant, f"k{i}") for i in range(6)]
     html = client_for(user).get(reverse("checkout:my_page")).content.decode()
     assert user.full_name in html and company.name in html and "1001" in html

@@ -17,7 +17,8 @@ from kvote.checkout.selectors import recipient_choices
 from kvote.companies.models import Company
 from kvote.ordering.models import Order, OrderLine
 from kvote.people.models import Employee, User
-from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
+from tests.factories import EmployeeFactory, place_order
+from tests.world import Fjord
 
 pytestmark = pytest.mark.django_db
 
@@ -62,34 +63,6 @@ def drill_total(response) -> str:
     match = re.search(r'id="purchases-total">([^<]+)<', response.content.decode())
     assert match
     return html.unescape(match.group(1)).replace("\u00a0", " ")
-
-
-@pytest.fixture
-def company() -> Company:
-    return CompanyFactory(name="Nordlys AS")
-
-
-@pytest.fixture
-def leader(company: Company) -> User:
-    return member(company, is_supervisor=True, language="en", number="2", full_name="Liv Leder")
-
-
-@pytest.fixture
-def admin(company: Company) -> User:
-    return member(company, is_company_admin=True, language="en", number="1")
-
-
-@pytest.fixture
-def team(company: Company, leader: User) -> list[Employee]:
-    return [
-        EmployeeFactory(company=company, supervisor=leader, name=name, number=number)
-        for name, number in [("Anne Berg", "101"), ("Bjørn Dahl", "102"), ("Cecilie Eng", "203")]
-    ]
-
-
-@pytest.fixture
-def outsider(company: Company) -> Employee:
-    return EmployeeFactory(company=company, name="Ola Utenfor", number="900")
 
 
 def order_for(buyer: User, employee: Employee, price: str, key: str, **fields) -> Order:
@@ -315,8 +288,7 @@ def test_a_supervisor_changes_only_their_own_employees_and_an_admin_any(
     assert outsider.name == "Ola Ute"
 
 
-def test_others_get_404(company: Company, team: list[Employee]) -> None:
-    buyer = member(company, language="en")
+def test_others_get_404(buyer: User, team: list[Employee]) -> None:
     client = client_of(buyer)
     for url in (MINE, ALL, drill_url(team[0])):
         assert client.get(url).status_code == 404
@@ -327,11 +299,10 @@ def test_others_get_404(company: Company, team: list[Employee]) -> None:
 
 
 def test_a_fjord_supervisor_sees_none_of_nordlys(
-    leader: User, admin: User, team: list[Employee], outsider: Employee, history
+    fjord: Fjord, leader: User, admin: User, team: list[Employee], outsider: Employee, history
 ) -> None:
-    fjord = CompanyFactory(name="Fjord AS")
-    boss = member(fjord, is_supervisor=True, is_company_admin=True, language="en")
-    own = EmployeeFactory(company=fjord, supervisor=boss, name="Fjord Ansatt")
+    boss = fjord.leader
+    own = EmployeeFactory(company=fjord.company, supervisor=boss, name="Fjord Ansatt")
     client = client_of(boss)
     for url in (MINE, ALL):
         text = page_text(client.get(url, {"period": "all"}))

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from kvote.companies.models import ApprovalPolicy
 from kvote.ordering.models import Order, OrderState
+from kvote.people.models import User
 from kvote.supplier import signing
 from kvote.supplier.services import deliveries_run_due
 from kvote.supplier.transports import FolderTransport
@@ -39,8 +40,8 @@ def _reply(
 
 
 @pytest.fixture
-def sent(tmp_path: Path) -> Order:
-    order = place_order(member(CompanyFactory()), "120.00")
+def sent(tmp_path: Path, buyer: User) -> Order:
+    order = place_order(buyer, "120.00")
     deliveries_run_due(worker="w", transport=FolderTransport(folder=tmp_path))
     order.refresh_from_db()
     assert order.state == OrderState.SENT

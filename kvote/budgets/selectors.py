@@ -201,9 +201,12 @@ def manageable_employees(*, actor: User) -> QuerySet[Employee]:
     return qs.none()
 
 
-def overlapping(*, employee_id: int, period: Period) -> QuerySet[Budget]:
+def overlapping(*, employee_ids: Iterable[int], period: Period) -> QuerySet[Budget]:
+    """The employees' budgets whose periods share a day with `period`."""
     return Budget.objects.filter(
-        Q(employee_id=employee_id) & Q(period_start__lt=period.end) & Q(period_end__gt=period.start)
+        Q(employee_id__in=list(employee_ids))
+        & Q(period_start__lt=period.end)
+        & Q(period_end__gt=period.start)
     )
 
 

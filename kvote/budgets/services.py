@@ -58,47 +58,68 @@ def _employees_for_update(*, actor: User, employee_ids: Iterable[int]) -> list[E
     return employees
 
 
-def _set(*, actor: User, employee: Employee, period: Period, amount: Decimal) -> Budget:
-    budget = Budget.objects.filter(employee=employee, period_start=period.start).first()
-    if budget is not None and budget.period_end != period.end:
-        budget = None  # another period length starting the same day: an overlap, below
-    if budget is None:
-        clash = overlapping(employee_id=employee.pk, period=period).first()
-        if clash is not None:
-            raise ServiceError(
-                BudgetError.PERIOD_OVERLAP,
-                _("%(name)s already has a budget for %(period)s, which overlaps this period.")
-                % {
-                    "name": employee.name,
-                    "period": Period(clash.period_start, clash.period_end).label(),
-                },
-            )
-        budget = Budget.objects.create(
+def _set_all(
+    *, actor: User, employees: list[Employee], period: Period, amount: Decimal
+) -> list[Budget]:
+    """Give each employee (locked, in pk order) `amount` for `period`, keeping every change, in
+    a fixed number of queries however many employees there are."""
+    same_start = {
+        b.employee_id: b
+        for b in Budget.objects.filter(
+            employee_id__in=[e.pk for e in employees], period_start=period.start
+        )
+    }
+    # A budget starting the same day but of another length is no budget for this period: it
+    # overlaps it, and is found below.
+    kept = {pk: b for pk, b in same_start.items() if b.period_end == period.end}
+    missing = [e for e in employees if e.pk not in kept]
+    if missing:
+        clashes = overlapping(employee_ids=[e.pk for e in missing], period=period)
+        first_clash: dict[int, Budget] = {}
+        for other in clashes:  # the model's ordering: by employee, latest period first
+            first_clash.setdefault(other.employee_id, other)
+        for employee in missing:
+            clash = first_clash.get(employee.pk)
+            if clash is not None:
+                raise ServiceError(
+                    BudgetError.PERIOD_OVERLAP,
+                    _("%(name)s already has a budget for %(period)s, which overlaps this period.")
+                    % {
+                        "name": employee.name,
+                        "period": Period(clash.period_start, clash.period_end).label(),
+                    },
+                )
+    created = Budget.objects.bulk_create(
+        Budget(
             company_id=employee.company_id,
             employee=employee,
             period_start=period.start,
             period_end=period.end,
             amount=amount,
         )
-        BudgetChange.objects.create(
-            company_id=employee.company_id,
+        for employee in missing
+    )
+    changed = [b for b in kept.values() if b.amount != amount]
+    old_amounts = {b.pk: b.amount for b in changed}
+    if changed:
+        now = timezone.now()
+        Budget.objects.filter(pk__in=old_amounts).update(amount=amount, updated_at=now)
+        for budget in changed:
+            budget.amount, budget.updated_at = amount, now
+    by_employee = {**kept, **{b.employee_id: b for b in created}}
+    new_or_changed = {b.pk for b in created} | old_amounts.keys()
+    BudgetChange.objects.bulk_create(
+        BudgetChange(
+            company_id=budget.company_id,
             budget=budget,
             actor=actor,
-            old_amount=None,
+            old_amount=old_amounts.get(budget.pk),
             new_amount=amount,
         )
-        return budget
-    if budget.amount != amount:
-        BudgetChange.objects.create(
-            company_id=employee.company_id,
-            budget=budget,
-            actor=actor,
-            old_amount=budget.amount,
-            new_amount=amount,
-        )
-        budget.amount = amount
-        budget.save(update_fields=["amount", "updated_at"])
-    return budget
+        for budget in (by_employee[e.pk] for e in employees)
+        if budget.pk in new_or_changed
+    )
+    return [by_employee[e.pk] for e in employees]
 
 
 def budget_set_many(
@@ -115,7 +136,7 @@ def budget_set_many(
     period = company.budget_period_of(on or timezone.localdate())
     with transaction.atomic():
         employees = _employees_for_update(actor=actor, employee_ids=employee_ids)
-        return [_set(actor=actor, employee=e, period=period, amount=value) for e in employees]
+        return _set_all(actor=actor, employees=employees, period=period, amount=value)
 
 
 def budget_set(
@@ -175,7 +196,8 @@ def budget_back_office_check(*, budget: Budget) -> None:
                 _("A budget stays with its employee; add a new budget for another employee."),
             )
     period = Period(budget.period_start, budget.period_end)
-    clash = overlapping(employee_id=budget.employee_id, period=period).exclude(pk=budget.pk).first()
+    others = overlapping(employee_ids=[budget.employee_id], period=period).exclude(pk=budget.pk)
+    clash = others.first()
     if clash is not None:
         raise ServiceError(
             BudgetError.PERIOD_OVERLAP,

@@ -110,6 +110,51 @@ def test_supervisor_sets_budgets_for_own_employees_only_all_or_nothing(
 
 
 @pytest.mark.django_db
+def test_many_at_once_keeps_a_change_for_each_budget_made_or_changed_only(admin, team) -> None:
+    anne, bjorn, cecilie = team
+    budget_set(actor=admin, employee_id=anne.pk, amount="500", on=TODAY)  # will change
+    budget_set(actor=admin, employee_id=bjorn.pk, amount="800", on=TODAY)  # stays as it is
+    budgets = budget_set_many(
+        actor=admin, employee_ids=[cecilie.pk, bjorn.pk, anne.pk, anne.pk], amount="800", on=TODAY
+    )
+    assert [(b.employee, b.amount) for b in budgets] == [
+        (e, Decimal("800.00")) for e in sorted(team, key=lambda e: e.pk)
+    ]
+    assert {b.employee_id: b.amount for b in Budget.objects.all()} == {
+        e.pk: Decimal("800.00") for e in team
+    }
+    changes = BudgetChange.objects.order_by("id").values_list(
+        "budget__employee", "old_amount", "new_amount", "actor"
+    )
+    assert list(changes) == [
+        (anne.pk, None, Decimal("500.00"), admin.pk),
+        (bjorn.pk, None, Decimal("800.00"), admin.pk),
+        *sorted(
+            [
+                (anne.pk, Decimal("500.00"), Decimal("800.00"), admin.pk),
+                (cecilie.pk, None, Decimal("800.00"), admin.pk),
+            ]
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_many_at_once_names_the_first_employee_whose_period_overlaps_and_saves_none(
+    admin, team
+) -> None:
+    _, bjorn, cecilie = team
+    for employee in (bjorn, cecilie):
+        budget_set(actor=admin, employee_id=employee.pk, amount="100", on=TODAY)
+    company_budget_period_set(actor=admin, kind=PeriodKind.QUARTER)
+    with pytest.raises(ServiceError) as exc:
+        budget_set_many(actor=admin, employee_ids=[e.pk for e in team], amount="300", on=TODAY)
+    assert exc.value.code == BudgetError.PERIOD_OVERLAP
+    first = min(bjorn, cecilie, key=lambda e: e.pk)
+    assert exc.value.message.startswith(f"{first.name} ")
+    assert Budget.objects.count() == 2 and BudgetChange.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_periods_must_not_overlap_for_one_employee(admin, team) -> None:
     anne = team[0]
     budget_set(actor=admin, employee_id=anne.pk, amount="1000", on=TODAY)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from pytest_django import DjangoAssertNumQueries
 
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.budgets.services import budget_set, company_budget_period_set
+from kvote.budgets.services import budget_set, budget_set_many, company_budget_period_set
 from kvote.companies.models import Company
 from kvote.companies.periods import PeriodKind
 from kvote.people.models import Employee, User
@@ -413,3 +413,60 @@ def test_the_history_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(history_url(team[0]))
     assert page_text(response).count(" → ") == changes
+
+
+# Setting budgets: session and user; (one budget: the employee, for a 404); the company, for
+# its period; then in savepoints the employees locked, their budgets for the period, for new
+# budgets the overlap check and one insert, for changed ones one update, and one insert of the
+# change rows. The same for 1 and for 20 employees, and however long a budget's history is.
+SET_NEW_QUERIES = 11
+SET_CHANGED_QUERIES = 10
+SET_MANY_NEW_QUERIES = 10
+SET_MANY_CHANGED_QUERIES = 9
+
+
+@pytest.mark.parametrize("history", [1, 20])
+@pytest.mark.parametrize(
+    ("new", "queries"), [(True, SET_NEW_QUERIES), (False, SET_CHANGED_QUERIES)]
+)
+def test_setting_one_budget_makes_a_fixed_number_of_queries(
+    admin: User,
+    team: list[Employee],
+    history: int,
+    new: bool,
+    queries: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    anne, bjorn, _ = team
+    for i in range(history):  # a long history, on this budget or another one
+        budget_set(actor=admin, employee_id=(bjorn if new else anne).pk, amount=str(100 + i))
+    client = client_of(admin)
+    with django_assert_num_queries(queries):
+        response = client.post(set_url(anne), {"amount": "5 000,00", "next": LIST})
+    assert response.status_code == 302
+    assert budget_of(anne) == Decimal("5000.00")
+
+
+@pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.parametrize(
+    ("new", "queries"), [(True, SET_MANY_NEW_QUERIES), (False, SET_MANY_CHANGED_QUERIES)]
+)
+def test_setting_many_budgets_makes_a_fixed_number_of_queries(
+    company: Company,
+    leader: User,
+    count: int,
+    new: bool,
+    queries: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    employees = EmployeeFactory.create_batch(count, company=company, supervisor=leader)
+    if not new:
+        budget_set_many(actor=leader, employee_ids=[e.pk for e in employees], amount="100")
+    client = client_of(leader)
+    with django_assert_num_queries(queries):
+        response = client.post(
+            SET_MANY, {"amount": "250", "employee_ids": [e.pk for e in employees], "next": LIST}
+        )
+    assert response.status_code == 302
+    assert [budget_of(e) for e in employees] == [Decimal("250.00")] * count
+    assert BudgetChange.objects.count() == (1 if new else 2) * count

@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from kvote.budgets.models import Budget
 from kvote.companies.models import Company
+from kvote.ordering.models import Order, OrderState
 from kvote.people.models import Employee, User
-from tests.factories import CompanyFactory, EmployeeFactory, member
+from tests.factories import CompanyFactory, EmployeeFactory, VariantFactory, fill_cart, member
 
 HOLDER_BUDGET = Decimal("1000.00")
 TEAM = [("Anne Berg", "101"), ("Bjørn Dahl", "102"), ("Cecilie Eng", "203")]
@@ -135,3 +136,19 @@ def fjord_elektro() -> Fjord:
         is_approver=True,
     )
     return Fjord(company, admin, leader)
+
+
+def order_awaiting(leader: User, *, lines: int, key: str = "awaiting") -> Order:
+    """An order of `lines` lines, each for another new employee of `leader` whose kr 100 budget
+    its kr 200 line exceeds: placed by a buyer of the company, it awaits `leader`'s decision.
+    (For query counts that must not grow with an order's lines and recipients.)"""
+    from kvote.checkout.services import order_submit
+
+    buyer = member(leader.company, language="en")
+    for _ in range(lines):
+        employee = EmployeeFactory(company=leader.company, supervisor=leader)
+        give_budget(employee, Decimal("100.00"))
+        fill_cart(buyer, VariantFactory(product__list_price=Decimal("200.00")), recipient=employee)
+    order = order_submit(actor=buyer, idempotency_key=key)
+    assert order.state == OrderState.AWAITING_APPROVAL and order.lines.count() == lines
+    return order

@@ -8,6 +8,7 @@ from kvote.api.tests.core_helpers import Api
 from kvote.approvals.services import Decision, approval_decide, approval_policy_set
 from kvote.ordering.models import OrderState
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
+from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,30 @@ def test_the_queue_reads_a_fixed_number_of_queries(shop, django_assert_max_num_q
     # token, substitutes, admins, count, orders, lines, history
     with django_assert_max_num_queries(7):
         api.get("/approvals")
+
+
+# A decision's queries, the same for an order of 1 and of 20 lines (each for another recipient
+# with a budget): the token; the order; who may decide it (substitutes, admins, the recipients'
+# supervisors); the compare-and-set on the state, the history row, the decision, the outbox row
+# (approve) and the orderer's email job, in savepoints; then the order, its lines and history.
+APPROVE_QUERIES = 17
+REJECT_QUERIES = 16
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+@pytest.mark.parametrize(
+    ("verb", "queries"), [("approve", APPROVE_QUERIES), ("reject", REJECT_QUERIES)]
+)
+def test_a_decision_makes_a_fixed_number_of_queries(
+    leader, lines, verb, queries, django_assert_num_queries
+):
+    order = order_awaiting(leader, lines=lines)
+    api = Api(leader)
+    api.get("/approvals")  # the token's first use is written once
+    with django_assert_num_queries(queries):
+        response = api.post(f"/approvals/{order.pk}/{verb}", {"comment": "Noted"})
+    assert response.status_code == 200, response.json()
+    assert len(response.json()["lines"]) == lines
 
 
 def test_approvals_need_a_login(client):

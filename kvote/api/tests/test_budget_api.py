@@ -148,3 +148,25 @@ def test_the_query_count_does_not_grow_with_orders(
     with django_assert_max_num_queries(BUDGET_QUERIES):
         response = api.get(url(anne))
     assert response.json()["spent"] == f"{count * 10}.00"
+
+
+# Setting a budget: the token; the employee; the company's period; in savepoints the employee
+# locked, the budget for the period, its update and its change row; then the budget with its
+# figures for the answer. The same with 1 and with 20 orders on the budget.
+PUT_QUERIES = 10
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_setting_a_budget_makes_a_fixed_number_of_queries(
+    world: World, count: int, django_assert_num_queries: DjangoAssertNumQueries
+):
+    anne = world.team[0]
+    budget_set(actor=world.leader, employee_id=anne.pk, amount="100000")
+    for n in range(count):
+        order_for(world.leader, anne, "10.00", f"o{n}")
+    api = JsonApi(world.leader)
+    api.get(url(anne))  # the token's first use is written once
+    with django_assert_num_queries(PUT_QUERIES):
+        response = api.put(url(anne), {"amount": "5000"})
+    assert response.status_code == 200
+    assert response.json()["spent"] == f"{count * 10}.00"

@@ -488,3 +488,20 @@ def test_the_purchases_query_count_does_not_grow_with_lines(
         response = api.get(f"/employees/{anne.pk}/purchases", {"limit": 500})
     assert response.json()["total"] == f"{count * 10}.00"
     assert len(response.json()["items"]) == count
+
+
+# Adding an employee: the token; the checks and the insert (in savepoints); then the employee
+# with its supervisor, budget and total for the answer. The same with 1 and 20 employees.
+ADD_QUERIES = 11
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_adding_an_employee_makes_a_fixed_number_of_queries(
+    leader, count: int, django_assert_num_queries: DjangoAssertNumQueries
+):
+    EmployeeFactory.create_batch(count, company=leader.company, supervisor=leader)
+    api = JsonApi(leader)
+    api.get("/employees")  # the token's first use is written once
+    with django_assert_num_queries(ADD_QUERIES):
+        response = api.post("/employees", {"name": "Nina Ny", "number": "777"})
+    assert response.status_code == 201, response.content

@@ -21,6 +21,7 @@ from tests.factories import (
     member,
     place_order,
 )
+from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
 
@@ -472,6 +473,21 @@ def test_nobody_else_cancels_and_a_released_order_is_409(shop):
     assert (response.status_code, response.json()["code"]) == (409, "not_cancellable")
     waiting.refresh_from_db()
     assert waiting.state == OrderState.AWAITING_APPROVAL
+
+
+# Cancelling reads the token, the order, then changes the state and writes the history row (in
+# savepoints), and answers with the order, its lines and history: the same for 1 and 20 lines.
+CANCEL_QUERIES = 9
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_cancelling_makes_a_fixed_number_of_queries(leader, lines, django_assert_num_queries):
+    order = order_awaiting(leader, lines=lines)
+    api = Api(order.placed_by)
+    api.get("/orders")  # the token's first use is written once
+    with django_assert_num_queries(CANCEL_QUERIES):
+        response = api.post(f"/orders/{order.pk}/cancel")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
 
 
 def test_every_order_endpoint_is_401_without_login(client):

@@ -25,6 +25,7 @@ from kvote.jobs.models import Job
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import Employee, User
 from tests.factories import VariantFactory, fill_cart, member, place_order
+from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
 
@@ -502,3 +503,45 @@ def test_the_queue_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(QUEUE_QUERIES):
         page = client.get(QUEUE).content.decode()
     assert page.count("<article") == 10
+
+
+# The write paths' queries, the same for an order of 1 and of 20 lines (each for another
+# recipient with a budget): session and user; the order; who may decide it (substitutes, admins,
+# the recipients' supervisors); then the compare-and-set on the state, the history row, the
+# decision, and the outbox row (approve) and the orderer's email job; savepoints included.
+APPROVE_QUERIES = 15
+REJECT_QUERIES = 14
+# Session and user; the order; the compare-and-set and the history row; savepoints included.
+CANCEL_QUERIES = 7
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+@pytest.mark.parametrize(
+    ("decision", "queries"), [("approve", APPROVE_QUERIES), ("reject", REJECT_QUERIES)]
+)
+def test_deciding_makes_a_fixed_number_of_queries(
+    leader: User,
+    lines: int,
+    decision: str,
+    queries: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    order = order_awaiting(leader, lines=lines)
+    client = client_for(leader)
+    url = reverse("approvals:decide", args=[order.pk])
+    with django_assert_num_queries(queries):
+        response = client.post(url, {"decision": decision, "comment": "Noted"})
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).state != OrderState.AWAITING_APPROVAL
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_cancelling_makes_a_fixed_number_of_queries(
+    leader: User, lines: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    order = order_awaiting(leader, lines=lines)
+    client = client_for(order.placed_by)
+    with django_assert_num_queries(CANCEL_QUERIES):
+        response = client.post(reverse("ordering:order_cancel", args=[order.pk]))
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).state == OrderState.CANCELLED

@@ -702,3 +702,56 @@ def test_my_page_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("checkout:my_page"))
     assert response.status_code == 200
+
+
+# Adding to the cart: session and user; the variant, whether the company's assortment is
+# restricted, the product's price, the recipient; in a savepoint the cart (read, then locked) and
+# the line to add to or insert. With htmx the answer also counts the cart's lines for the badge
+# (twice today: the view and the cart context processor each count). The same with 1 and with
+# 20 lines already in the cart.
+CART_ADD_QUERIES = 12
+CART_ADD_HTMX_QUERIES = 14
+# Updating a line: session and user; the line with its cart; the recipient; the update.
+LINE_UPDATE_QUERIES = 7
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+@pytest.mark.parametrize(
+    ("headers", "queries"), [({}, CART_ADD_QUERIES), (HTMX, CART_ADD_HTMX_QUERIES)]
+)
+def test_adding_to_the_cart_makes_a_fixed_number_of_queries(
+    client: Client,
+    buyer: User,
+    lines: int,
+    headers: dict[str, str],
+    queries: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for _ in range(lines):
+        cart_add(actor=buyer, variant_id=VariantFactory().pk, quantity=1)
+    variant = VariantFactory()
+    data = {"variant_id": variant.pk, "quantity": "2", "recipient": buyer.employee.pk}
+    with django_assert_num_queries(queries):
+        response = client.post(reverse("checkout:cart_add"), data, **headers)
+    assert response.status_code == (200 if headers else 302)
+    assert len(lines_of(buyer)) == lines + 1
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_updating_a_cart_line_makes_a_fixed_number_of_queries(
+    client: Client,
+    buyer: User,
+    colleague: Employee,
+    lines: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for _ in range(lines):
+        cart_add(actor=buyer, variant_id=VariantFactory().pk, quantity=1)
+    line = CartLine.objects.filter(cart__user=buyer).last()
+    assert line is not None
+    url = reverse("checkout:cart_line_update", args=[line.pk])
+    with django_assert_num_queries(LINE_UPDATE_QUERIES):
+        response = client.post(url, {"quantity": "3", "recipient": colleague.pk})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.quantity, line.recipient) == (3, colleague)

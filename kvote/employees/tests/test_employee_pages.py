@@ -395,3 +395,24 @@ def test_the_unique_constraint_race_becomes_the_clear_message(
     assert caught.value.code == "number_taken"
     assert "already used by Anne Berg" in caught.value.message
     assert not Employee.objects.filter(name="Tvilling").exists()
+
+
+# Adding an employee: session and user; in savepoints the number and login checks (one query
+# for the company's employees with that number) and the insert. The same with 1 and with 20
+# employees in the company.
+ADD_QUERIES = 8
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_adding_an_employee_makes_a_fixed_number_of_queries(
+    company: Company,
+    leader: User,
+    count: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    EmployeeFactory.create_batch(count, company=company, supervisor=leader)
+    client = client_of(leader)
+    with django_assert_num_queries(ADD_QUERIES):
+        response = client.post(MINE, {"name": "Nina Ny", "number": "1010", "email": ""})
+    assert response.status_code == 302
+    assert Employee.objects.get(company=company, number="1010").supervisor == leader

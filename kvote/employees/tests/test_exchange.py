@@ -379,3 +379,28 @@ def test_the_list_page_links_to_exports_of_exactly_what_it_shows(client, nordlys
     }
     assert Decimal(str(totals["1001"])) == Decimal("219.75")
     assert reverse("employees_import") in page
+
+
+# Importing: the preview reads session and user, the company's employee numbers, its users'
+# logins and emails, and stores the rows in the session; the import checks them again and
+# inserts them all at once. The same for a file of 1 and of 20 rows.
+PREVIEW_QUERIES = 8
+IMPORT_QUERIES = 12
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_importing_makes_a_fixed_number_of_queries(
+    client, admin, leader, other_leader, rows, django_assert_num_queries
+):
+    client.force_login(admin)
+    bosses = [leader.email, other_leader.email]
+    lines = "".join(f"Person {n},{8000 + n},,{bosses[n % 2]}\n" for n in range(rows))
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        response = _upload(client, "name,number,email,supervisor email\n" + lines)
+    assert f"Import {rows} employee" in response.content.decode()
+    with django_assert_num_queries(IMPORT_QUERIES):
+        response = client.post(reverse("employees_import"), {"token": response.context["token"]})
+    assert response.status_code == 302
+    assert (
+        Employee.objects.filter(number__startswith="80", supervisor__isnull=False).count() == rows
+    )

@@ -10,13 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from kvote.checkout.services import order_submit
 from kvote.companies.models import ApprovalPolicy
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import User
 from kvote.supplier import signing
 from kvote.supplier.services import deliveries_run_due
 from kvote.supplier.transports import FolderTransport
-from tests.factories import CompanyFactory, member, place_order
+from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
 
 pytestmark = pytest.mark.django_db
 SECRET = "test-supplier-secret"
@@ -155,3 +156,22 @@ def test_the_supplier_reply_command_signs_and_posts_over_http(live_server, tmp_p
     assert Order.objects.get(pk=order.pk).state == OrderState.SHIPPED
     with pytest.raises(CommandError, match="refused"):
         call_command("supplier_reply", "KV-999999", "shipped", "--base-url", live_server.url)
+
+
+# A reply: in savepoints, the order, the compare-and-set on its state and the history row. The
+# same for an order of 1 and of 20 lines.
+REPLY_QUERIES = 7
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_a_reply_makes_a_fixed_number_of_queries(
+    client: Client, buyer: User, tmp_path: Path, lines: int, django_assert_num_queries
+) -> None:
+    for _ in range(lines):
+        fill_cart(buyer, VariantFactory(), recipient=buyer.employee)
+    order = order_submit(actor=buyer, idempotency_key="lines")
+    deliveries_run_due(worker="w", transport=FolderTransport(folder=tmp_path))
+    with django_assert_num_queries(REPLY_QUERIES):
+        answer = _reply(client, order.number, {"status": "confirmed"})
+    assert answer.json()["changed"] is True
+    assert Order.objects.get(pk=order.pk).lines.count() == lines

@@ -1,7 +1,9 @@
 """The test kit proves itself: templates refuse a missing variable, `run_at_once` really runs
 at once and fails a deadlock, and the world is the one tests/world.py describes."""
 
+import re
 import threading
+from pathlib import Path
 
 import pytest
 from django.template import engines
@@ -118,3 +120,56 @@ def test_the_world_is_who_tests_world_says(world: World, fjord: Fjord) -> None:
 def test_a_test_gets_only_whom_it_asks_for(leader: User) -> None:
     assert list(User.objects.all()) == [leader]
     assert Employee.objects.count() == 1
+
+
+# --- one copy of each ------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+WORLD_FIXTURES = {
+    "company",
+    "admin",
+    "leader",
+    "other_leader",
+    "holder",
+    "buyer",
+    "team",
+    "outsider",
+    "world",
+    "fjord",
+}
+
+
+def _test_modules() -> list[Path]:
+    return sorted(
+        path
+        for folder in (ROOT / "kvote", ROOT / "tests")
+        for path in folder.rglob("*.py")
+        if "tests" in path.relative_to(ROOT).parts
+    )
+
+
+def test_no_test_module_starts_threads_of_its_own() -> None:
+    """Running things at once is tests/concurrency.py's job (a barrier, each thread's
+    connections closed, a timeout); a second way to do it would skip one of those."""
+    starts = re.compile(r"\bthreading\.(Thread|Barrier)\(|\bThreadPoolExecutor\(")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _test_modules()
+        if path != ROOT / "tests" / "concurrency.py"
+        and path != Path(__file__)
+        and starts.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_no_test_module_builds_its_own_copy_of_the_world() -> None:
+    """The world's people are the root conftest.py's fixtures; a module that defines a fixture
+    of the same name would quietly replace them (with other names, roles or budgets)."""
+    fixture = re.compile(r"@pytest\.fixture[^\n]*\n(?:@[^\n]*\n)*def (\w+)\(")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in _test_modules()
+        for name in fixture.findall(path.read_text(encoding="utf-8"))
+        if name in WORLD_FIXTURES
+    ]
+    assert offenders == []

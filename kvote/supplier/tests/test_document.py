@@ -34,23 +34,23 @@ NS = {
 NASTY = "Å & <Ø> \"æ\" 'å'"
 
 
-def _order(buyer, lines, *, address=None, reference="", key="k"):
+def _order(contact, lines, *, address=None, reference="", key="k"):
     """An order placed through the services: `lines` are (variant, quantity, recipient)."""
     for variant, quantity, recipient in lines:
         cart_add(
-            actor=buyer,
+            actor=contact,
             variant_id=variant.pk,
             quantity=quantity,
             recipient_id=recipient.pk if recipient else None,
         )
     one_off = {} if address else ONE_OFF_ADDRESS
     checkout_details_save(
-        actor=buyer,
+        actor=contact,
         delivery_address_id=address.pk if address else None,
         customer_reference=reference,
         **one_off,
     )
-    return order_submit(actor=buyer, idempotency_key=key)
+    return order_submit(actor=contact, idempotency_key=key)
 
 
 def _variant(price="100.00", **fields):
@@ -77,18 +77,20 @@ def _all(doc, path):
 
 
 @pytest.fixture
-def company():
+def customer():
+    """The document's buyer: a company of its own, with a customer number to see in the XML."""
     return CompanyFactory(name="Nordlys Bygg AS", customer_number="K-77")
 
 
 @pytest.fixture
-def buyer(company):
-    return member(company, full_name="Ola Nordmann", email="ola@nordlys.test", number="1001")
+def contact(customer):
+    """Who placed the order: the buyer party's contact."""
+    return member(customer, full_name="Ola Nordmann", email="ola@nordlys.test", number="1001")
 
 
-def test_one_line_to_a_one_off_address_with_a_reference(company, buyer, settings):
+def test_one_line_to_a_one_off_address_with_a_reference(customer, contact, settings):
     variant = _variant("499.90", item_number="JK-100-M", colour="Marine", size="M")
-    order = _order(buyer, [(variant, 3, None)], reference="PO-77")
+    order = _order(contact, [(variant, 3, None)], reference="PO-77")
 
     doc = _checked(order)
 
@@ -99,11 +101,11 @@ def test_one_line_to_a_one_off_address_with_a_reference(company, buyer, settings
     assert _text(doc, "cbc:CustomerReference") == "PO-77"
     buyer_party = doc.find("cac:BuyerCustomerParty/cac:Party", NS)
     endpoint = buyer_party.find("cbc:EndpointID", NS)
-    assert (endpoint.get("schemeID"), endpoint.text) == ("0192", company.org_number)
+    assert (endpoint.get("schemeID"), endpoint.text) == ("0192", customer.org_number)
     assert _text(buyer_party, "cac:PartyIdentification/cbc:ID") == "K-77"
     assert _text(buyer_party, "cac:PartyName/cbc:Name") == "Nordlys Bygg AS"
     assert _text(buyer_party, "cac:PartyLegalEntity/cbc:RegistrationName") == "Nordlys Bygg AS"
-    assert _text(buyer_party, "cac:PartyLegalEntity/cbc:CompanyID") == company.org_number
+    assert _text(buyer_party, "cac:PartyLegalEntity/cbc:CompanyID") == customer.org_number
     assert _text(buyer_party, "cac:Contact/cbc:Name") == "Ola Nordmann"
     assert _text(buyer_party, "cac:Contact/cbc:ElectronicMail") == "ola@nordlys.test"
     seller = doc.find("cac:SellerSupplierParty/cac:Party", NS)
@@ -139,11 +141,11 @@ def test_one_line_to_a_one_off_address_with_a_reference(company, buyer, settings
     ]
 
 
-def test_the_company_address_and_no_reference(company, buyer):
+def test_the_company_address_and_no_reference(customer, contact):
     address = DeliveryAddressFactory(
-        company=company, recipient_name="Varemottak", street="Industriveien 7", city="Bergen"
+        company=customer, recipient_name="Varemottak", street="Industriveien 7", city="Bergen"
     )
-    order = _order(buyer, [(_variant(), 1, None)], address=address)
+    order = _order(contact, [(_variant(), 1, None)], address=address)
 
     doc = _checked(order)
 
@@ -155,9 +157,9 @@ def test_the_company_address_and_no_reference(company, buyer):
     assert _text(doc, "cac:Delivery/cac:DeliveryParty/cac:PartyName/cbc:Name") == "Varemottak"
 
 
-def test_many_lines_for_several_recipients_with_ore_and_big_quantities(company, buyer):
-    kari = EmployeeFactory(company=company, number="1004", name="Kari Nordmann")
-    per = EmployeeFactory(company=company, number="2002", name="Per Hansen")
+def test_many_lines_for_several_recipients_with_ore_and_big_quantities(customer, contact):
+    kari = EmployeeFactory(company=customer, number="1004", name="Kari Nordmann")
+    per = EmployeeFactory(company=customer, number="2002", name="Per Hansen")
     lines = [
         (_variant("199.99", item_number="A-1"), 7, kari),
         (_variant("0.01", item_number="A-2"), 1, per),
@@ -165,7 +167,7 @@ def test_many_lines_for_several_recipients_with_ore_and_big_quantities(company, 
         (_variant("33.33", item_number="A-4"), 3, None),
         (_variant("12.34", item_number="A-5"), 999, per),
     ]
-    order = _order(buyer, lines)
+    order = _order(contact, lines)
 
     doc = _checked(order)
 
@@ -241,11 +243,11 @@ def test_names_with_markup_characters_and_norwegian_letters_come_through_unchang
     assert _all(line, ".//cac:AdditionalItemProperty/cbc:Value") == [f"Rød {NASTY}", 'XL & <">']
 
 
-def test_no_customer_number_and_no_delivery_name_leave_their_elements_out(company, buyer):
-    order = _order(buyer, [(_variant(), 1, None)])
+def test_no_customer_number_and_no_delivery_name_leave_their_elements_out(customer, contact):
+    order = _order(contact, [(_variant(), 1, None)])
     Order.objects.filter(pk=order.pk).update(delivery_name="  ")
-    company.customer_number = ""
-    company.save()
+    customer.customer_number = ""
+    customer.save()
 
     doc = _checked(Order.objects.get(pk=order.pk))
 
@@ -253,8 +255,8 @@ def test_no_customer_number_and_no_delivery_name_leave_their_elements_out(compan
     assert doc.find("cac:Delivery/cac:DeliveryParty", NS) is None
 
 
-def test_characters_xml_cannot_carry_are_left_out(buyer):
-    order = _order(buyer, [(_variant(), 1, None)])
+def test_characters_xml_cannot_carry_are_left_out(contact):
+    order = _order(contact, [(_variant(), 1, None)])
     OrderLine.objects.filter(order=order).update(product_name="Jakke\x0b\x1b med glidelås\x7f")
 
     doc = _checked(Order.objects.get(pk=order.pk))
@@ -262,8 +264,8 @@ def test_characters_xml_cannot_carry_are_left_out(buyer):
     assert _text(doc, ".//cac:Item/cbc:Name") == "Jakke med glidelås\x7f"
 
 
-def test_issue_date_and_time_are_the_placing_moment_in_norway(buyer):
-    order = _order(buyer, [(_variant(), 1, None)])
+def test_issue_date_and_time_are_the_placing_moment_in_norway(contact):
+    order = _order(contact, [(_variant(), 1, None)])
     order.placed_at = datetime(2025, 12, 31, 23, 30, 5, 123456, tzinfo=UTC)
     order.save()
 
@@ -272,8 +274,8 @@ def test_issue_date_and_time_are_the_placing_moment_in_norway(buyer):
     assert (_text(doc, "cbc:IssueDate"), _text(doc, "cbc:IssueTime")) == ("2026-01-01", "00:30:05")
 
 
-def test_the_same_order_gives_the_same_bytes_whatever_the_language(company):
-    english = member(company, language="en", number="3003")
+def test_the_same_order_gives_the_same_bytes_whatever_the_language(customer):
+    english = member(customer, language="en", number="3003")
     order = _order(english, [(_variant("10.50"), 2, None), (_variant("7.25"), 1, None)])
     norwegian = order_document(Order.objects.get(pk=order.pk))
 
@@ -285,8 +287,8 @@ def test_the_same_order_gives_the_same_bytes_whatever_the_language(company):
 
 
 @override_settings(KVOTE_SUPPLIER_ORG_NUMBER="923456783", KVOTE_SUPPLIER_NAME="Leverandør AS")
-def test_the_seller_is_the_supplier_in_the_settings(buyer):
-    doc = _checked(_order(buyer, [(_variant(), 1, None)]))
+def test_the_seller_is_the_supplier_in_the_settings(contact):
+    doc = _checked(_order(contact, [(_variant(), 1, None)]))
 
     seller = doc.find("cac:SellerSupplierParty/cac:Party", NS)
     assert _text(seller, "cbc:EndpointID") == "923456783"
@@ -294,11 +296,11 @@ def test_the_seller_is_the_supplier_in_the_settings(buyer):
     assert _text(seller, "cac:PartyName/cbc:Name") == "Leverandør AS"
 
 
-def test_a_document_costs_three_queries(buyer, django_assert_max_num_queries):
-    order = _order(buyer, [(_variant(), 1, None), (_variant(), 2, None)])
+def test_a_document_costs_three_queries(contact, django_assert_max_num_queries):
+    order = _order(contact, [(_variant(), 1, None), (_variant(), 2, None)])
     fresh = Order.objects.get(pk=order.pk)
 
-    with django_assert_max_num_queries(3):  # the company, the orderer, the lines
+    with django_assert_max_num_queries(3):  # the customer, the orderer, the lines
         order_document(fresh)
 
 

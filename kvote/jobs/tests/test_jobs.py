@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from kvote.jobs.email import email_enqueue
 from kvote.jobs.models import Job, JobStatus
-from kvote.jobs.services import HANDLERS, backoff, job_enqueue, jobs_claim, jobs_run_due
+from kvote.jobs.services import (
+    HANDLERS,
+    backoff,
+    job_enqueue,
+    jobs_claim,
+    jobs_enqueue_many,
+    jobs_run_due,
+)
 from kvote.ordering.tests.test_states import _run_at_once
 
 FAILS = {"left": 0}
@@ -56,6 +63,22 @@ def test_the_worker_sends_queued_email_once() -> None:
     assert Job.objects.get().status == JobStatus.DONE
     assert jobs_run_due(worker="w1") == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_many_jobs_are_queued_in_one_insert_and_unknown_kinds_refused(
+    flaky_kind, django_assert_num_queries
+) -> None:
+    with django_assert_num_queries(1):
+        jobs = jobs_enqueue_many(kind=flaky_kind, payloads=[{"n": n} for n in range(20)])
+    assert [job.payload for job in Job.objects.order_by("pk")] == [{"n": n} for n in range(20)]
+    assert all(job.pk for job in jobs)
+    with django_assert_num_queries(0):
+        assert jobs_enqueue_many(kind=flaky_kind, payloads=[]) == []
+    with pytest.raises(ValueError, match="unknown job kind"):
+        jobs_enqueue_many(kind="fax", payloads=[{}])
+    with pytest.raises(ValueError, match="unknown job kind"):
+        job_enqueue(kind="fax", payload={})
 
 
 @pytest.mark.django_db

@@ -1,11 +1,12 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kvote.jobs.email import email_enqueue
+from kvote.jobs.email import Email, email_enqueue
 from kvote.jobs.models import Job, JobStatus
 from kvote.jobs.services import (
     HANDLERS,
@@ -63,6 +64,27 @@ def test_the_worker_sends_queued_email_once() -> None:
     assert Job.objects.get().status == JobStatus.DONE
     assert jobs_run_due(worker="w1") == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_email_queued_already_rendered_is_sent_as_it_is() -> None:
+    """Jobs queued before the worker rendered emails hold the subject and body."""
+    job_enqueue(
+        kind="email",
+        payload={"to": "old@example.test", "subject": "Ordre KV-000007", "body": "Hei,\n"},
+    )
+    assert jobs_run_due(worker="w1") == 1
+    [sent] = mail.outbox
+    assert (sent.to, sent.subject, sent.body) == (["old@example.test"], "Ordre KV-000007", "Hei,\n")
+
+
+@pytest.mark.django_db
+def test_an_email_is_queued_with_plain_values_only() -> None:
+    job = _email()
+    assert "body" not in job.payload and "subject" not in job.payload
+    with pytest.raises(TypeError, match="'amount' is a Decimal"):
+        Email("a@example.test", "nb", "s.txt", "b.txt", {"amount": Decimal("1")})  # type: ignore[dict-item]
+    assert Job.objects.count() == 1
 
 
 @pytest.mark.django_db

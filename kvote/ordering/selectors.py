@@ -5,11 +5,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import get_scoped_or_404, scoped
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
 from kvote.people.models import User
@@ -71,7 +71,9 @@ def order_detail(*, actor: User, order_id: int) -> OrderDetail:
 def company_orders(*, actor: User, state: str = "") -> QuerySet[Order]:
     """Every order of the actor's company, newest first: for company admins only."""
     if not actor.is_company_admin:
-        raise PermissionDenied(_("Only a company admin sees all the company's orders."))
+        raise ServiceError(
+            CommonError.ADMIN_ONLY, _("Only a company admin sees all the company's orders.")
+        )
     qs = scoped(Order, actor)
     if state:
         qs = qs.filter(state=state)

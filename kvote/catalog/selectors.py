@@ -224,8 +224,10 @@ def favourite_cards(*, actor: User) -> list[Product]:
     return with_colours(favourite_products(actor=actor))
 
 
-def product_summary(*, actor: User, product_id: int) -> Product:
-    """A visible product (annotated with price and is_favourite), without its variants."""
+def access_product(*, actor: User, product_id: int) -> Product:
+    """A product the actor's company can see (annotated with price and is_favourite), without
+    its variants; NotFound for any other: the tenant's assortment and the product's state are
+    checked together."""
     product = visible_products(actor=actor).filter(pk=product_id).first()
     if product is None:
         raise not_found()

@@ -86,7 +86,7 @@ def favourites(request: ActorRequest) -> HttpResponse:
 @require_POST
 @portal_login_required
 def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
-    product = selectors.product_summary(actor=request.user, product_id=product_id)
+    product = selectors.access_product(actor=request.user, product_id=product_id)
     services.favourite_add(actor=request.user, product_id=product.pk)
     status = _("%(product)s is saved in your favourites.") % {"product": product.display_name}
     return _favourite_response(request, product, is_favourite=True, status=status)
@@ -95,7 +95,7 @@ def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
 @require_POST
 @portal_login_required
 def favourite_remove(request: ActorRequest, product_id: int) -> HttpResponse:
-    product = selectors.product_summary(actor=request.user, product_id=product_id)
+    product = selectors.access_product(actor=request.user, product_id=product_id)
     services.favourite_remove(actor=request.user, product_id=product.pk)
     status = _("%(product)s is removed from your favourites.") % {"product": product.display_name}
     return _favourite_response(request, product, is_favourite=False, status=status)

@@ -54,13 +54,23 @@ class OrderDetail:
         return next((c.created_at for c in self.history if c.to_state == OrderState.SENT), None)
 
 
+def access_order(*, actor: User, order_id: int) -> Order:
+    """An order the actor may open (order_visible_to), with who placed and decided it;
+    NotFound for any other, of the company or not."""
+    orders = order_visible_to(actor=actor).select_related("placed_by", "decided_by")
+    return get_scoped_or_404(orders, actor, pk=order_id)
+
+
+def access_placed_order(*, actor: User, order_id: int) -> Order:
+    """An order the actor placed (what only its orderer may do: cancel); NotFound for any
+    other."""
+    return get_scoped_or_404(Order, actor, pk=order_id, placed_by=actor)
+
+
 def order_detail(*, actor: User, order_id: int) -> OrderDetail:
-    """One order with its lines and history; 404 when the actor may not see it. Three queries."""
-    order = get_scoped_or_404(
-        order_visible_to(actor=actor).select_related("placed_by", "decided_by"),
-        actor,
-        pk=order_id,
-    )
+    """One order with its lines and history; NotFound when the actor may not see it. Three
+    queries."""
+    order = access_order(actor=actor, order_id=order_id)
     return OrderDetail(
         order=order,
         lines=list(order.lines.select_related("recipient").order_by("id")),

@@ -12,13 +12,8 @@ from django.utils.translation import gettext as _
 from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import get_scoped_or_404, scoped
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
+from kvote.ordering.states import RELEASED_OR_LATER
 from kvote.people.models import User
-
-# The states of an order that the supplier has been given or is being given: entering
-# "released" writes its delivery to the supplier (kvote.ordering.states).
-RELEASED_OR_LATER = frozenset(
-    {OrderState.RELEASED, OrderState.SENT, OrderState.CONFIRMED, OrderState.SHIPPED}
-)
 
 
 def order_visible_to(*, actor: User) -> QuerySet[Order]:

@@ -4,25 +4,24 @@ Every view is for a logged-in user of a customer company; the selectors and serv
 that company and answer 404 for anything else (supplier staff included)."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kvote.catalog import selectors, services
 from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
 from kvote.catalog.models import Product
-from kvote.common.http import portal_login_required
+from kvote.common.http import portal_login_required, safe_next
 from kvote.people.http import ActorRequest
 
 VARIANT_PANEL_ID = "variant-panel"
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def product_list(request: ActorRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     query = form.value("q").strip()
@@ -51,8 +50,8 @@ def product_list(request: ActorRequest) -> HttpResponse:
     )
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
     form = VariantChoiceForm(request.GET)
     page = selectors.product_page(
@@ -72,8 +71,8 @@ def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
     return response
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def favourites(request: ActorRequest) -> HttpResponse:
     products = selectors.favourite_cards(actor=request.user)
     return render(
@@ -83,8 +82,8 @@ def favourites(request: ActorRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
     product = selectors.product_summary(actor=request.user, product_id=product_id)
     services.favourite_add(actor=request.user, product_id=product.pk)
@@ -92,8 +91,8 @@ def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
     return _favourite_response(request, product, is_favourite=True, status=status)
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def favourite_remove(request: ActorRequest, product_id: int) -> HttpResponse:
     product = selectors.product_summary(actor=request.user, product_id=product_id)
     services.favourite_remove(actor=request.user, product_id=product.pk)
@@ -106,7 +105,9 @@ def _favourite_response(
 ) -> HttpResponse:
     """htmx gets the toggle button again (with a status line for screen readers); a plain
     POST goes back to where it came from, with a message."""
-    next_url = _safe_next(request) or reverse("catalog:product", args=[product.pk])
+    next_url = safe_next(request, request.POST.get("next")) or reverse(
+        "catalog:product", args=[product.pk]
+    )
     if request.htmx:
         return render(
             request,
@@ -120,12 +121,3 @@ def _favourite_response(
         )
     messages.success(request, status)
     return HttpResponseRedirect(next_url)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""

@@ -43,9 +43,12 @@ def safe_next(request: HttpRequest, url: str | None) -> str | None:
     return None
 
 
+ID_MAX_DIGITS = 17  # any id the database holds; longer is no id of ours (and no overflow)
+
+
 def parse_id(value: str | None) -> int | None:
-    """A positive whole number from a query parameter, or None for anything else."""
-    if value and value.isascii() and value.isdigit():
+    """A whole number from a query parameter or a ticked checkbox, or None for anything else."""
+    if value and value.isascii() and value.isdigit() and len(value) <= ID_MAX_DIGITS:
         return int(value)
     return None
 

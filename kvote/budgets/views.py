@@ -8,7 +8,7 @@ company's ids included)."""
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -91,9 +91,7 @@ def _render_list(
         {
             "listing": listing,
             "page_obj": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
+            "page_query": urlencode({"q": state.query}) if state.query else "",
             "rows": rows,
             "filter_form": BudgetFilterForm({"q": state.query}),
             "query": state.query,

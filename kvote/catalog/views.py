@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kvote.catalog import selectors, services
 from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
 from kvote.catalog.models import Product
-from kvote.common.http import portal_login_required, safe_next
+from kvote.common.http import page_query, portal_login_required, safe_next
 from kvote.people.http import ActorRequest
 
 VARIANT_PANEL_ID = "variant-panel"
@@ -40,9 +40,7 @@ def product_list(request: ActorRequest) -> HttpResponse:
             "query": query,
             "catalogue": catalogue,
             "page_obj": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
+            "page_query": page_query(request.GET),
             "products": page.object_list,
             "is_filtered": bool(query or catalogue.category),
             "next_url": request.get_full_path(),

@@ -62,7 +62,7 @@ def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
     htmx = request.htmx
     if htmx and htmx.target == VARIANT_PANEL_ID and not htmx.history_restore_request:
         # The pickers changed: the panel's new content, and the size picker out of band.
-        response = render(request, "catalog/_variant_panel_update.html", context)
+        response = render(request, "catalog/partials/variant_panel_update.html", context)
     else:
         response = render(request, "catalog/product_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])  # never serve the partial from a cache
@@ -109,7 +109,7 @@ def _favourite_response(
     if request.htmx:
         return render(
             request,
-            "catalog/_favourite_toggle.html",
+            "catalog/partials/favourite_toggle.html",
             {
                 "product": product,
                 "is_favourite": is_favourite,

@@ -29,7 +29,7 @@ from kvote.budgets.forms import (
     amount_value,
 )
 from kvote.common.errors import ServiceError
-from kvote.common.http import portal_login_required, safe_next
+from kvote.common.http import first_error, portal_login_required, safe_next
 from kvote.common.money import format_nok
 from kvote.companies.models import Company
 from kvote.companies.periods import Period, PeriodKind
@@ -139,7 +139,7 @@ def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
             )
             return redirect(state.url)
     else:
-        error = str(form.errors["amount"][0])
+        error = first_error(form.errors)
     messages.error(
         request,
         _("The budget of %(name)s is not changed: %(reason)s")

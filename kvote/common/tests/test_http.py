@@ -190,7 +190,7 @@ def _view_modules() -> Iterator[tuple[str, str]]:
         (r"\.isdigit\(\)", "parse_id"),
         (r"(?<!portal_)login_required", "portal_login_required"),
         (r"vat_rate\(\)", "money_context"),
-        (r"errors\.values\(\)", "first_error"),
+        (r"errors\.values\(\)|errors\[[^]]+\]\[0\]", "first_error"),
     ],
 )
 def test_no_view_keeps_a_copy_of_a_shared_helper(pattern: str, helper: str) -> None:

@@ -16,8 +16,8 @@ from tests.factories import EmployeeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Token lookup and its last use, company (budget period), count, page, budget figures.
-LIST_QUERIES = 6
+# Token lookup and its last use, company (budget period), count, page, budgets, their sums.
+LIST_QUERIES = 7
 # Token lookup and its last use, company, employee, total and count, one page of lines with
 # their orders.
 PURCHASE_QUERIES = 6

@@ -24,12 +24,12 @@ from kvote.common.tenancy import company_id_of
 from kvote.employees import selectors
 from kvote.employees.forms import (
     ERROR_FIELDS,
-    QUICK_PERIODS,
     EmployeeAddForm,
     EmployeeForm,
     EmployeeListForm,
     PeriodForm,
 )
+from kvote.employees.periods import PRESETS
 from kvote.people import services
 from kvote.people.http import ActorRequest
 from kvote.people.models import User
@@ -76,7 +76,7 @@ def _render_list(
     company = actor.company
     assert company is not None
     filter_form = EmployeeListForm(params)
-    chosen = filter_form.chosen(company, timezone.localdate())
+    chosen = filter_form.chosen(actor, timezone.localdate())
     cleaned = getattr(filter_form, "cleaned_data", {})
     query, sort = cleaned.get("q") or "", cleaned.get("sort") or "name"
     employees = selectors.employee_list(
@@ -100,7 +100,7 @@ def _render_list(
         "chosen": chosen,
         "quick_links": [
             (key, label, _list_url(mine, urlencode({"period": key, **keep, "sort": sort})))
-            for key, label in QUICK_PERIODS
+            for key, label in PRESETS
         ],
         "sort_links": {
             key: _list_url(
@@ -229,10 +229,8 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
     """What one employee bought in the period, newest first, with the total of all of it."""
     actor = request.user
     _check_role(actor)
-    company = actor.company
-    assert company is not None
     form = PeriodForm(request.GET)
-    chosen = form.chosen(company, timezone.localdate())
+    chosen = form.chosen(actor, timezone.localdate())
     employee, lines = selectors.employee_purchases(
         actor=actor, employee_id=employee_id, period=chosen.range
     )
@@ -244,7 +242,7 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
         "form": form,
         "chosen": chosen,
         "quick_links": [
-            (key, label, f"{here}?{urlencode({'period': key})}") for key, label in QUICK_PERIODS
+            (key, label, f"{here}?{urlencode({'period': key})}") for key, label in PRESETS
         ],
         "page_obj": page,
         "page_query": urlencode(chosen.query()),

@@ -3,12 +3,12 @@ fixed number of queries."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvote.common.dates import local_bounds
 from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import get_scoped_or_404, scoped
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
@@ -99,15 +99,12 @@ def orders_placed_between(
         qs = company_orders(actor=actor, state=state)
     else:
         qs = my_orders(actor=actor, state=state)
-    if placed_from is not None:
-        qs = qs.filter(placed_at__gte=_start_of(placed_from))
-    if placed_to is not None:
-        qs = qs.filter(placed_at__lt=_start_of(placed_to + timedelta(days=1)))
+    start, end = local_bounds(placed_from, placed_to)
+    if start is not None:
+        qs = qs.filter(placed_at__gte=start)
+    if end is not None:
+        qs = qs.filter(placed_at__lt=end)
     return qs
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def with_lines_and_history(orders: QuerySet[Order]) -> QuerySet[Order]:

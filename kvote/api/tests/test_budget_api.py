@@ -13,8 +13,8 @@ from kvote.companies.models import Company
 
 pytestmark = pytest.mark.django_db
 
-# Token lookup and its last use, the employee, the budget with its figures.
-BUDGET_QUERIES = 4
+# Token lookup and its last use, the employee, the budget, its sums.
+BUDGET_QUERIES = 5
 
 
 @pytest.fixture

@@ -28,8 +28,9 @@ from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, p
 
 pytestmark = pytest.mark.django_db
 
-# The queue's queries, the same with 2 and with 10 waiting orders.
-QUEUE_QUERIES = 9
+# The queue's queries, the same with 2 and with 10 waiting orders (budget figures: the budgets,
+# then their sums).
+QUEUE_QUERIES = 10
 
 QUEUE = reverse("approvals:queue")
 

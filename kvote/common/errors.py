@@ -1,7 +1,8 @@
 """One exception type for the rules a service refuses to break.
 
-Each app declares its codes as a TextChoices; the web layer shows `message`, the API returns
-`{"code", "message"}` with the status its code maps to (kvote.api.errors).
+Each app declares its codes as a TextChoices; the web layer shows `message` (next to the form
+field `field` names, when it names one), the API returns `{"code", "message"}` with the status
+its code maps to (kvote.api.errors).
 
 "Not found" is one answer for every app: an id that does not exist, and an id the actor may not
 reach (another company's, or one their role does not cover), answer the same, so ids cannot be
@@ -16,10 +17,13 @@ from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
-    def __init__(self, code: models.TextChoices | str, message: str) -> None:
+    def __init__(
+        self, code: models.TextChoices | str, message: str, *, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = str(code)
         self.message = message
+        self.field = field
 
     def __str__(self) -> str:
         return self.message

@@ -99,7 +99,9 @@ class EmployeeIn(ObjectIn):
         default=None, max_length=254, description="Links the company's login with this email."
     )
     supervisor_id: Id | None = Field(
-        default=None, description="A company admin may name another supervisor (default: me)."
+        default=None,
+        description="A company admin may name another supervisor: an active supervisor or "
+        "company admin of the company (default: me).",
     )
 
 

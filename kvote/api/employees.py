@@ -148,8 +148,9 @@ def employee_list(request: ApiRequest, query: Query[EmployeeListQuery]) -> dict[
     summary="Add an employee",
 )
 def employee_create(request: ApiRequest, payload: EmployeeIn) -> Status[EmployeeOut]:
-    """Add an employee, supervised by the caller unless a company admin names `supervisor_id`.
-    A number already used in the company is 409 `duplicate_employee_number`."""
+    """Add an employee, supervised by the caller unless a company admin names `supervisor_id`
+    (an active supervisor or company admin of the company). A number already used in the
+    company is 409 `duplicate_employee_number`."""
     actor = request.auth
     _require_role(actor)
     employee = services.employee_create(

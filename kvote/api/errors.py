@@ -19,7 +19,7 @@ from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
 from kvote.common.errors import CommonError, NotFound, ServiceError
 from kvote.ordering.errors import OrderError
-from kvote.people.services import EmployeeErrorCode
+from kvote.people.employee_rules import EmployeeErrorCode
 
 
 class ApiError(Exception):

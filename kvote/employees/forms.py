@@ -80,14 +80,3 @@ class EmployeeAddForm(EmployeeForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"class": "ds-input", "autocomplete": "off"}),
     )
-
-
-# Which form field a service error belongs to.
-ERROR_FIELDS = {
-    "name_empty": "name",
-    "number_invalid": "number",
-    "number_taken": "number",
-    "email_invalid": "email",
-    "email_unknown": "email",
-    "email_linked": "email",
-}

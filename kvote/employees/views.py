@@ -23,7 +23,6 @@ from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of
 from kvote.employees import selectors
 from kvote.employees.forms import (
-    ERROR_FIELDS,
     EmployeeAddForm,
     EmployeeForm,
     EmployeeListForm,
@@ -60,8 +59,7 @@ def _clean_query(raw: str) -> str:
 
 
 def _service_error_to_form(form: EmployeeForm, exc: ServiceError) -> None:
-    field = ERROR_FIELDS.get(exc.code)
-    form.add_error(field if field in form.fields else None, exc.message)
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _render_list(

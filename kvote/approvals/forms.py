@@ -7,14 +7,12 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from kvote.approvals.services import Decision
+from kvote.approvals.services import COMMENT_MAX, Decision
 from kvote.budgets.forms import AMOUNT_ATTRS, AmountField
 from kvote.common.http import parse_id
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import ApprovalPolicy
 from kvote.people.models import User
-
-COMMENT_MAX = 1000
 
 
 class DecisionForm(forms.Form):

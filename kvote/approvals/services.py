@@ -15,6 +15,7 @@ from kvote.approvals.selectors import approvers_of, may_decide
 from kvote.budgets.services import parse_budget_amount
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.common.text import clean_text
 from kvote.companies.models import ApprovalPolicy, Company
 from kvote.jobs.email import Email, email_enqueue, emails_enqueue
 from kvote.ordering.errors import OrderError
@@ -22,6 +23,8 @@ from kvote.ordering.models import Order, OrderState
 from kvote.ordering.services import already_decided
 from kvote.ordering.states import order_transition
 from kvote.people.models import User
+
+COMMENT_MAX = 1000
 
 
 class Decision:
@@ -33,7 +36,13 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
     """Approve (→ released) or reject one order: a compare-and-set on its state, so a second,
     late decision changes nothing and is told who decided and when."""
     order = get_scoped_or_404(Order.objects.select_related("placed_by"), actor, pk=order_id)
-    comment = comment.strip()
+    comment = clean_text(
+        comment,
+        max_length=COMMENT_MAX,
+        label=_("The comment"),
+        code=ApprovalError.COMMENT_TOO_LONG,
+        field="comment",
+    )
     if order.placed_by_id == actor.pk:
         raise ServiceError(
             ApprovalError.CANNOT_APPROVE_OWN_ORDER, _("Nobody can decide an order they placed.")
@@ -53,6 +62,7 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
         raise ServiceError(
             ApprovalError.COMMENT_REQUIRED,
             _("Say why the order is rejected: the orderer reads it."),
+            field="comment",
         )
     to_state = OrderState.RELEASED if decision == Decision.APPROVE else OrderState.REJECTED
     try:

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kvote.approvals import selectors, services
-from kvote.approvals.errors import ApprovalError
 from kvote.approvals.forms import DecideManyForm, DecisionForm, PolicyForm, SubstituteForm
 from kvote.budgets.forms import amount_value
 from kvote.common.errors import ServiceError
@@ -79,8 +78,8 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
             actor=actor, order_id=order_id, decision=decision, comment=form.cleaned_data["comment"]
         )
     except ServiceError as exc:
-        if exc.code == ApprovalError.COMMENT_REQUIRED:
-            form.add_error("comment", exc.message)
+        if exc.field in form.fields:  # a comment missing or too long: shown by the comment
+            form.add_error(exc.field, exc.message)
             return _render_queue(request, failed_order_id=order_id, failed_form=form)
         messages.error(request, exc.message)
         return redirect("approvals:queue")

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
+from kvote.common.text import clean_text
 from kvote.jobs import lease
 from kvote.ordering import states
 from kvote.ordering.models import Order, OrderState
@@ -127,6 +128,7 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
 # What the supplier may report. A reply may skip ahead through the state machine's own
 # transitions (an order reported shipped was sent and confirmed first); it may not go back.
 REPORTABLE = {OrderState.CONFIRMED, OrderState.SHIPPED}
+COMMENT_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,13 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
     """The supplier reports that an order is confirmed or shipped. Repeating a report changes
     nothing; a report that would move the order back, or concerns an order that was never
     released, is refused."""
+    comment = clean_text(
+        comment,
+        max_length=COMMENT_MAX,
+        label=_("The comment"),
+        code=SupplierReplyError.MALFORMED,
+        field="comment",
+    )
     if status not in REPORTABLE:
         raise ServiceError(
             SupplierReplyError.UNKNOWN_STATUS,

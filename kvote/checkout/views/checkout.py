@@ -45,7 +45,7 @@ def checkout(request: ActorRequest) -> HttpResponse:
                     customer_reference=data["customer_reference"],
                 )
             except ServiceError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 return redirect("checkout:checkout_review")
     else:

@@ -263,6 +263,16 @@ def employee_login_check(
     return user
 
 
+def may_supervise(user: User, *, company_id: int) -> bool:
+    """Whether `user` may be named supervisor of the company's employees: an active user of
+    that company who is a supervisor or a company admin."""
+    return (
+        user.company_id == company_id
+        and user.is_active
+        and (user.is_supervisor or user.is_company_admin)
+    )
+
+
 def employee_supervisor_check(
     *,
     actor: User,
@@ -297,12 +307,7 @@ def employee_supervisor_check(
         if supervisor_id is not None
         else lookups.users_by_email.get(supervisor_email)
     )
-    if (
-        named is None
-        or named.company_id != lookups.company_id
-        or not named.is_active
-        or not (named.is_supervisor or named.is_company_admin)
-    ):
+    if named is None or not may_supervise(named, company_id=lookups.company_id):
         raise ServiceError(
             EmployeeErrorCode.SUPERVISOR_INVALID,
             _("Choose an active supervisor or company admin of your company as supervisor."),

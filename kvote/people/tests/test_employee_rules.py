@@ -8,6 +8,7 @@ edit checks, and a fixed number of queries for any number of rows."""
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
 from kvote.api.errors import PUBLIC_CODE
@@ -410,3 +411,27 @@ def test_a_login_taken_meanwhile_becomes_the_rules_message(world: World) -> None
         _save_guarded(twin)
     assert (caught.value.code, caught.value.field) == (EmployeeErrorCode.EMAIL_LINKED, "email")
     assert not Employee.objects.filter(number="9999").exists()
+
+
+def test_the_back_office_form_applies_the_same_rules(world: World) -> None:
+    from kvote.people.admin import EmployeeForm
+
+    def form(**data: object) -> EmployeeForm:
+        base = {"company": world.company_id, "number": "2001", "name": "Nina Ny"}
+        return EmployeeForm(data={**base, "is_active": True, **data})
+
+    with translation.override("en"):
+        ok = form(
+            name="  Nina\u00a0 Ny\u202e ", number=" 2001 ", supervisor=world.users["admin"].pk
+        )
+        assert ok.is_valid(), ok.errors
+        assert (ok.cleaned_data["name"], ok.cleaned_data["number"]) == ("Nina Ny", "2001")
+        for data, field, message in [
+            ({"name": "\u202e "}, "name", "Enter the employee's name."),
+            ({"number": "20 01"}, "number", "digits, letters or hyphens"),
+            ({"supervisor": world.users["plain"].pk}, "supervisor", "active supervisor or"),
+            ({"supervisor": world.users["gone_leader"].pk}, "supervisor", "active supervisor or"),
+        ]:
+            bad = form(**data)
+            assert not bad.is_valid()
+            assert message in " ".join(bad.errors[field]), bad.errors

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kvote.budgets.selectors import figures_for_employees
 from kvote.common.errors import ServiceError
-from kvote.common.http import portal_login_required
+from kvote.common.http import portal_login_required, refusal_to_form
 from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of
 from kvote.employees import selectors
@@ -56,10 +56,6 @@ def _list_url(mine: bool, query: str = "") -> str:
 def _clean_query(raw: str) -> str:
     """A list's query string from a hidden field, re-encoded (never a URL of its own)."""
     return QueryDict(raw[:2000]).urlencode()
-
-
-def _service_error_to_form(form: EmployeeForm, exc: ServiceError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _render_list(
@@ -151,7 +147,7 @@ def employees_mine(request: ActorRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
             )
         except ServiceError as exc:
-            _service_error_to_form(form, exc)
+            refusal_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -187,7 +183,7 @@ def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
                 number=form.cleaned_data["number"],
             )
         except ServiceError as exc:
-            _service_error_to_form(form, exc)
+            refusal_to_form(form, exc)
         else:
             messages.success(
                 request,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.base import Node
 from django.test import override_settings
 
+from kvote.api.tests.core_helpers import Shop
 from kvote.companies.models import Company
 from kvote.people.models import Employee, User
 from tests.world import (
@@ -150,3 +151,10 @@ def world(
 def fjord(db: None) -> Fjord:
     """Fjord Elektro AS, the other company, with its admin and its supervisor."""
     return fjord_elektro()
+
+
+@pytest.fixture
+def shop(world: World) -> Shop:
+    """The world with a default delivery address and two products (kvote.api.tests.core_helpers
+    .Shop): what an order needs."""
+    return Shop.of(world)

@@ -136,6 +136,7 @@ WORLD_FIXTURES = {
     "outsider",
     "world",
     "fjord",
+    "shop",
 }
 
 

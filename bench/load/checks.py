@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kvote.approvals.policy import approval_need
 from kvote.budgets.models import Budget
-from kvote.budgets.selectors import budgets_with_figures
+from kvote.budgets.selectors import figures_of
 from kvote.companies.models import Company
 from kvote.jobs.lease import LeaseStatus
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
@@ -137,10 +137,7 @@ def budgets_exact(company_ids: set[int]) -> dict[str, Any]:
     budgets = Budget.objects.filter(
         company_id__in=company_ids, period_start__lte=today, period_end__gt=today
     )
-    selector = {
-        b.pk: (b.spent, b.pending)  # type: ignore[attr-defined]  # annotated
-        for b in budgets_with_figures(budgets)
-    }
+    selector = {f.budget_id: (f.spent, f.pending) for f in figures_of(budgets)}
     counting = list(COUNTING_STATES)
     sql = """
         SELECT b.id,

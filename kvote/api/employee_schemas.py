@@ -4,19 +4,15 @@ purchase as the API shows them, and the bodies that add or change an employee or
 Text a client sends is checked to be storable (no NUL, no lone surrogate: PostgreSQL refuses
 both), and a body must be a JSON object."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from kvote.api.schemas import BudgetOut, Id, ListQuery, Money, PersonOut, Timestamp
-
-# Days the period filter accepts: outside them a day cannot be turned into a time to compare.
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def _text(value: str) -> str:
@@ -47,26 +43,26 @@ class ObjectIn(Schema):
 
 
 class PeriodQuery(Schema):
-    """Days from `from` to `to`, both included (either may be left out); none: the current
-    budget period."""
+    """The period, read by the same parser as the web pages and exports
+    (kvote.employees.periods): days from `from` to `to`, both included (either may be left
+    out), or a preset `period`; nothing: the current budget period. A period that cannot be
+    read is 400 `invalid_period`."""
 
-    first: date | None = Field(default=None, alias="from", description="YYYY-MM-DD, included.")
-    last: date | None = Field(default=None, alias="to", description="YYYY-MM-DD, included.")
-
-    @field_validator("first", "last")
-    @classmethod
-    def _in_range(cls, value: date | None) -> date | None:
-        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
-            raise ValueError(_("Choose a date between 1900 and 2999."))
-        return value
-
-    @field_validator("last")
-    @classmethod
-    def _not_before_first(cls, value: date | None, info: ValidationInfo) -> date | None:
-        first = info.data.get("first")
-        if value is not None and first is not None and value < first:
-            raise ValueError(_("The to date cannot be before the from date."))
-        return value
+    period: str = Field(
+        default="",
+        description="`budget` (the current budget period: the default), `year`, `12m` (the last "
+        "12 months) or `all`. Dates given in `from`/`to` win.",
+    )
+    first: str = Field(
+        default="",
+        alias="from",
+        description="YYYY-MM-DD (or DD.MM.YYYY), included; years 2000 to 2100.",
+    )
+    last: str = Field(
+        default="",
+        alias="to",
+        description="YYYY-MM-DD (or DD.MM.YYYY), included; not before `from`.",
+    )
 
 
 class EmployeeListQuery(ListQuery, PeriodQuery):
@@ -103,7 +99,9 @@ class EmployeeIn(ObjectIn):
         default=None, max_length=254, description="Links the company's login with this email."
     )
     supervisor_id: Id | None = Field(
-        default=None, description="A company admin may name another supervisor (default: me)."
+        default=None,
+        description="A company admin may name another supervisor: an active supervisor or "
+        "company admin of the company (default: me).",
     )
 
 

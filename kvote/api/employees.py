@@ -4,8 +4,9 @@ employee bought, and their budget. Thin: the rules live in kvote.people and kvot
 - `scope=all` (the default) is open to every user of the company: it feeds the recipient picker.
   `scope=mine` (the employees the caller supervises) is for supervisors and company admins.
 - `budget` (the current budget period's figures) and `purchased_total` (what the employee
-  bought in the chosen days; without `from`/`to` the current budget period) are filled for
-  supervisors and company admins and null for everyone else.
+  bought in the period of `from`/`to`/`period`, read as on the web pages: kvote.employees.periods;
+  by default the current budget period) are filled for supervisors and company admins and null
+  for everyone else.
 - `supervisor` is `{"id", "name"}` of the supervising login, or null; `email` is the email of
   the employee's own login, or null when they have none.
 - Adding, changing and budgets: company admins for any employee, supervisors for their own
@@ -16,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -45,12 +45,12 @@ from kvote.api.types import ApiRequest
 from kvote.budgets.errors import BudgetError
 from kvote.budgets.selectors import figures_for_employees
 from kvote.budgets.services import budget_set
+from kvote.common.dates import DateRange
 from kvote.common.errors import ServiceError
 from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of
-from kvote.companies.models import Company
 from kvote.employees import selectors
-from kvote.employees.selectors import DateRange
+from kvote.employees.periods import parse_period
 from kvote.people import services
 from kvote.people.models import Employee, User
 
@@ -70,14 +70,11 @@ def _require_role(actor: User) -> None:
         )
 
 
-def _period(actor: User, query: PeriodQuery) -> DateRange:
-    if query.first is None and query.last is None:
-        company = Company.objects.only("budget_period", "budget_year_start").get(
-            pk=company_id_of(actor)
-        )
-        period = company.budget_period_of(timezone.localdate())
-        return DateRange(period.start, period.last_day)
-    return DateRange(query.first, query.last)
+def _period(actor: User, query: PeriodQuery | None = None) -> DateRange:
+    """The days asked for (none: the default period); 400 `invalid_period` when unreadable."""
+    if query is None:
+        return parse_period(actor=actor).range
+    return parse_period(actor=actor, preset=query.period, first=query.first, last=query.last).range
 
 
 def _employee_out(
@@ -151,8 +148,9 @@ def employee_list(request: ApiRequest, query: Query[EmployeeListQuery]) -> dict[
     summary="Add an employee",
 )
 def employee_create(request: ApiRequest, payload: EmployeeIn) -> Status[EmployeeOut]:
-    """Add an employee, supervised by the caller unless a company admin names `supervisor_id`.
-    A number already used in the company is 409 `duplicate_employee_number`."""
+    """Add an employee, supervised by the caller unless a company admin names `supervisor_id`
+    (an active supervisor or company admin of the company). A number already used in the
+    company is 409 `duplicate_employee_number`."""
     actor = request.auth
     _require_role(actor)
     employee = services.employee_create(
@@ -162,7 +160,7 @@ def employee_create(request: ApiRequest, payload: EmployeeIn) -> Status[Employee
         email=payload.email or "",
         supervisor_id=payload.supervisor_id,
     )
-    return Status(201, _one(actor, employee.pk, _period(actor, PeriodQuery())))
+    return Status(201, _one(actor, employee.pk, _period(actor)))
 
 
 @router.get(
@@ -199,7 +197,7 @@ def employee_update(
         number=payload.number,
         active=payload.active,
     )
-    return _one(actor, employee_id, _period(actor, PeriodQuery()))
+    return _one(actor, employee_id, _period(actor))
 
 
 @router.get(
@@ -212,7 +210,7 @@ def employee_purchases(
 ) -> dict[str, Any]:
     """The order lines whose recipient is the employee, in orders placed in the period that are
     not rejected or cancelled, newest first: the figure that counts against their budget.
-    Without `from`/`to`: the current budget period."""
+    Without `from`/`to`/`period`: the current budget period."""
     actor = request.auth
     _require_role(actor)
     _employee, lines = selectors.employee_purchases(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kvote.api.models import ApiToken
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.common.text import clean_line
 from kvote.people.models import User
 
 TOKEN_PREFIX = "kv_"
@@ -40,14 +41,15 @@ def token_hash(secret: str) -> str:
 
 def api_token_create(*, actor: User, label: str, days: int | None = None) -> IssuedToken:
     """A new bearer token for the actor, valid for `days` (KVOTE_API_TOKEN_DAYS by default)."""
-    label = " ".join(label.split())
+    label = clean_line(
+        label,
+        max_length=LABEL_MAX,
+        label=_("The name"),
+        code=TokenError.INVALID_LABEL,
+        field="label",
+    )
     if not label:
-        raise ServiceError(TokenError.INVALID_LABEL, _("Give the token a name."))
-    if len(label) > LABEL_MAX:
-        raise ServiceError(
-            TokenError.INVALID_LABEL,
-            _("The name can be at most %(max)d characters.") % {"max": LABEL_MAX},
-        )
+        raise ServiceError(TokenError.INVALID_LABEL, _("Give the token a name."), field="label")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         company_id=company_id_of(actor),

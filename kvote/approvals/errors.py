@@ -7,3 +7,4 @@ class ApprovalError(models.TextChoices):
     COMMENT_REQUIRED = "comment_required"
     INVALID_SUBSTITUTE = "invalid_substitute"
     INVALID_POLICY = "invalid_policy"
+    COMMENT_TOO_LONG = "comment_too_long"

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kvote.approvals import selectors, services
-from kvote.approvals.errors import ApprovalError
 from kvote.approvals.forms import DecideManyForm, DecisionForm, PolicyForm, SubstituteForm
 from kvote.budgets.forms import amount_value
 from kvote.common.errors import ServiceError
@@ -55,16 +54,16 @@ def _render_queue(
     )
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def queue(request: ActorRequest) -> HttpResponse:
     """«Til godkjenning»: the orders awaiting the user's decision, oldest first. Users who decide
     nothing see an empty queue."""
     return _render_queue(request)
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     """Approve or reject one order. A refused decision changes nothing: a missing comment on a
     rejection comes back with what was typed; anything else is told above the queue."""
@@ -79,8 +78,8 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
             actor=actor, order_id=order_id, decision=decision, comment=form.cleaned_data["comment"]
         )
     except ServiceError as exc:
-        if exc.code == ApprovalError.COMMENT_REQUIRED:
-            form.add_error("comment", exc.message)
+        if exc.field in form.fields:  # a comment missing or too long: shown by the comment
+            form.add_error(exc.field, exc.message)
             return _render_queue(request, failed_order_id=order_id, failed_form=form)
         messages.error(request, exc.message)
         return redirect("approvals:queue")
@@ -92,8 +91,8 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     return redirect("approvals:queue")
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def decide_many(request: ActorRequest) -> HttpResponse:
     """Approve the ticked orders; each is decided on its own, and each refusal is told."""
     form = DecideManyForm(request.POST)
@@ -117,8 +116,8 @@ def decide_many(request: ActorRequest) -> HttpResponse:
     return redirect("approvals:queue")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @portal_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def substitutes(request: ActorRequest) -> HttpResponse:
     """The approver's substitutes, and a form to name one for a date range."""
     actor = request.user
@@ -158,16 +157,16 @@ def substitutes(request: ActorRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse:
     services.substitute_remove(actor=request.user, substitute_row_id=substitute_id)
     messages.success(request, _("The substitute is removed."))
     return redirect("approvals:substitutes")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @portal_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def policy_settings(request: ActorRequest) -> HttpResponse:
     """The company's approval policy and threshold (company admins only; others 404)."""
     actor = request.user

@@ -1,7 +1,8 @@
 """Budget figures, computed in one place: every page, export and endpoint reads them here.
 
-spent     = the sum of the order lines whose recipient is the employee, in orders placed in the
-            budget's period that are not rejected or cancelled (awaiting approval included);
+spent     = what counts against the employee in the budget's period (kvote.budgets.counting: the
+            order lines whose recipient is the employee, in orders placed in the period that
+            are not rejected or cancelled, awaiting approval included);
 pending   = the part of spent that still awaits approval;
 remaining = budget − spent (may be negative).
 """
@@ -14,22 +15,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from kvote.budgets.counting import counted_lines, counted_sums
 from kvote.budgets.models import Budget, BudgetChange
-from kvote.common.money import ZERO, round_money
+from kvote.common.money import round_money
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
 from kvote.companies.periods import Period
-from kvote.ordering.models import OrderLine, OrderState
-from kvote.ordering.states import COUNTING_STATES
+from kvote.ordering.models import OrderLine
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
-
-MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -79,39 +77,26 @@ class BudgetEffect:
         return self.remaining_after < 0
 
 
-def _line_sum(*states: str) -> Subquery:
-    lines = (
-        OrderLine.objects.filter(
-            company_id=OuterRef("company_id"),
-            recipient_id=OuterRef("employee_id"),
-            order__state__in=states,
-            order__placed_at__date__gte=OuterRef("period_start"),
-            order__placed_at__date__lt=OuterRef("period_end"),
-        )
-        .order_by()
-        .values("recipient_id")
-        .annotate(total=Sum("line_total"))
-        .values("total")
-    )
-    return Subquery(lines, output_field=MONEY)
+def figures_of(budgets: Iterable[Budget]) -> list[BudgetFigures]:
+    """The figures of these budgets, in their order, each summed over its own period by the one
+    rule of kvote.budgets.counting. Besides reading the budgets, one query whatever the number
+    of budgets, periods and orders; none without budgets."""
+    budgets = list(budgets)
+    keys = [
+        (Period(b.period_start, b.period_end).days, b.company_id, b.employee_id) for b in budgets
+    ]
+    sums = counted_sums(keys)
+    return [_figures(b, *sums[key]) for b, key in zip(budgets, keys, strict=True)]
 
 
-def budgets_with_figures(queryset: QuerySet[Budget]) -> QuerySet[Budget]:
-    """Annotate budgets with `spent` and `pending`: one query, whatever the number of orders."""
-    return queryset.annotate(
-        spent=Coalesce(_line_sum(*COUNTING_STATES), Value(ZERO), output_field=MONEY),
-        pending=Coalesce(_line_sum(OrderState.AWAITING_APPROVAL), Value(ZERO), output_field=MONEY),
-    )
-
-
-def _figures(budget: Budget) -> BudgetFigures:
+def _figures(budget: Budget, spent: Decimal, pending: Decimal) -> BudgetFigures:
     return BudgetFigures(
         employee_id=budget.employee_id,
         budget_id=budget.pk,
         period=Period(budget.period_start, budget.period_end),
         amount=budget.amount,
-        spent=round_money(budget.spent),  # type: ignore[attr-defined]
-        pending=round_money(budget.pending),  # type: ignore[attr-defined]
+        spent=round_money(spent),
+        pending=round_money(pending),
     )
 
 
@@ -124,10 +109,10 @@ def figures_for_employees(
 ) -> dict[int, BudgetFigures]:
     """The budget figures of each employee that has a budget for the period holding `on`."""
     on = on or timezone.localdate()
-    budgets = budgets_with_figures(
-        current_budgets(company_id=company_id, on=on).filter(employee_id__in=list(employee_ids))
+    budgets = current_budgets(company_id=company_id, on=on).filter(
+        employee_id__in=list(employee_ids)
     )
-    return {b.employee_id: _figures(b) for b in budgets}
+    return {figures.employee_id: figures for figures in figures_of(budgets)}
 
 
 def budget_figures(
@@ -158,7 +143,7 @@ class MyBudget:
 
 def my_budget(*, actor: User, on: date | None = None) -> MyBudget | None:
     """Min side for a budget holder: the current budget and the order lines that used it.
-    Three queries, whatever the number of orders."""
+    Four queries (employee, budget, its sums, its lines), whatever the number of orders."""
     employee = scoped(Employee, actor).filter(user=actor).first()
     if employee is None:
         return None
@@ -168,15 +153,9 @@ def my_budget(*, actor: User, on: date | None = None) -> MyBudget | None:
     if figures is None:
         return None
     lines = list(
-        scoped(OrderLine, actor)
-        .filter(
-            recipient=employee,
-            order__state__in=COUNTING_STATES,
-            order__placed_at__date__gte=figures.period.start,
-            order__placed_at__date__lt=figures.period.end,
+        counted_lines(
+            company_id=employee.company_id, employee_id=employee.pk, days=figures.period.days
         )
-        .select_related("order")
-        .order_by("-order__placed_at", "-order_id", "id")
     )
     return MyBudget(figures=figures, lines=lines)
 
@@ -257,8 +236,8 @@ def budget_list(
     on: date | None = None,
 ) -> BudgetList:
     """One page of the budgets page: each employee with the figures of their current budget.
-    Four queries (company, count, employees, figures), whatever the number of employees and
-    orders. A page number out of range gives the nearest page."""
+    Five queries (company, count, employees, budgets, their sums), whatever the number of
+    employees and orders. A page number out of range gives the nearest page."""
     on = on or timezone.localdate()
     employees = employees_matching(actor=actor, query=query)
     company = Company.objects.get(pk=company_id_of(actor))
@@ -287,16 +266,17 @@ class BudgetHistory:
 
 def budget_history(*, actor: User, employee_id: int) -> BudgetHistory:
     """An employee's budgets per period with their figures, and every change of an amount.
-    Three queries, whatever the number of budgets, changes and orders."""
+    Four queries (employee, budgets, their sums, changes), whatever the number of budgets,
+    changes and orders."""
     employee = manageable_employee(actor=actor, employee_id=employee_id)
-    budgets = budgets_with_figures(
+    budgets = figures_of(
         Budget.objects.filter(company_id=employee.company_id, employee=employee).order_by(
             "-period_start"
         )
     )
     return BudgetHistory(
         employee=employee,
-        budgets=[_figures(b) for b in budgets],
+        budgets=budgets,
         changes=[
             BudgetChangeRow(c, Period(c.budget.period_start, c.budget.period_end))
             for c in budget_changes(actor=actor, employee_id=employee.pk)

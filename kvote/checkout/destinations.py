@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kvote.checkout.models import Cart
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import scoped
+from kvote.common.text import clean_line, normalise_line
 from kvote.companies.models import DeliveryAddress, postal_code_validator
 from kvote.ordering.errors import OrderError
 from kvote.people.models import User
@@ -49,26 +50,42 @@ class Destination:
         )
 
 
-def validate_one_off(*, name: str, street: str, postal_code: str, city: str) -> None:
-    if not (name.strip() and street.strip() and postal_code.strip() and city.strip()):
+def one_off_destination(*, name: str, street: str, postal_code: str, city: str) -> Destination:
+    """A one-off address, each part cleaned by the free-text rule (kvote.common.text): all
+    four required, a Norwegian postal code of four digits."""
+    cleaned = {
+        part: clean_line(
+            value,
+            max_length=max_length,
+            label=label,
+            code=OrderError.INVALID_ADDRESS,
+            field=f"one_off_{part}",
+        )
+        for part, value, max_length, label in (
+            ("name", name, 200, _("The name or attention")),
+            ("street", street, 200, _("The street address")),
+            ("city", city, 100, _("The city")),
+        )
+    }
+    cleaned["postal_code"] = normalise_line(postal_code)  # checked by its validator below
+    if not all(cleaned.values()):
         raise ServiceError(
             OrderError.ADDRESS_REQUIRED,
             _("A one-off address needs a name, a street address, a postal code and a city."),
         )
-    if len(name.strip()) > 200 or len(street.strip()) > 200 or len(city.strip()) > 100:
-        raise ServiceError(OrderError.INVALID_ADDRESS, _("The address is too long."))
     try:
-        postal_code_validator(postal_code.strip())
+        postal_code_validator(cleaned["postal_code"])
     except Exception as exc:
         raise ServiceError(
-            OrderError.INVALID_ADDRESS, _("A Norwegian postal code has four digits.")
+            OrderError.INVALID_ADDRESS,
+            _("A Norwegian postal code has four digits."),
+            field="one_off_postal_code",
         ) from exc
-
-
-def one_off_destination(*, name: str, street: str, postal_code: str, city: str) -> Destination:
-    validate_one_off(name=name, street=street, postal_code=postal_code, city=city)
     return Destination(
-        name=name.strip(), street=street.strip(), postal_code=postal_code.strip(), city=city.strip()
+        name=cleaned["name"],
+        street=cleaned["street"],
+        postal_code=cleaned["postal_code"],
+        city=cleaned["city"],
     )
 
 

@@ -21,7 +21,7 @@ from kvote.approvals.policy import ApprovalNeed
 from kvote.approvals.selectors import order_approval_need
 from kvote.budgets.selectors import BudgetEffect, order_budget_effects
 from kvote.catalog.models import Variant
-from kvote.catalog.selectors import prices_for
+from kvote.catalog.selectors import prices_for, visible_products
 from kvote.checkout.destinations import (
     Destination,
     cart_destination,
@@ -32,6 +32,7 @@ from kvote.checkout.models import Cart, CartLine
 from kvote.common.errors import ServiceError
 from kvote.common.money import MONEY_MAX_DIGITS, Totals, round_money
 from kvote.common.tenancy import company_id_of, scoped
+from kvote.common.text import clean_line
 from kvote.companies.models import Company
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY
@@ -81,8 +82,6 @@ def recipient_for(*, actor: User, recipient_id: int | None) -> Employee | None:
 
 def orderable_product_ids(*, actor: User, product_ids: Iterable[int]) -> set[int]:
     """Which of these products the actor's company can order now. One query."""
-    from kvote.catalog.selectors import visible_products
-
     return set(
         visible_products(actor=actor).filter(pk__in=set(product_ids)).values_list("pk", flat=True)
     )
@@ -116,12 +115,14 @@ def line_problem(
 
 
 def clean_reference(reference: str) -> str:
-    reference = reference.strip()
-    if len(reference) > REFERENCE_MAX:
-        raise ServiceError(
-            OrderError.INVALID_REFERENCE, _("Your reference can be at most 100 characters.")
-        )
-    return reference
+    """The customer's own reference on the order: one line of clean text (may be empty)."""
+    return clean_line(
+        reference,
+        max_length=REFERENCE_MAX,
+        label=_("Your reference"),
+        code=OrderError.INVALID_REFERENCE,
+        field="customer_reference",
+    )
 
 
 # --- The draft ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from kvote.approvals.services import approvers_notify
 from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
 from kvote.catalog.selectors import variant_with_price
-from kvote.checkout.destinations import saved_destination, validate_one_off
+from kvote.checkout.destinations import one_off_destination, saved_destination
 from kvote.checkout.drafts import (
     LineRequest,
     OneOffAddress,
@@ -31,9 +31,11 @@ from kvote.checkout.drafts import (
     recipient_for,
 )
 from kvote.checkout.models import Cart, CartLine
+from kvote.checkout.selectors import access_cart_line
 from kvote.common.errors import ServiceError
-from kvote.common.tenancy import company_id_of, get_scoped_or_404
-from kvote.companies.models import Company, DeliveryAddress
+from kvote.common.tenancy import company_id_of
+from kvote.common.text import normalise_line
+from kvote.companies.models import Company
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderState
 from kvote.ordering.states import order_record_creation
@@ -108,9 +110,7 @@ def cart_line_update(
     new_quantity = parse_quantity(quantity) if quantity is not None else None
     recipient = recipient_for(actor=actor, recipient_id=recipient_id) if recipient_id else None
     with transaction.atomic():
-        line = get_scoped_or_404(
-            CartLine.objects.select_for_update(), actor, pk=line_id, cart__user=actor
-        )
+        line = access_cart_line(actor=actor, line_id=line_id, for_update=True)
         if new_quantity is not None:
             line.quantity = new_quantity
         if recipient is not None:
@@ -120,7 +120,7 @@ def cart_line_update(
 
 
 def cart_line_remove(*, actor: User, line_id: int) -> None:
-    line = get_scoped_or_404(CartLine, actor, pk=line_id, cart__user=actor)
+    line = access_cart_line(actor=actor, line_id=line_id)
     line.delete()
 
 
@@ -137,11 +137,10 @@ def checkout_details_save(
     """Keep the delivery choice and the customer's reference on the cart. A saved address of the
     company, or (with no id) a one-off address that must be complete."""
     customer_reference = clean_reference(customer_reference)
-    address: DeliveryAddress | None = None
     if delivery_address_id is not None:
-        address = saved_destination(actor=actor, address_id=delivery_address_id).address
+        destination = saved_destination(actor=actor, address_id=delivery_address_id)
     else:
-        validate_one_off(
+        destination = one_off_destination(
             name=one_off_name,
             street=one_off_street,
             postal_code=one_off_postal_code,
@@ -149,13 +148,13 @@ def checkout_details_save(
         )
     with transaction.atomic():
         cart = _cart_for_update(actor=actor)
-        cart.delivery_address = address
-        cart.use_one_off_address = address is None
-        if address is None:
-            cart.one_off_name = one_off_name.strip()
-            cart.one_off_street = one_off_street.strip()
-            cart.one_off_postal_code = one_off_postal_code.strip()
-            cart.one_off_city = one_off_city.strip()
+        cart.delivery_address = destination.address
+        cart.use_one_off_address = destination.address is None
+        if destination.address is None:
+            cart.one_off_name = destination.name
+            cart.one_off_street = destination.street
+            cart.one_off_postal_code = destination.postal_code
+            cart.one_off_city = destination.city
         cart.customer_reference = customer_reference
         cart.save()
         return cart
@@ -239,7 +238,7 @@ def request_fingerprint(
         "lines": [[ln.sku.strip().upper(), str(ln.quantity), ln.recipient_id] for ln in lines],
         "delivery_address_id": delivery_address_id,
         "one_off_address": dataclasses.asdict(one_off_address) if one_off_address else None,
-        "reference": reference.strip(),
+        "reference": normalise_line(reference),
     }
     return _hash(json.dumps(asked, sort_keys=True))
 

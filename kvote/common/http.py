@@ -1,17 +1,20 @@
 """What every page's view needs around the request: login for pages and htmx alike, a safe
-`next`, ids from query strings, and the VAT rate as people write it. The typed request of a
+`next`, ids from query strings, the query string a list's page links keep, the VAT rate as
+people write it, and a service's refusal shown on a form. The typed request of a
 logged-in user is `kvote.people.http.ActorRequest`."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
+from kvote.common.errors import ServiceError
 from kvote.common.money import vat_rate
 
 View = Callable[..., HttpResponse]
@@ -43,9 +46,19 @@ def safe_next(request: HttpRequest, url: str | None) -> str | None:
     return None
 
 
+def page_query(params: QueryDict) -> str:
+    """The query string a list's page links keep (includes/pagination.html): all but `page`."""
+    kept = params.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+ID_MAX_DIGITS = 17  # any id the database holds; longer is no id of ours (and no overflow)
+
+
 def parse_id(value: str | None) -> int | None:
-    """A positive whole number from a query parameter, or None for anything else."""
-    if value and value.isascii() and value.isdigit():
+    """A whole number from a query parameter or a ticked checkbox, or None for anything else."""
+    if value and value.isascii() and value.isdigit() and len(value) <= ID_MAX_DIGITS:
         return int(value)
     return None
 
@@ -66,3 +79,9 @@ def first_error(errors: dict[str, Any]) -> str:
         for message in messages:
             return str(message)
     return ""
+
+
+def refusal_to_form(form: forms.BaseForm, exc: ServiceError) -> None:
+    """Show a service's refusal on the form: next to the field it names when the form has that
+    field, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

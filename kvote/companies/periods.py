@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from kvote.common.dates import DateRange
+
 
 class PeriodKind(models.TextChoices):
     YEAR = "year", _("Calendar year")
@@ -38,6 +40,11 @@ class Period:
     @property
     def last_day(self) -> date:
         return date.fromordinal(self.end.toordinal() - 1)
+
+    @property
+    def days(self) -> DateRange:
+        """The same days as a DateRange (last day included), for comparing times."""
+        return DateRange(self.start, self.last_day)
 
     def label(self) -> str:
         return f"{formats.date_format(self.start, 'SHORT_DATE_FORMAT')}–" + formats.date_format(

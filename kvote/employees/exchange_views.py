@@ -1,7 +1,6 @@
 """«Mine ansatte» as CSV and xlsx, and the employee import (upload → preview → confirm)."""
 
 import uuid
-from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -31,20 +30,12 @@ from kvote.employees.exchange import (
     write_csv,
     write_xlsx,
 )
-from kvote.employees.selectors import (
-    DateRange,
-    employee_list,
-    employee_purchases,
-    may_see_employees,
-)
+from kvote.employees.periods import ChosenPeriod, PeriodError, parse_period
+from kvote.employees.selectors import employee_list, employee_purchases, may_see_employees
 from kvote.employees.services import EmployeeImportError, employee_import
 from kvote.people.models import User
 
 SESSION_KEY = "kvote_employee_import"
-
-
-class BadPeriod(ValueError):
-    pass
 
 
 def _actor(request: HttpRequest) -> User:
@@ -57,28 +48,19 @@ def _actor(request: HttpRequest) -> User:
     return actor
 
 
-def _day(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise BadPeriod(text) from exc
-
-
-def _period(request: HttpRequest) -> DateRange:
-    first, last = _day(request.GET.get("from", "")), _day(request.GET.get("to", ""))
-    if first and last and first > last:
-        raise BadPeriod(f"{first} > {last}")
-    return DateRange(first, last)
-
-
-def _bad_period() -> HttpResponse:
-    return HttpResponseBadRequest(
-        _("The period is not valid: use dates as YYYY-MM-DD, with from before to."),
-        content_type="text/plain; charset=utf-8",
+def _period(request: HttpRequest, actor: User) -> ChosenPeriod:
+    """The period the page's export link carries (kvote.employees.periods: the same parser, the
+    same default as the page)."""
+    return parse_period(
+        actor=actor,
+        preset=request.GET.get("period", ""),
+        first=request.GET.get("from", ""),
+        last=request.GET.get("to", ""),
     )
+
+
+def _bad_period(exc: PeriodError) -> HttpResponse:
+    return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
 
 
 def _file_response(sheet: Sheet, fmt: str, stem: str) -> HttpResponse:
@@ -94,14 +76,14 @@ def _file_response(sheet: Sheet, fmt: str, stem: str) -> HttpResponse:
 def _list_export(request: HttpRequest, *, fmt: str, mine: bool) -> HttpResponse:
     actor = _actor(request)
     try:
-        period = _period(request)
-    except BadPeriod:
-        return _bad_period()
+        chosen = _period(request, actor)
+    except PeriodError as exc:
+        return _bad_period(exc)
     employees = list(
         employee_list(
             actor=actor,
             mine=mine,
-            period=period,
+            period=chosen.range,
             query=request.GET.get("q", ""),
             sort=request.GET.get("sort", "name"),
         )
@@ -133,10 +115,10 @@ def employee_purchases_export(request: HttpRequest, employee_id: int, fmt: str) 
     """What one employee bought in the period, with a total row."""
     actor = _actor(request)
     try:
-        period = _period(request)
-    except BadPeriod:
-        return _bad_period()
-    employee, lines = employee_purchases(actor=actor, employee_id=employee_id, period=period)
+        chosen = _period(request, actor)
+    except PeriodError as exc:
+        return _bad_period(exc)
+    employee, lines = employee_purchases(actor=actor, employee_id=employee_id, period=chosen.range)
     stem = slugify(f"{_('purchases')}-{employee.number}")
     return _file_response(purchases_sheet(lines), fmt, stem)
 

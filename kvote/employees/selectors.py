@@ -1,51 +1,25 @@
 """«Mine ansatte»: the employee lists with what each has bought, and the drill-down.
 
 "Bought" is the same figure that counts against budgets (DESIGN.md, "Recipients"): order lines
-whose recipient is the employee, in orders not rejected or cancelled, placed in the period.
+whose recipient is the employee, in orders not rejected or cancelled, placed in the period. The
+rule lives in kvote.budgets.counting; the period comes from kvote.employees.periods.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from kvote.budgets.counting import counted_lines, counts
+from kvote.common.dates import DateRange
 from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
 from kvote.ordering.models import OrderLine
-from kvote.ordering.states import COUNTING_STATES
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
 
 MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """Days from `first` to `last`, both included; None means open on that side."""
-
-    first: date | None = None
-    last: date | None = None
-
-    def bounds(self) -> tuple[datetime | None, datetime | None]:
-        """The range as aware datetimes in the portal's time zone: [start, end)."""
-        tz = timezone.get_current_timezone()
-        start = datetime.combine(self.first, time.min, tz) if self.first else None
-        end = datetime.combine(self.last + timedelta(days=1), time.min, tz) if self.last else None
-        return start, end
-
-
-def _bought_filter(prefix: str, period: DateRange) -> Q:
-    start, end = period.bounds()
-    condition = Q(**{f"{prefix}order__state__in": COUNTING_STATES})
-    if start is not None:
-        condition &= Q(**{f"{prefix}order__placed_at__gte": start})
-    if end is not None:
-        condition &= Q(**{f"{prefix}order__placed_at__lt": end})
-    return condition
 
 
 def may_see_employees(actor: User) -> bool:
@@ -68,12 +42,12 @@ def employee_list(
     qs = _listed(actor=actor, mine=mine, query=query)
     if sort.lstrip("-") == "total":
         # Sorting by total needs every employee's total: one join and aggregate is cheapest.
-        total: Any = Sum("order_lines__line_total", filter=_bought_filter("order_lines__", period))
+        total: Any = Sum("order_lines__line_total", filter=counts(period, prefix="order_lines__"))
     else:
         # Sorted by name or number, a correlated subquery lets PostgreSQL sum only the rows of
         # the page it returns (bench/README.md has the figures).
         lines = OrderLine.objects.filter(
-            _bought_filter("", period), company_id=OuterRef("company_id"), recipient=OuterRef("pk")
+            counts(period), company_id=OuterRef("company_id"), recipient=OuterRef("pk")
         )
         total = Subquery(
             lines.order_by().values("recipient_id").annotate(t=Sum("line_total")).values("t"),
@@ -109,13 +83,7 @@ def employee_purchases(
 ) -> tuple[Employee, QuerySet[OrderLine]]:
     """The drill-down: what one employee has bought in the period, newest first."""
     employee = visible_employee(actor=actor, employee_id=employee_id)
-    lines = (
-        scoped(OrderLine, actor)
-        .filter(recipient=employee)
-        .filter(_bought_filter("", period))
-        .select_related("order")
-        .order_by("-order__placed_at", "-order_id", "id")
-    )
+    lines = counted_lines(company_id=employee.company_id, employee_id=employee.pk, days=period)
     return employee, lines
 
 

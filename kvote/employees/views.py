@@ -18,18 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kvote.budgets.selectors import figures_for_employees
 from kvote.common.errors import ServiceError
-from kvote.common.http import portal_login_required
+from kvote.common.http import portal_login_required, refusal_to_form
 from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of
 from kvote.employees import selectors
 from kvote.employees.forms import (
-    ERROR_FIELDS,
-    QUICK_PERIODS,
     EmployeeAddForm,
     EmployeeForm,
     EmployeeListForm,
     PeriodForm,
 )
+from kvote.employees.periods import PRESETS
 from kvote.people import services
 from kvote.people.http import ActorRequest
 from kvote.people.models import User
@@ -59,11 +58,6 @@ def _clean_query(raw: str) -> str:
     return QueryDict(raw[:2000]).urlencode()
 
 
-def _service_error_to_form(form: EmployeeForm, exc: ServiceError) -> None:
-    field = ERROR_FIELDS.get(exc.code)
-    form.add_error(field if field in form.fields else None, exc.message)
-
-
 def _render_list(
     request: ActorRequest,
     *,
@@ -76,7 +70,7 @@ def _render_list(
     company = actor.company
     assert company is not None
     filter_form = EmployeeListForm(params)
-    chosen = filter_form.chosen(company, timezone.localdate())
+    chosen = filter_form.chosen(actor, timezone.localdate())
     cleaned = getattr(filter_form, "cleaned_data", {})
     query, sort = cleaned.get("q") or "", cleaned.get("sort") or "name"
     employees = selectors.employee_list(
@@ -100,7 +94,7 @@ def _render_list(
         "chosen": chosen,
         "quick_links": [
             (key, label, _list_url(mine, urlencode({"period": key, **keep, "sort": sort})))
-            for key, label in QUICK_PERIODS
+            for key, label in PRESETS
         ],
         "sort_links": {
             key: _list_url(
@@ -112,7 +106,6 @@ def _render_list(
         "sort": sort,
         "query": query,
         "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": urlencode({**period_query, **keep, "sort": sort}),
         "rows": [
             {
@@ -154,7 +147,7 @@ def employees_mine(request: ActorRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
             )
         except ServiceError as exc:
-            _service_error_to_form(form, exc)
+            refusal_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -190,7 +183,7 @@ def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
                 number=form.cleaned_data["number"],
             )
         except ServiceError as exc:
-            _service_error_to_form(form, exc)
+            refusal_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -230,10 +223,8 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
     """What one employee bought in the period, newest first, with the total of all of it."""
     actor = request.user
     _check_role(actor)
-    company = actor.company
-    assert company is not None
     form = PeriodForm(request.GET)
-    chosen = form.chosen(company, timezone.localdate())
+    chosen = form.chosen(actor, timezone.localdate())
     employee, lines = selectors.employee_purchases(
         actor=actor, employee_id=employee_id, period=chosen.range
     )
@@ -245,10 +236,9 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
         "form": form,
         "chosen": chosen,
         "quick_links": [
-            (key, label, f"{here}?{urlencode({'period': key})}") for key, label in QUICK_PERIODS
+            (key, label, f"{here}?{urlencode({'period': key})}") for key, label in PRESETS
         ],
         "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": urlencode(chosen.query()),
         "total": total,
         "exports": _export_links(

@@ -1,5 +1,6 @@
 """Back office: logins (with their roles) and employees of the customer companies."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -8,6 +9,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from kvote.common.errors import ServiceError
+from kvote.people.employee_rules import employee_name_clean, employee_number_clean, may_supervise
 from kvote.people.models import Employee, User
 
 
@@ -79,11 +82,19 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class EmployeeForm(forms.ModelForm):
-    """The login and the supervisor must be users of the employee's own company."""
+    """The employee rules of the portal (kvote.people.employee_rules) for the name, the number
+    and a newly chosen supervisor; the login and the supervisor must be users of the employee's
+    own company."""
 
     class Meta:
         model = Employee
         fields = ("company", "number", "name", "user", "supervisor", "is_active")
+
+    def clean_name(self) -> str:
+        return _by_the_rule(employee_name_clean, self.cleaned_data["name"])
+
+    def clean_number(self) -> str:
+        return _by_the_rule(employee_number_clean, self.cleaned_data["number"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -92,7 +103,26 @@ class EmployeeForm(forms.ModelForm):
             user = cleaned.get(name)
             if company is not None and user is not None and user.company_id != company.pk:
                 self.add_error(name, _("Choose a user of the employee's own company."))
+        supervisor = cleaned.get("supervisor")
+        if (
+            company is not None
+            and supervisor is not None
+            and "supervisor" in self.changed_data
+            and "supervisor" not in self.errors
+            and not may_supervise(supervisor, company_id=company.pk)
+        ):
+            self.add_error(
+                "supervisor",
+                _("Choose an active supervisor or company admin of the company as supervisor."),
+            )
         return cleaned
+
+
+def _by_the_rule(rule: Callable[[str], str], value: str) -> str:
+    try:
+        return rule(value)
+    except ServiceError as exc:
+        raise forms.ValidationError(exc.message) from exc
 
 
 @admin.register(Employee)

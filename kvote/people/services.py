@@ -1,14 +1,21 @@
-import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.people.employee_rules import (
+    EmployeeErrorCode,
+    EmployeeInput,
+    employee_login_check,
+    employee_lookups,
+    employee_name_clean,
+    employee_number_check,
+    employee_number_clean,
+    employee_rows_check,
+)
 from kvote.people.models import Employee, Language, User
 
 
@@ -20,114 +27,11 @@ def user_language_set(*, actor: User, language: str) -> None:
 
 
 # «Mine ansatte»: add, edit and deactivate employees ------------------------------------------
-
-EMPLOYEE_NUMBER_RE = re.compile(r"^[0-9A-Za-z-]{1,20}$")
-
-
-class EmployeeErrorCode(models.TextChoices):
-    NAME_EMPTY = "name_empty", "The name is empty."
-    NUMBER_INVALID = "number_invalid", "The employee number is not valid."
-    NUMBER_TAKEN = "number_taken", "The employee number is already used."
-    NOT_YOURS = "not_yours", "Not one of the actor's employees."
-    EMAIL_INVALID = "email_invalid", "The email address is not valid."
-    EMAIL_UNKNOWN = "email_unknown", "No login of the company has this email."
-    EMAIL_LINKED = "email_linked", "The login already belongs to another employee."
-    SUPERVISOR_INVALID = "supervisor_invalid", "No supervisor or admin of the company has this id."
+# The rules of one employee live in kvote.people.employee_rules (the import calls them too).
 
 
 def _may_manage_employees(actor: User) -> bool:
     return actor.is_supervisor or actor.is_company_admin
-
-
-def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
-    if not name:
-        raise ServiceError(EmployeeErrorCode.NAME_EMPTY, _("Enter the employee's name."))
-    if len(name) > 200:
-        raise ServiceError(
-            EmployeeErrorCode.NAME_EMPTY, _("The name can be at most 200 characters.")
-        )
-    return name
-
-
-def _clean_number(number: str) -> str:
-    number = number.strip()
-    if not EMPLOYEE_NUMBER_RE.fullmatch(number):
-        raise ServiceError(
-            EmployeeErrorCode.NUMBER_INVALID,
-            _("The employee number must be 1–20 characters: digits, letters or hyphens."),
-        )
-    return number
-
-
-def _number_taken_error(
-    company_id: int, number: str, exclude_id: int | None
-) -> ServiceError | None:
-    holder = (
-        Employee.objects.filter(company_id=company_id, number=number)
-        .exclude(pk=exclude_id)
-        .only("name", "is_active")
-        .first()
-    )
-    if holder is None:
-        return None
-    message = (
-        _("Employee number %(number)s is already used by %(name)s.")
-        if holder.is_active
-        else _("Employee number %(number)s is already used by %(name)s (deactivated).")
-    )
-    return ServiceError(
-        EmployeeErrorCode.NUMBER_TAKEN, message % {"number": number, "name": holder.name}
-    )
-
-
-def _login_for(company_id: int, email: str) -> User | None:
-    """The company's login with this email, to link to a new employee (None when no email)."""
-    email = email.strip()
-    if not email:
-        return None
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise ServiceError(
-            EmployeeErrorCode.EMAIL_INVALID, _("Enter a valid email address.")
-        ) from exc
-    user = User.objects.filter(company_id=company_id, email__iexact=email).first()
-    if user is None:
-        raise ServiceError(
-            EmployeeErrorCode.EMAIL_UNKNOWN,
-            _("Nobody in your company logs in with %(email)s. Leave the email empty.")
-            % {"email": email},
-        )
-    if Employee.objects.filter(user=user).exists():
-        raise ServiceError(
-            EmployeeErrorCode.EMAIL_LINKED,
-            _("The login %(email)s already belongs to another employee.") % {"email": email},
-        )
-    return user
-
-
-def _supervisor_for(actor: User, company_id: int, supervisor_id: int | None) -> User:
-    """Who supervises a new employee: the actor, or (chosen by a company admin) another active
-    supervisor or admin of the company."""
-    if supervisor_id is None or supervisor_id == actor.pk:
-        return actor
-    if not actor.is_company_admin:
-        raise ServiceError(
-            EmployeeErrorCode.NOT_YOURS,
-            _("Only a company admin can add an employee for another supervisor."),
-        )
-    supervisor = (
-        User.objects.filter(company_id=company_id, pk=supervisor_id, is_active=True)
-        .filter(models.Q(is_supervisor=True) | models.Q(is_company_admin=True))
-        .first()
-    )
-    if supervisor is None:
-        raise ServiceError(
-            EmployeeErrorCode.SUPERVISOR_INVALID,
-            _("Choose an active supervisor or company admin of your company as supervisor."),
-        )
-    return supervisor
 
 
 def _managed_employee(actor: User, employee_id: int) -> Employee:
@@ -145,41 +49,52 @@ def _managed_employee(actor: User, employee_id: int) -> Employee:
     return employee
 
 
-def _save_guarded(employee: Employee, company_id: int, number: str, **save: Any) -> None:
-    """Save, turning the race on a duplicate number (the unique constraint) into the message."""
+def _save_guarded(employee: Employee, **save: Any) -> None:
+    """Save, turning the race on a number (or, for a new employee, a login) taken meanwhile
+    into the rule's message: the unique constraints hold, the rules explain."""
     try:
         with transaction.atomic():
             employee.save(**save)
     except IntegrityError as exc:
-        error = _number_taken_error(company_id, number, employee.pk)
-        if error is None:
-            raise
-        raise error from exc
+        new = "update_fields" not in save
+        login = employee.user if new else None
+        lookups = employee_lookups(
+            company_id=employee.company_id,
+            numbers=[employee.number],
+            emails=[login.email] if login else [],
+            exclude_employee_id=None if new else employee.pk,
+        )
+        try:
+            employee_number_check(employee.number, lookups)
+            employee_login_check(login.email.lower() if login else "", lookups)
+        except ServiceError as error:
+            raise error from exc
+        raise
 
 
 def employee_create(
     *, actor: User, name: str, number: str, email: str = "", supervisor_id: int | None = None
 ) -> Employee:
-    """Add an employee to the actor's company, supervised by the actor (or by the supervisor a
-    company admin names). The number is unique in the company; an email links the company's
-    login with that address."""
+    """Add an employee to the actor's company. The rules (kvote.people.employee_rules, the
+    same as the import's) decide the name, the number, the login an email links and the
+    supervisor: the actor unless a company admin names another. The first broken rule is
+    raised, with the field it belongs to."""
     company_id = company_id_of(actor)
     if not _may_manage_employees(actor):
         raise Http404
-    name, number = _clean_name(name), _clean_number(number)
-    supervisor = _supervisor_for(actor, company_id, supervisor_id)
+    row = EmployeeInput(name=name, number=number, email=email, supervisor_id=supervisor_id)
     with transaction.atomic():
-        error = _number_taken_error(company_id, number, None)
-        if error is not None:
-            raise error
+        checked = employee_rows_check(actor=actor, rows=[row])[0]
+        if checked.errors:
+            raise checked.errors[0]
         employee = Employee(
             company_id=company_id,
-            name=name,
-            number=number,
-            supervisor=supervisor,
-            user=_login_for(company_id, email),
+            name=checked.name,
+            number=checked.number,
+            supervisor=checked.supervisor,
+            user=checked.login,
         )
-        _save_guarded(employee, company_id, number)
+        _save_guarded(employee)
     return employee
 
 
@@ -192,24 +107,21 @@ def employee_update(
     active: bool | None = None,
 ) -> Employee:
     """Change an employee's name and number (None: keep it), and deactivate or reactivate them
-    (None: neither). Order history keeps the name and number it had."""
+    (None: neither), by the rules of kvote.people.employee_rules. Order history keeps the name
+    and number it had."""
     with transaction.atomic():
         employee = _managed_employee(actor, employee_id)
-        name = employee.name if name is None else _clean_name(name)
-        number = employee.number if number is None else _clean_number(number)
+        name = employee.name if name is None else employee_name_clean(name)
+        number = employee.number if number is None else employee_number_clean(number)
         if number != employee.number:
-            error = _number_taken_error(employee.company_id, number, employee.pk)
-            if error is not None:
-                raise error
+            lookups = employee_lookups(
+                company_id=employee.company_id, numbers=[number], exclude_employee_id=employee.pk
+            )
+            employee_number_check(number, lookups)
         employee.name, employee.number = name, number
         if active is not None:
             employee.is_active = active
-        _save_guarded(
-            employee,
-            employee.company_id,
-            number,
-            update_fields=["name", "number", "is_active", "updated_at"],
-        )
+        _save_guarded(employee, update_fields=["name", "number", "is_active", "updated_at"])
     return employee
 
 

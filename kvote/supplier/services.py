@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
+from kvote.common.text import clean_text
 from kvote.jobs import lease
 from kvote.ordering import states
 from kvote.ordering.models import Order, OrderState
@@ -124,10 +125,10 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
     return lease.lease_retry(deliveries)
 
 
-# What the supplier may report, in the order it happens. A reply may skip ahead (an order
-# reported shipped was confirmed first); it may not go back.
-SUPPLIER_PATH = (OrderState.RELEASED, OrderState.SENT, OrderState.CONFIRMED, OrderState.SHIPPED)
+# What the supplier may report. A reply may skip ahead through the state machine's own
+# transitions (an order reported shipped was sent and confirmed first); it may not go back.
 REPORTABLE = {OrderState.CONFIRMED, OrderState.SHIPPED}
+COMMENT_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,13 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
     """The supplier reports that an order is confirmed or shipped. Repeating a report changes
     nothing; a report that would move the order back, or concerns an order that was never
     released, is refused."""
+    comment = clean_text(
+        comment,
+        max_length=COMMENT_MAX,
+        label=_("The comment"),
+        code=SupplierReplyError.MALFORMED,
+        field="comment",
+    )
     if status not in REPORTABLE:
         raise ServiceError(
             SupplierReplyError.UNKNOWN_STATUS,
@@ -155,9 +163,8 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
             )
         if order.state == status:
             return ReplyOutcome(order=order, changed=False)
-        if order.state not in SUPPLIER_PATH or SUPPLIER_PATH.index(
-            OrderState(order.state)
-        ) > SUPPLIER_PATH.index(OrderState(status)):
+        path = states.path_between(order.state, status)
+        if order.state not in states.RELEASED_OR_LATER or path is None:
             raise ServiceError(
                 SupplierReplyError.IMPOSSIBLE_TRANSITION,
                 _("Order %(number)s is “%(state)s” and cannot become “%(to)s”.")
@@ -167,8 +174,7 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
                     "to": OrderState(status).label,
                 },
             )
-        start = SUPPLIER_PATH.index(OrderState(order.state)) + 1
-        for step in SUPPLIER_PATH[start : SUPPLIER_PATH.index(OrderState(status)) + 1]:
+        for step in path:
             states.order_transition(
                 order=order,
                 to_state=step,

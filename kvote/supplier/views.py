@@ -53,7 +53,7 @@ def order_status(request: HttpRequest, order_number: str) -> JsonResponse:
                 _('The body must be a JSON object with a "status" string.'),
             )
         comment = data.get("comment", "")
-        if not isinstance(comment, str) or len(comment) > 2000:
+        if not isinstance(comment, str):  # its length and characters: the service's rule
             return _error(
                 SupplierReplyError.MALFORMED,
                 _('"comment" must be a string of at most 2000 characters.'),

@@ -139,17 +139,17 @@ def test_the_queue_reads_a_fixed_number_of_queries(shop, django_assert_max_num_q
         place_order(shop.buyer, "10.00", key=f"w{i + 1}", recipient=employee)
     assert api.get("/approvals").json()["count"] == 9
     assert count() == few
-    # token, substitutes, admins, count, orders, lines, history
-    with django_assert_max_num_queries(7):
+    # token, count, orders, lines, history
+    with django_assert_max_num_queries(5):
         api.get("/approvals")
 
 
 # A decision's queries, the same for an order of 1 and of 20 lines (each for another recipient
-# with a budget): the token; the order; who may decide it (substitutes, admins, the recipients'
-# supervisors); the compare-and-set on the state, the history row, the decision, the outbox row
-# (approve) and the orderer's email job, in savepoints; then the order, its lines and history.
-APPROVE_QUERIES = 17
-REJECT_QUERIES = 16
+# with a budget): the token; the order; whether the actor may decide it (one query); the
+# compare-and-set on the state, the history row, the decision, the outbox row (approve) and the
+# orderer's email job, in savepoints; then the order, its lines and history for the answer.
+APPROVE_QUERIES = 15
+REJECT_QUERIES = 14
 
 
 @pytest.mark.parametrize("lines", [1, 20])

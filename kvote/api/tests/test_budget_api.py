@@ -14,8 +14,8 @@ from tests.world import Fjord, World
 
 pytestmark = pytest.mark.django_db
 
-# Token lookup and its last use, the employee, the budget with its figures.
-BUDGET_QUERIES = 4
+# Token lookup and its last use, the employee, the budget, its sums.
+BUDGET_QUERIES = 5
 
 
 def url(employee) -> str:
@@ -151,9 +151,9 @@ def test_the_query_count_does_not_grow_with_orders(
 
 
 # Setting a budget: the token; the employee; the company's period; in savepoints the employee
-# locked, the budget for the period, its update and its change row; then the budget with its
-# figures for the answer. The same with 1 and with 20 orders on the budget.
-PUT_QUERIES = 10
+# locked, the budget for the period, its update and its change row; then the budget and what
+# counts against it for the answer. The same with 1 and with 20 orders on the budget.
+PUT_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -29,8 +29,9 @@ from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
 
-# The queue's queries, the same with 2 and with 10 waiting orders.
-QUEUE_QUERIES = 11
+# The queue's queries, the same with 2 and with 10 waiting orders (budget figures: the budgets,
+# then their sums).
+QUEUE_QUERIES = 10
 
 QUEUE = reverse("approvals:queue")
 
@@ -506,11 +507,11 @@ def test_the_queue_makes_a_fixed_number_of_queries(
 
 
 # The write paths' queries, the same for an order of 1 and of 20 lines (each for another
-# recipient with a budget): session and user; the order; who may decide it (substitutes, admins,
-# the recipients' supervisors); then the compare-and-set on the state, the history row, the
-# decision, and the outbox row (approve) and the orderer's email job; savepoints included.
-APPROVE_QUERIES = 15
-REJECT_QUERIES = 14
+# recipient with a budget): session and user; the order; whether the actor may decide it (one
+# query); then the compare-and-set on the state, the history row, the decision, the outbox row
+# (approve) and the orderer's email job; savepoints included.
+APPROVE_QUERIES = 13
+REJECT_QUERIES = 12
 # Session and user; the order; the compare-and-set and the history row; savepoints included.
 CANCEL_QUERIES = 7
 

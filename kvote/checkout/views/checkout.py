@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kvote.checkout import selectors, services
 from kvote.checkout.forms import CheckoutForm
 from kvote.common.errors import ServiceError
-from kvote.common.http import money_context, portal_login_required
+from kvote.common.http import money_context, portal_login_required, refusal_to_form
 from kvote.ordering.errors import OrderError
 from kvote.people.http import ActorRequest
 
@@ -45,7 +45,7 @@ def checkout(request: ActorRequest) -> HttpResponse:
                     customer_reference=data["customer_reference"],
                 )
             except ServiceError as exc:
-                form.add_error(None, exc.message)
+                refusal_to_form(form, exc)
             else:
                 return redirect("checkout:checkout_review")
     else:

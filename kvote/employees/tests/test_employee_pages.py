@@ -319,7 +319,8 @@ def test_a_fjord_supervisor_sees_none_of_nordlys(
     assert MINE in my_page and ALL in my_page
 
 
-LIST_QUERIES = 7
+# Budget figures are two queries: the budgets, then their sums (kvote.budgets.counting).
+LIST_QUERIES = 8
 DRILL_QUERIES = 8
 
 
@@ -391,10 +392,26 @@ def test_the_unique_constraint_race_becomes_the_clear_message(
 
     twin = Employee(company=company, name="Tvilling", number="101")
     with pytest.raises(ServiceError) as caught:
-        _save_guarded(twin, company.pk, "101")
+        _save_guarded(twin)
     assert caught.value.code == "number_taken"
     assert "already used by Anne Berg" in caught.value.message
     assert not Employee.objects.filter(name="Tvilling").exists()
+
+
+def test_a_refused_add_shows_the_rule_by_its_field(
+    company: Company, leader: User, team: list[Employee]
+) -> None:
+    """The rules name the field each refusal belongs to (kvote.people.employee_rules)."""
+    client = client_of(leader)
+    for data, field in [
+        ({"name": "\u202e", "number": "1010"}, "name"),
+        ({"name": "Nina", "number": "101"}, "number"),
+        ({"name": "Nina", "number": "1010", "email": "nobody@x.test"}, "email"),
+    ]:
+        response = client.post(MINE, {"email": "", **data})
+        assert response.status_code == 400
+        form = response.context["add_form"]
+        assert list(form.errors) == [field], form.errors
 
 
 # Adding an employee: session and user; in savepoints the number and login checks (one query

@@ -17,9 +17,10 @@ from kvote.approvals.models import Substitute
 from kvote.approvals.policy import ApprovalNeed, approval_need
 from kvote.budgets.selectors import BudgetEffect, BudgetFigures, figures_for_employees
 from kvote.common.tenancy import company_id_of, scoped
-from kvote.companies.models import Company
+from kvote.companies.models import ApprovalPolicy, Company
 from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine, OrderState
+from kvote.people import roles
 from kvote.people.models import Employee, User
 
 
@@ -43,8 +44,8 @@ def orders_to_decide(*, actor: User, on: date | None = None) -> QuerySet[Order]:
     lines = lines.exclude(recipient__supervisor=OuterRef("placed_by"))
     decided_by_supervisor = Exists(lines.filter(recipient__supervisor_id__in=principals))
     condition = Q(decided_by_supervisor)
-    admins = User.objects.filter(
-        pk__in=principals, company_id=company_id, is_company_admin=True, is_active=True
+    admins = roles.company_admins(
+        User.objects.filter(pk__in=principals, company_id=company_id, is_active=True)
     )
     if admins.exists():
         condition |= ~Q(Exists(lines))
@@ -70,8 +71,8 @@ def approvers_of(*, order: Order) -> list[User]:
         )
     )
     admin_ids = set(
-        User.objects.filter(
-            company_id=order.company_id, is_company_admin=True, is_active=True
+        roles.company_admins(
+            User.objects.filter(company_id=order.company_id, is_active=True)
         ).values_list("pk", flat=True)
     )
     today = timezone.localdate()
@@ -190,7 +191,10 @@ def order_approval_need(
     return approval_need(
         policy=company.approval_policy,
         threshold=company.approval_threshold,
-        placed_by_budget_holder=placed_by.is_budget_holder,
+        # Asked only where the answer matters (`always`), so other policies cost no query.
+        placed_by_budget_holder=(
+            company.approval_policy == ApprovalPolicy.ALWAYS and roles.is_budget_holder(placed_by)
+        ),
         over_budget_names=[e.employee.name for e in effects if e.goes_over],
         total_excl_vat=total_excl_vat,
     )

@@ -21,6 +21,7 @@ from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState
 from kvote.ordering.services import already_decided
 from kvote.ordering.states import order_transition
+from kvote.people import roles
 from kvote.people.models import User
 
 
@@ -126,7 +127,7 @@ def substitute_set(
     *, actor: User, substitute_id: int, starts_on: date, ends_on: date
 ) -> Substitute:
     """An approver names who decides in their place from starts_on to ends_on (inclusive)."""
-    if not (actor.is_approver or actor.is_supervisor or actor.is_company_admin):
+    if not roles.may_decide_orders(actor):
         raise ServiceError(ApprovalError.INVALID_SUBSTITUTE, _("Only approvers name substitutes."))
     if ends_on < starts_on:
         raise ServiceError(
@@ -156,7 +157,7 @@ def substitute_remove(*, actor: User, substitute_row_id: int) -> None:
 
 def approval_policy_set(*, actor: User, policy: str, threshold: str | Decimal | None) -> Company:
     """A company admin sets the approval policy and the optional threshold (empty: none)."""
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ServiceError(
             ApprovalError.INVALID_POLICY, _("Only a company admin can change the approval policy.")
         )

@@ -16,6 +16,7 @@ from kvote.common.money import MONEY_MAX_DIGITS, format_nok, parse_money
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company
 from kvote.companies.periods import Period, PeriodKind
+from kvote.people import roles
 from kvote.people.models import Employee, User
 
 MAX_AMOUNT = Decimal(10 ** (MONEY_MAX_DIGITS - 2)) - Decimal("0.01")
@@ -126,7 +127,7 @@ def budget_set(
 
 def company_budget_period_set(*, actor: User, kind: str, year_start: date | None = None) -> Company:
     """A company admin chooses the budget period; budgets already set keep their periods."""
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ServiceError(
             BudgetError.NOT_YOUR_EMPLOYEE, _("Only a company admin can change the budget period.")
         )

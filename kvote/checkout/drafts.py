@@ -35,6 +35,7 @@ from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY
+from kvote.people import roles
 from kvote.people.models import Employee, User
 
 # The largest order total the database holds (NUMERIC(12, 2)).
@@ -74,7 +75,7 @@ def recipient_for(*, actor: User, recipient_id: int | None) -> Employee | None:
         raise ServiceError(
             OrderError.RECIPIENT_NOT_ALLOWED, _("The chosen employee cannot receive orders.")
         )
-    if not actor.may_choose_recipients and employee.user_id != actor.pk:
+    if not roles.may_choose_recipients(actor) and employee.user_id != actor.pk:
         raise ServiceError(OrderError.RECIPIENT_NOT_ALLOWED, _("You can only order for yourself."))
     return employee
 
@@ -107,7 +108,7 @@ def line_problem(
             "item": item
         }
     if not recipient.is_active or (
-        not actor.may_choose_recipients and recipient.user_id != actor.pk
+        not roles.may_choose_recipients(actor) and recipient.user_id != actor.pk
     ):
         return OrderError.RECIPIENT_NOT_ALLOWED, _(
             "%(name)s cannot receive item number “%(item)s”."

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from kvote.common.money import ZERO
 from kvote.common.tenancy import scoped
 from kvote.ordering.models import OrderLine
+from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.services import EMPLOYEE_NUMBER_RE
 
@@ -312,7 +313,7 @@ def _check_email(actor: User, row: ImportRow, users: Mapping[str, User]) -> None
 
 def _check_supervisor(actor: User, row: ImportRow, users: Mapping[str, User]) -> None:
     own = actor.email.lower()
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         # A supervisor imports their own employees only.
         if row.supervisor_email and row.supervisor_email != own:
             row.errors.append(_("You may only import employees with yourself as supervisor."))
@@ -320,7 +321,7 @@ def _check_supervisor(actor: User, row: ImportRow, users: Mapping[str, User]) ->
         row.supervisor = actor
         return
     if not row.supervisor_email:
-        row.supervisor = actor if actor.is_supervisor else None
+        row.supervisor = actor if roles.is_supervisor(actor) else None
         return
     user = users.get(row.supervisor_email)
     if user is None or user.company_id != actor.company_id or not user.is_active:
@@ -328,7 +329,7 @@ def _check_supervisor(actor: User, row: ImportRow, users: Mapping[str, User]) ->
             _("No user of the company has the supervisor email %(email)s.")
             % {"email": row.supervisor_email}
         )
-    elif not user.is_supervisor:
+    elif not roles.is_supervisor(user):
         row.errors.append(
             _("%(name)s is not a supervisor.") % {"name": user.full_name or user.email}
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.people import roles
 from kvote.people.models import Employee, Language, User
 
 
@@ -33,10 +34,6 @@ class EmployeeErrorCode(models.TextChoices):
     EMAIL_UNKNOWN = "email_unknown", "No login of the company has this email."
     EMAIL_LINKED = "email_linked", "The login already belongs to another employee."
     SUPERVISOR_INVALID = "supervisor_invalid", "No supervisor or admin of the company has this id."
-
-
-def _may_manage_employees(actor: User) -> bool:
-    return actor.is_supervisor or actor.is_company_admin
 
 
 def _clean_name(name: str) -> str:
@@ -112,16 +109,14 @@ def _supervisor_for(actor: User, company_id: int, supervisor_id: int | None) -> 
     supervisor or admin of the company."""
     if supervisor_id is None or supervisor_id == actor.pk:
         return actor
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ServiceError(
             EmployeeErrorCode.NOT_YOURS,
             _("Only a company admin can add an employee for another supervisor."),
         )
-    supervisor = (
+    supervisor = roles.employee_managers(
         User.objects.filter(company_id=company_id, pk=supervisor_id, is_active=True)
-        .filter(models.Q(is_supervisor=True) | models.Q(is_company_admin=True))
-        .first()
-    )
+    ).first()
     if supervisor is None:
         raise ServiceError(
             EmployeeErrorCode.SUPERVISOR_INVALID,
@@ -133,11 +128,11 @@ def _supervisor_for(actor: User, company_id: int, supervisor_id: int | None) -> 
 def _managed_employee(actor: User, employee_id: int) -> Employee:
     """An employee the actor may change: admins any of the company's, supervisors their own.
     Other companies' employees and actors without the role: 404."""
-    if not _may_manage_employees(actor):
+    if not roles.may_manage_employees(actor):
         company_id_of(actor)
         raise Http404
     employee = get_scoped_or_404(Employee.objects.select_for_update(), actor, pk=employee_id)
-    if not actor.is_company_admin and employee.supervisor_id != actor.pk:
+    if not roles.may_manage_employees(actor, employee):
         raise ServiceError(
             EmployeeErrorCode.NOT_YOURS,
             _("%(name)s is not one of your employees.") % {"name": employee.name},
@@ -164,7 +159,7 @@ def employee_create(
     company admin names). The number is unique in the company; an email links the company's
     login with that address."""
     company_id = company_id_of(actor)
-    if not _may_manage_employees(actor):
+    if not roles.may_manage_employees(actor):
         raise Http404
     name, number = _clean_name(name), _clean_number(number)
     supervisor = _supervisor_for(actor, company_id, supervisor_id)

@@ -69,7 +69,7 @@ def admin(company):
 
 @pytest.fixture
 def holder(company):
-    return member(company, is_budget_holder=True)
+    return member(company)  # a budget holder once a test gives them a budget
 
 
 @pytest.mark.django_db

@@ -49,7 +49,7 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
             ApprovalError.NOT_AN_APPROVER, _("You are not an approver of this order.")
         )
     if decision not in (Decision.APPROVE, Decision.REJECT):
-        raise ServiceError(ApprovalError.NOT_AN_APPROVER, _("Choose approve or reject."))
+        raise ServiceError(ApprovalError.INVALID_DECISION, _("Choose approve or reject."))
     if decision == Decision.REJECT and not comment:
         raise ServiceError(
             ApprovalError.COMMENT_REQUIRED,
@@ -128,7 +128,7 @@ def substitute_set(
 ) -> Substitute:
     """An approver names who decides in their place from starts_on to ends_on (inclusive)."""
     if not roles.may_decide_orders(actor):
-        raise ServiceError(ApprovalError.INVALID_SUBSTITUTE, _("Only approvers name substitutes."))
+        raise ServiceError(ApprovalError.NOT_AN_APPROVER, _("Only approvers name substitutes."))
     if ends_on < starts_on:
         raise ServiceError(
             ApprovalError.INVALID_SUBSTITUTE, _("The last day cannot come before the first.")
@@ -159,7 +159,8 @@ def approval_policy_set(*, actor: User, policy: str, threshold: str | Decimal | 
     """A company admin sets the approval policy and the optional threshold (empty: none)."""
     if not roles.is_company_admin(actor):
         raise ServiceError(
-            ApprovalError.INVALID_POLICY, _("Only a company admin can change the approval policy.")
+            ApprovalError.NOT_COMPANY_ADMIN,
+            _("Only a company admin can change the approval policy."),
         )
     if policy not in ApprovalPolicy.values:
         raise ServiceError(ApprovalError.INVALID_POLICY, _("Choose one of the approval policies."))

@@ -129,7 +129,7 @@ def company_budget_period_set(*, actor: User, kind: str, year_start: date | None
     """A company admin chooses the budget period; budgets already set keep their periods."""
     if not roles.is_company_admin(actor):
         raise ServiceError(
-            BudgetError.NOT_YOUR_EMPLOYEE, _("Only a company admin can change the budget period.")
+            BudgetError.NOT_COMPANY_ADMIN, _("Only a company admin can change the budget period.")
         )
     if kind not in PeriodKind.values:
         raise ServiceError(BudgetError.INVALID_PERIOD, _("Choose one of the budget periods."))
@@ -172,7 +172,7 @@ def budget_back_office_check(*, budget: Budget) -> None:
         before = Budget.objects.filter(pk=budget.pk).values_list("employee_id", flat=True).first()
         if before is not None and before != budget.employee_id:
             raise ServiceError(
-                BudgetError.NOT_YOUR_EMPLOYEE,
+                BudgetError.EMPLOYEE_CHANGED,
                 _("A budget stays with its employee; add a new budget for another employee."),
             )
     period = Period(budget.period_start, budget.period_end)

@@ -143,8 +143,9 @@ def test_periods_must_not_overlap_for_one_employee(admin, holder, company) -> No
 
 @pytest.mark.django_db
 def test_only_a_company_admin_chooses_the_period(admin, holder) -> None:
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as exc:
         company_budget_period_set(actor=holder, kind=PeriodKind.MONTH)
+    assert exc.value.code == BudgetError.NOT_COMPANY_ADMIN
     with pytest.raises(ServiceError) as exc:
         company_budget_period_set(actor=admin, kind=PeriodKind.CUSTOM_YEAR)
     assert exc.value.code == BudgetError.INVALID_PERIOD

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "kvote.api.middleware.ApiJsonErrorsMiddleware",
+    "kvote.common.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "kvote.urls"

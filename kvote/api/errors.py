@@ -17,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, NotFound, ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.people.services import EmployeeErrorCode
 
@@ -40,7 +40,7 @@ class NulCharacterError(ValueError):
 # Codes of the API itself.
 INVALID = "invalid"
 MALFORMED_JSON = "malformed_json"
-NOT_FOUND = "not_found"
+NOT_FOUND = str(CommonError.NOT_FOUND)  # the one "not found" of every app
 NOT_AUTHENTICATED = "not_authenticated"
 INVALID_CREDENTIALS = "invalid_credentials"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
@@ -58,6 +58,7 @@ STATUS_BY_CODE: dict[str, int] = {
     EmployeeErrorCode.NOT_YOURS: 403,
     OrderError.RECIPIENT_NOT_ALLOWED: 403,
     FORBIDDEN: 403,
+    CommonError.ADMIN_ONLY: 403,
     CSRF_FAILED: 403,
     # 409: a conflict with the current state.
     OrderError.ALREADY_DECIDED: 409,
@@ -153,7 +154,7 @@ def install_handlers(api: NinjaAPI) -> None:
             validation_fields(list(exc.errors)),
         )
 
-    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def on_not_found(request: HttpRequest, exc: Http404 | NotFound) -> HttpResponse:
         return respond(request, 404, NOT_FOUND, _("Not found."))
 
     def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -190,6 +191,7 @@ def install_handlers(api: NinjaAPI) -> None:
         (ServiceError, on_service_error),
         (ValidationError, on_validation_error),
         (Http404, on_not_found),
+        (NotFound, on_not_found),
         (AuthenticationError, on_not_authenticated),
         (PermissionDenied, on_permission_denied),
         (HttpError, on_http_error),

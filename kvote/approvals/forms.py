@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvote.approvals.services import Decision
 from kvote.budgets.forms import AMOUNT_ATTRS, AmountField
+from kvote.common.http import parse_id
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import ApprovalPolicy
 from kvote.people.models import User
@@ -38,11 +39,8 @@ class DecideManyForm(forms.Form):
         super().__init__(*args, **kwargs)
         values = self.data.getlist("order_ids") if isinstance(self.data, QueryDict) else []
         self.sent_ids: list[str] = [str(v) for v in values]
-        self.order_ids: list[int] = list(
-            dict.fromkeys(
-                int(v) for v in self.sent_ids if v.isascii() and v.isdigit() and len(v) < 18
-            )
-        )
+        ids = (parse_id(v) for v in self.sent_ids)
+        self.order_ids: list[int] = list(dict.fromkeys(i for i in ids if i is not None))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -1,16 +1,19 @@
-"""Who decides which order, and what an approver sees. One rule, in SQL:
+"""Who decides which order, and what an approver sees. One rule, in SQL (`_deciders`):
 
 An order awaiting approval is decided by the supervisors of its recipients (nærmeste leder),
-except the one who placed it; where no such supervisor exists, by the company admins. A
-substitute decides for an approver while the substitution runs. Nobody decides an order they
-placed.
+except the one who placed it; where no such supervisor exists, by the company's active admins.
+A substitute decides for an approver while the substitution runs. Nobody decides an order they
+placed, and only users of the order's company decide it. The rule is asked both ways, each in
+one query: the orders a user decides (`orders_to_decide`, `may_decide`) and the users who decide
+an order (`approvers_of`).
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from kvote.approvals.models import Substitute
@@ -22,6 +25,47 @@ from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine, OrderState
 from kvote.people import roles
 from kvote.people.models import Employee, User
+from kvote.people.roles import Role
+
+# An order's id or its placer's id: Value(id), or an OuterRef to the order of an outer query.
+OrderRef = Combinable
+
+
+def _one_level_down(ref: OrderRef) -> OrderRef:
+    """`ref` as a subquery of the query that holds it sees it."""
+    return OuterRef(ref) if isinstance(ref, OuterRef) else ref
+
+
+def _deciders(*, order: OrderRef, placed_by: OrderRef, company_id: int, on: date) -> QuerySet[User]:
+    """The users who may decide `order` (placed by `placed_by`, of `company_id`) on `on`: the
+    rule of this module, stated once. A user may appear more than once."""
+    # The lines whose recipient has a supervisor other than the one who placed the order.
+    supervised = OrderLine.objects.filter(
+        order=_one_level_down(order), recipient__supervisor__isnull=False
+    ).exclude(recipient__supervisor=_one_level_down(placed_by))
+
+    def approves(user: str) -> Q:
+        """The user at lookup path `user` ("" for the user row itself) decides the order in
+        their own right: a supervisor of those lines or, where there is none, an active admin."""
+        return Q(**{f"{user}pk__in": supervised.values("recipient__supervisor")}) | (
+            Q(**{f"{user}company_id": company_id, f"{user}is_active": True})
+            & roles.role_filter(Role.COMPANY_ADMIN, path=user)
+            & ~Q(Exists(supervised))
+        )
+
+    # One substitution row, running on `on`, whose approver decides in their own right.
+    standing_in = Q(
+        substituting_for__company_id=company_id,
+        substituting_for__starts_on__lte=on,
+        substituting_for__ends_on__gte=on,
+    ) & approves("substituting_for__approver__")
+    awaiting = Order.objects.filter(pk=_one_level_down(order), state=OrderState.AWAITING_APPROVAL)
+    return (
+        User.objects.filter(company_id=company_id)
+        .exclude(pk=placed_by)
+        .filter(approves("") | standing_in)
+        .filter(Exists(awaiting))
+    )
 
 
 def principals_of(*, actor: User, on: date | None = None) -> set[int]:
@@ -38,21 +82,17 @@ def principals_of(*, actor: User, on: date | None = None) -> set[int]:
 def orders_to_decide(*, actor: User, on: date | None = None) -> QuerySet[Order]:
     """The orders awaiting the actor's decision (or a decision the actor may take as
     substitute), oldest first."""
-    company_id = company_id_of(actor)
-    principals = principals_of(actor=actor, on=on)
-    lines = OrderLine.objects.filter(order=OuterRef("pk"), recipient__supervisor__isnull=False)
-    lines = lines.exclude(recipient__supervisor=OuterRef("placed_by"))
-    decided_by_supervisor = Exists(lines.filter(recipient__supervisor_id__in=principals))
-    condition = Q(decided_by_supervisor)
-    admins = roles.company_admins(
-        User.objects.filter(pk__in=principals, company_id=company_id, is_active=True)
+    deciders = _deciders(
+        order=OuterRef("pk"),
+        placed_by=OuterRef("placed_by_id"),
+        company_id=company_id_of(actor),
+        on=on or timezone.localdate(),
     )
-    if admins.exists():
-        condition |= ~Q(Exists(lines))
     return (
-        Order.objects.filter(company_id=company_id, state=OrderState.AWAITING_APPROVAL)
-        .filter(condition)
-        .exclude(placed_by=actor)
+        # The state here only narrows the scan to the waiting orders; the rule checks it too.
+        scoped(Order, actor)
+        .filter(state=OrderState.AWAITING_APPROVAL)
+        .filter(Exists(deciders.filter(pk=actor.pk)))
         .select_related("placed_by")
         .order_by("placed_at", "id")
     )
@@ -63,31 +103,15 @@ def may_decide(*, actor: User, order: Order) -> bool:
 
 
 def approvers_of(*, order: Order) -> list[User]:
-    """Everyone who may decide `order` now (to tell them): the same rule, asked of each
-    candidate."""
-    supervisor_ids = set(
-        OrderLine.objects.filter(order=order, recipient__supervisor__isnull=False).values_list(
-            "recipient__supervisor_id", flat=True
-        )
+    """Everyone active who may decide `order` now, to tell them. One query, whatever the number
+    of admins, supervisors and substitutes."""
+    deciders = _deciders(
+        order=Value(order.pk),
+        placed_by=Value(order.placed_by_id),
+        company_id=order.company_id,
+        on=timezone.localdate(),
     )
-    admin_ids = set(
-        roles.company_admins(
-            User.objects.filter(company_id=order.company_id, is_active=True)
-        ).values_list("pk", flat=True)
-    )
-    today = timezone.localdate()
-    substitute_ids = set(
-        Substitute.objects.filter(
-            company_id=order.company_id,
-            approver_id__in=supervisor_ids | admin_ids,
-            starts_on__lte=today,
-            ends_on__gte=today,
-        ).values_list("substitute_id", flat=True)
-    )
-    candidates = User.objects.filter(
-        pk__in=supervisor_ids | admin_ids | substitute_ids, is_active=True
-    ).order_by("pk")
-    return [user for user in candidates if may_decide(actor=user, order=order)]
+    return list(User.objects.filter(pk__in=deciders.values("pk"), is_active=True).order_by("pk"))
 
 
 @dataclass(frozen=True)

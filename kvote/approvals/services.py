@@ -16,7 +16,7 @@ from kvote.budgets.services import parse_budget_amount
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
 from kvote.companies.models import ApprovalPolicy, Company
-from kvote.jobs.email import email_enqueue
+from kvote.jobs.email import Email, email_enqueue, emails_enqueue
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState
 from kvote.ordering.services import already_decided
@@ -89,21 +89,28 @@ def approval_decide_many(
 
 def approvers_notify(*, order: Order) -> None:
     """Queue an email to each approver of a new order awaiting approval (inside the order's
-    transaction: the emails exist exactly when the order does)."""
-    for approver in approvers_of(order=order):
-        email_enqueue(
-            to=approver.email,
-            language=approver.language,
-            subject_template="approvals/email/awaiting_subject.txt",
-            body_template="approvals/email/awaiting_body.txt",
-            context={
-                "order": order,
-                "approver": approver,
-                "base_url": settings.KVOTE_BASE_URL,
-                "path": reverse("approvals:queue"),
-            },
-            company_id=order.company_id,
-        )
+    transaction: the emails exist exactly when the order does). Two queries, whatever the number
+    of approvers: the worker renders the emails."""
+    context = {
+        "number": order.number,
+        "orderer_name": order.placed_by.full_name,
+        "total_excl_vat": str(order.total_excl_vat),
+        "base_url": settings.KVOTE_BASE_URL,
+        "path": reverse("approvals:queue"),
+    }
+    emails_enqueue(
+        emails=[
+            Email(
+                to=approver.email,
+                language=approver.language,
+                subject_template="approvals/email/awaiting_subject.txt",
+                body_template="approvals/email/awaiting_body.txt",
+                context={**context, "approver_name": approver.full_name},
+            )
+            for approver in approvers_of(order=order)
+        ],
+        company_id=order.company_id,
+    )
 
 
 def _tell_orderer(*, order: Order) -> None:
@@ -114,8 +121,10 @@ def _tell_orderer(*, order: Order) -> None:
         subject_template="approvals/email/decided_subject.txt",
         body_template="approvals/email/decided_body.txt",
         context={
-            "order": order,
+            "number": order.number,
             "approved": order.state == OrderState.RELEASED,
+            "decider_name": order.decided_by.full_name if order.decided_by else "",
+            "comment": order.decision_comment,
             "base_url": settings.KVOTE_BASE_URL,
             "path": reverse("ordering:order_detail", args=[order.pk]),
         },

@@ -50,16 +50,16 @@ def _render_queue(
     )
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def queue(request: ActorRequest) -> HttpResponse:
     """«Til godkjenning»: the orders awaiting the user's decision, oldest first. Users who decide
     nothing see an empty queue."""
     return _render_queue(request)
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     """Approve or reject one order. A refused decision changes nothing: a missing comment on a
     rejection comes back with what was typed; anything else is told above the queue."""
@@ -87,8 +87,8 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     return redirect("approvals:queue")
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def decide_many(request: ActorRequest) -> HttpResponse:
     """Approve the ticked orders; each is decided on its own, and each refusal is told."""
     form = DecideManyForm(request.POST)
@@ -112,8 +112,8 @@ def decide_many(request: ActorRequest) -> HttpResponse:
     return redirect("approvals:queue")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @portal_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def substitutes(request: ActorRequest) -> HttpResponse:
     """The approver's substitutes, and a form to name one for a date range."""
     actor = request.user
@@ -153,16 +153,16 @@ def substitutes(request: ActorRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse:
     services.substitute_remove(actor=request.user, substitute_row_id=substitute_id)
     messages.success(request, _("The substitute is removed."))
     return redirect("approvals:substitutes")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @portal_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def policy_settings(request: ActorRequest) -> HttpResponse:
     """The company's approval policy and threshold (company admins only; others 404)."""
     actor = request.user

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kvote.common.http import parse_id
 from kvote.common.money import format_amount
 from kvote.companies.periods import PeriodKind
 
@@ -104,9 +105,8 @@ class BulkBudgetForm(forms.Form):
         super().__init__(*args, **kwargs)
         values = self.data.getlist("employee_ids") if isinstance(self.data, QueryDict) else []
         self.sent_ids: list[str] = [str(v) for v in values]
-        self.chosen_ids: list[int] = [
-            int(v) for v in self.sent_ids if v.isascii() and v.isdigit() and len(v) < 18
-        ]
+        ids = (parse_id(v) for v in self.sent_ids)
+        self.chosen_ids: list[int] = [i for i in ids if i is not None]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -8,14 +8,13 @@ company's ids included)."""
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -30,7 +29,7 @@ from kvote.budgets.forms import (
     amount_value,
 )
 from kvote.common.errors import ServiceError
-from kvote.common.http import portal_login_required
+from kvote.common.http import first_error, portal_login_required, safe_next
 from kvote.common.money import format_nok
 from kvote.companies.models import Company
 from kvote.companies.periods import Period, PeriodKind
@@ -57,11 +56,7 @@ class ListState:
 
 def _list_state(request: HttpRequest, url: str | None) -> ListState:
     """The list URL a form came from (its `next`), when it points back into this site."""
-    list_url = reverse("budgets:list")
-    if not url or not url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        url = list_url
+    url = safe_next(request, url) or reverse("budgets:list")
     params = QueryDict(urlsplit(url).query)
     return ListState(url=url, query=params.get("q", "").strip()[:100], page=params.get("page"))
 
@@ -96,9 +91,7 @@ def _render_list(
         {
             "listing": listing,
             "page_obj": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
+            "page_query": urlencode({"q": state.query}) if state.query else "",
             "rows": rows,
             "filter_form": BudgetFilterForm({"q": state.query}),
             "query": state.query,
@@ -110,16 +103,16 @@ def _render_list(
     )
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def budget_list(request: ActorRequest) -> HttpResponse:
     query = BudgetFilterForm(request.GET).query()
     state = ListState(url=request.get_full_path(), query=query, page=request.GET.get("page"))
     return _render_list(request, state)
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
     """One employee's budget for the company's current period, from the row's inline form."""
     actor = request.user
@@ -145,7 +138,7 @@ def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
             )
             return redirect(state.url)
     else:
-        error = str(form.errors["amount"][0])
+        error = first_error(form.errors)
     messages.error(
         request,
         _("The budget of %(name)s is not changed: %(reason)s")
@@ -160,8 +153,8 @@ def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def budget_set_many(request: ActorRequest) -> HttpResponse:
     """The same amount for the chosen employees, or for every employee the list holds (all of
     My employees for a supervisor, all the employees found for an admin). All or nothing."""
@@ -200,15 +193,15 @@ def budget_set_many(request: ActorRequest) -> HttpResponse:
     return _render_list(request, state, bulk_form=form)
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def budget_history(request: ActorRequest, employee_id: int) -> HttpResponse:
     history = selectors.budget_history(actor=request.user, employee_id=employee_id)
     return render(request, "budgets/history.html", {"history": history})
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @portal_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def budget_settings(request: ActorRequest) -> HttpResponse:
     """The company's budget period (company admins only)."""
     actor = request.user

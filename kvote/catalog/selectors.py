@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils.translation import get_language
 
 from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, Favourite, Product, Variant
+from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
@@ -106,7 +106,7 @@ def product_detail(*, actor: User, product_id: int) -> Product:
             .get(pk=product_id)
         )
     except Product.DoesNotExist as exc:
-        raise Http404 from exc
+        raise not_found() from exc
 
 
 def variant_with_price(*, actor: User, variant_id: int) -> tuple[Variant, Decimal] | None:
@@ -224,11 +224,13 @@ def favourite_cards(*, actor: User) -> list[Product]:
     return with_colours(favourite_products(actor=actor))
 
 
-def product_summary(*, actor: User, product_id: int) -> Product:
-    """A visible product (annotated with price and is_favourite), without its variants."""
+def access_product(*, actor: User, product_id: int) -> Product:
+    """A product the actor's company can see (annotated with price and is_favourite), without
+    its variants; NotFound for any other: the tenant's assortment and the product's state are
+    checked together."""
     product = visible_products(actor=actor).filter(pk=product_id).first()
     if product is None:
-        raise Http404
+        raise not_found()
     return product
 
 

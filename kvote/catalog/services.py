@@ -1,8 +1,8 @@
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
 from kvote.catalog.models import Favourite
 from kvote.catalog.selectors import visible_products
+from kvote.common.errors import not_found
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.people.models import User
 
@@ -10,7 +10,7 @@ from kvote.people.models import User
 def favourite_add(*, actor: User, product_id: int) -> None:
     """Save a product the actor can see; saving it twice is no error."""
     if not visible_products(actor=actor).filter(pk=product_id).exists():
-        raise Http404
+        raise not_found()
     try:
         with transaction.atomic():
             Favourite.objects.get_or_create(

@@ -4,25 +4,24 @@ Every view is for a logged-in user of a customer company; the selectors and serv
 that company and answer 404 for anything else (supplier staff included)."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kvote.catalog import selectors, services
 from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
 from kvote.catalog.models import Product
-from kvote.common.http import portal_login_required
+from kvote.common.http import page_query, portal_login_required, safe_next
 from kvote.people.http import ActorRequest
 
 VARIANT_PANEL_ID = "variant-panel"
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def product_list(request: ActorRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     query = form.value("q").strip()
@@ -41,9 +40,7 @@ def product_list(request: ActorRequest) -> HttpResponse:
             "query": query,
             "catalogue": catalogue,
             "page_obj": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
+            "page_query": page_query(request.GET),
             "products": page.object_list,
             "is_filtered": bool(query or catalogue.category),
             "next_url": request.get_full_path(),
@@ -51,8 +48,8 @@ def product_list(request: ActorRequest) -> HttpResponse:
     )
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
     form = VariantChoiceForm(request.GET)
     page = selectors.product_page(
@@ -65,15 +62,15 @@ def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
     htmx = request.htmx
     if htmx and htmx.target == VARIANT_PANEL_ID and not htmx.history_restore_request:
         # The pickers changed: the panel's new content, and the size picker out of band.
-        response = render(request, "catalog/_variant_panel_update.html", context)
+        response = render(request, "catalog/partials/variant_panel_update.html", context)
     else:
         response = render(request, "catalog/product_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])  # never serve the partial from a cache
     return response
 
 
-@require_safe
 @portal_login_required
+@require_safe
 def favourites(request: ActorRequest) -> HttpResponse:
     products = selectors.favourite_cards(actor=request.user)
     return render(
@@ -83,19 +80,19 @@ def favourites(request: ActorRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
-    product = selectors.product_summary(actor=request.user, product_id=product_id)
+    product = selectors.access_product(actor=request.user, product_id=product_id)
     services.favourite_add(actor=request.user, product_id=product.pk)
     status = _("%(product)s is saved in your favourites.") % {"product": product.display_name}
     return _favourite_response(request, product, is_favourite=True, status=status)
 
 
-@require_POST
 @portal_login_required
+@require_POST
 def favourite_remove(request: ActorRequest, product_id: int) -> HttpResponse:
-    product = selectors.product_summary(actor=request.user, product_id=product_id)
+    product = selectors.access_product(actor=request.user, product_id=product_id)
     services.favourite_remove(actor=request.user, product_id=product.pk)
     status = _("%(product)s is removed from your favourites.") % {"product": product.display_name}
     return _favourite_response(request, product, is_favourite=False, status=status)
@@ -106,11 +103,13 @@ def _favourite_response(
 ) -> HttpResponse:
     """htmx gets the toggle button again (with a status line for screen readers); a plain
     POST goes back to where it came from, with a message."""
-    next_url = _safe_next(request) or reverse("catalog:product", args=[product.pk])
+    next_url = safe_next(request, request.POST.get("next")) or reverse(
+        "catalog:product", args=[product.pk]
+    )
     if request.htmx:
         return render(
             request,
-            "catalog/_favourite_toggle.html",
+            "catalog/partials/favourite_toggle.html",
             {
                 "product": product,
                 "is_favourite": is_favourite,
@@ -120,12 +119,3 @@ def _favourite_response(
         )
     messages.success(request, status)
     return HttpResponseRedirect(next_url)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""

@@ -21,7 +21,7 @@ from kvote.approvals.policy import ApprovalNeed
 from kvote.approvals.selectors import order_approval_need
 from kvote.budgets.selectors import BudgetEffect, order_budget_effects
 from kvote.catalog.models import Variant
-from kvote.catalog.selectors import prices_for
+from kvote.catalog.selectors import prices_for, visible_products
 from kvote.checkout.destinations import (
     Destination,
     cart_destination,
@@ -82,8 +82,6 @@ def recipient_for(*, actor: User, recipient_id: int | None) -> Employee | None:
 
 def orderable_product_ids(*, actor: User, product_ids: Iterable[int]) -> set[int]:
     """Which of these products the actor's company can order now. One query."""
-    from kvote.catalog.selectors import visible_products
-
     return set(
         visible_products(actor=actor).filter(pk__in=set(product_ids)).values_list("pk", flat=True)
     )

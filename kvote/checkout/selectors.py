@@ -54,9 +54,10 @@ def cart_of(*, actor: User) -> Cart | None:
     return scoped(Cart, actor).filter(user=actor).select_related("company").first()
 
 
-def cart_line_of(*, actor: User, line_id: int) -> CartLine:
-    """One line of the actor's own cart; 404 for anyone else's."""
-    return get_scoped_or_404(CartLine, actor, pk=line_id, cart__user=actor)
+def access_cart_line(*, actor: User, line_id: int, for_update: bool = False) -> CartLine:
+    """One line of the actor's own cart; NotFound for anyone else's (of the company or not)."""
+    lines = CartLine.objects.select_for_update() if for_update else CartLine.objects.all()
+    return get_scoped_or_404(lines, actor, pk=line_id, cart__user=actor)
 
 
 def cart_line_count(*, actor: User) -> int:

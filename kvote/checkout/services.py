@@ -31,8 +31,9 @@ from kvote.checkout.drafts import (
     recipient_for,
 )
 from kvote.checkout.models import Cart, CartLine
+from kvote.checkout.selectors import access_cart_line
 from kvote.common.errors import ServiceError
-from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderState
@@ -108,9 +109,7 @@ def cart_line_update(
     new_quantity = parse_quantity(quantity) if quantity is not None else None
     recipient = recipient_for(actor=actor, recipient_id=recipient_id) if recipient_id else None
     with transaction.atomic():
-        line = get_scoped_or_404(
-            CartLine.objects.select_for_update(), actor, pk=line_id, cart__user=actor
-        )
+        line = access_cart_line(actor=actor, line_id=line_id, for_update=True)
         if new_quantity is not None:
             line.quantity = new_quantity
         if recipient is not None:
@@ -120,7 +119,7 @@ def cart_line_update(
 
 
 def cart_line_remove(*, actor: User, line_id: int) -> None:
-    line = get_scoped_or_404(CartLine, actor, pk=line_id, cart__user=actor)
+    line = access_cart_line(actor=actor, line_id=line_id)
     line.delete()
 
 

@@ -1,5 +1,6 @@
 """What every page's view needs around the request: login for pages and htmx alike, a safe
-`next`, ids from query strings, and the VAT rate as people write it. The typed request of a
+`next`, ids from query strings, the query string a list's page links keep, and the VAT rate as
+people write it. The typed request of a
 logged-in user is `kvote.people.http.ActorRequest`."""
 
 from collections.abc import Callable
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -43,9 +44,19 @@ def safe_next(request: HttpRequest, url: str | None) -> str | None:
     return None
 
 
+def page_query(params: QueryDict) -> str:
+    """The query string a list's page links keep (includes/pagination.html): all but `page`."""
+    kept = params.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+ID_MAX_DIGITS = 17  # any id the database holds; longer is no id of ours (and no overflow)
+
+
 def parse_id(value: str | None) -> int | None:
-    """A positive whole number from a query parameter, or None for anything else."""
-    if value and value.isascii() and value.isdigit():
+    """A whole number from a query parameter or a ticked checkbox, or None for anything else."""
+    if value and value.isascii() and value.isdigit() and len(value) <= ID_MAX_DIGITS:
         return int(value)
     return None
 

@@ -7,8 +7,8 @@ An acting user sees rows of their own company only; anything else is "not found"
 from typing import Any, Protocol, TypeVar
 
 from django.db import models
-from django.http import Http404
 
+from kvote.common.errors import NotFound, not_found
 from kvote.common.models import TenantModel
 
 M = TypeVar("M", bound=TenantModel)
@@ -21,8 +21,9 @@ class Actor(Protocol):
     def company_id(self) -> int | None: ...
 
 
-class NoCompany(Http404):
-    """The acting user belongs to no customer company (supplier staff, or a broken account)."""
+class NoCompany(NotFound):
+    """The acting user belongs to no customer company (supplier staff, or a broken account):
+    every portal row is "not found" to them."""
 
 
 def company_id_of(actor: Actor) -> int:
@@ -45,6 +46,6 @@ def get_scoped_or_404(model_or_qs: type[M] | models.QuerySet[M], actor: Actor, *
     try:
         return scoped(model_or_qs, actor).get(**lookup)
     except (ValueError, TypeError) as exc:  # a malformed id in the URL or the form
-        raise Http404 from exc
+        raise not_found() from exc
     except models.ObjectDoesNotExist as exc:
-        raise Http404 from exc
+        raise not_found() from exc

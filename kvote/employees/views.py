@@ -112,7 +112,6 @@ def _render_list(
         "sort": sort,
         "query": query,
         "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": urlencode({**period_query, **keep, "sort": sort}),
         "rows": [
             {
@@ -248,7 +247,6 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
             (key, label, f"{here}?{urlencode({'period': key})}") for key, label in QUICK_PERIODS
         ],
         "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": urlencode(chosen.query()),
         "total": total,
         "exports": _export_links(

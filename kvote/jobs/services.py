@@ -5,7 +5,7 @@ The leasing itself (SKIP LOCKED, lease deadlines, compare-and-set on finishing) 
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from importlib import import_module
 from typing import Any
@@ -30,10 +30,26 @@ def job_enqueue(
 ) -> Job:
     """Write a job row. Call it inside the transaction that causes the work: the job exists
     exactly when that transaction commits."""
+    [job] = jobs_enqueue_many(
+        kind=kind, payloads=[payload], company_id=company_id, max_attempts=max_attempts
+    )
+    return job
+
+
+def jobs_enqueue_many(
+    *,
+    kind: str,
+    payloads: Sequence[dict[str, Any]],
+    company_id: int | None = None,
+    max_attempts: int = 8,
+) -> list[Job]:
+    """Write one job row per payload, all in one INSERT (none for no payloads); like
+    `job_enqueue`, inside the transaction that causes the work."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
-    return Job.objects.create(
-        kind=kind, payload=payload, company_id=company_id, max_attempts=max_attempts
+    return Job.objects.bulk_create(
+        Job(kind=kind, payload=payload, company_id=company_id, max_attempts=max_attempts)
+        for payload in payloads
     )
 
 

@@ -5,21 +5,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import get_scoped_or_404, scoped
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
+from kvote.ordering.states import RELEASED_OR_LATER
 from kvote.people import roles
 from kvote.people.models import User
-
-# The states of an order that the supplier has been given or is being given: entering
-# "released" writes its delivery to the supplier (kvote.ordering.states).
-RELEASED_OR_LATER = frozenset(
-    {OrderState.RELEASED, OrderState.SENT, OrderState.CONFIRMED, OrderState.SHIPPED}
-)
 
 
 def order_visible_to(*, actor: User) -> QuerySet[Order]:
@@ -55,13 +50,23 @@ class OrderDetail:
         return next((c.created_at for c in self.history if c.to_state == OrderState.SENT), None)
 
 
+def access_order(*, actor: User, order_id: int) -> Order:
+    """An order the actor may open (order_visible_to), with who placed and decided it;
+    NotFound for any other, of the company or not."""
+    orders = order_visible_to(actor=actor).select_related("placed_by", "decided_by")
+    return get_scoped_or_404(orders, actor, pk=order_id)
+
+
+def access_placed_order(*, actor: User, order_id: int) -> Order:
+    """An order the actor placed (what only its orderer may do: cancel); NotFound for any
+    other."""
+    return get_scoped_or_404(Order, actor, pk=order_id, placed_by=actor)
+
+
 def order_detail(*, actor: User, order_id: int) -> OrderDetail:
-    """One order with its lines and history; 404 when the actor may not see it. Three queries."""
-    order = get_scoped_or_404(
-        order_visible_to(actor=actor).select_related("placed_by", "decided_by"),
-        actor,
-        pk=order_id,
-    )
+    """One order with its lines and history; NotFound when the actor may not see it. Three
+    queries."""
+    order = access_order(actor=actor, order_id=order_id)
     return OrderDetail(
         order=order,
         lines=list(order.lines.select_related("recipient").order_by("id")),
@@ -72,7 +77,9 @@ def order_detail(*, actor: User, order_id: int) -> OrderDetail:
 def company_orders(*, actor: User, state: str = "") -> QuerySet[Order]:
     """Every order of the actor's company, newest first: for company admins only."""
     if not roles.is_company_admin(actor):
-        raise PermissionDenied(_("Only a company admin sees all the company's orders."))
+        raise ServiceError(
+            CommonError.ADMIN_ONLY, _("Only a company admin sees all the company's orders.")
+        )
     qs = scoped(Order, actor)
     if state:
         qs = qs.filter(state=state)

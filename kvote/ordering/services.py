@@ -4,9 +4,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
-from kvote.common.tenancy import get_scoped_or_404
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState
+from kvote.ordering.selectors import access_placed_order
 from kvote.ordering.states import order_transition
 from kvote.people.models import User
 
@@ -30,7 +30,7 @@ def already_decided(order: Order) -> ServiceError:
 
 def order_cancel(*, actor: User, order_id: int) -> Order:
     """The orderer withdraws an order while it awaits approval."""
-    order = get_scoped_or_404(Order, actor, pk=order_id, placed_by=actor)
+    order = access_placed_order(actor=actor, order_id=order_id)
     if order.state != OrderState.AWAITING_APPROVAL:
         raise ServiceError(
             OrderError.NOT_CANCELLABLE, _("Only an order awaiting approval can be cancelled.")

@@ -33,6 +33,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # States whose lines count against budgets and in purchase totals.
 COUNTING_STATES = frozenset({S.AWAITING_APPROVAL, S.RELEASED, S.SENT, S.CONFIRMED, S.SHIPPED})
 
+# States of an order the supplier has been given or is being given: entering "released" writes
+# its delivery (kvote.supplier registers that handler).
+RELEASED_OR_LATER = frozenset({S.RELEASED, S.SENT, S.CONFIRMED, S.SHIPPED})
+
 
 # state -> what must happen, in the same transaction, when an order enters it.
 _ON_ENTERING: dict[str, list[Callable[[Order], object]]] = {}
@@ -53,6 +57,25 @@ def _entered(order: Order) -> None:
 
 def is_allowed(from_state: str, to_state: str) -> bool:
     return to_state in TRANSITIONS.get(from_state, frozenset())
+
+
+def path_between(from_state: str, to_state: str) -> list[str] | None:
+    """The states an order passes through, after `from_state` up to `to_state`, by the fewest
+    allowed transitions of the table; [] when it is already there, None when it cannot get
+    there (the table never goes back)."""
+    if from_state == to_state:
+        return []
+    paths: dict[str, list[str]] = {from_state: []}
+    queue = [from_state]
+    while queue:
+        state = queue.pop(0)
+        for following in sorted(TRANSITIONS.get(state, frozenset())):
+            if following not in paths:
+                paths[following] = [*paths[state], following]
+                if following == to_state:
+                    return paths[following]
+                queue.append(following)
+    return None
 
 
 def order_record_creation(*, order: Order, actor: User | None) -> OrderStateChange:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kvote.common.errors import ServiceError
-from kvote.common.http import money_context, portal_login_required
+from kvote.common.http import money_context, page_query, portal_login_required
 from kvote.ordering import selectors
 from kvote.ordering.forms import OrderFilterForm
 from kvote.ordering.services import order_cancel as cancel_order
@@ -30,8 +30,6 @@ def order_list(request: ActorRequest) -> HttpResponse:
         placed_to=filters.get("placed_to"),
     )
     page = Paginator(orders, settings.KVOTE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "ordering/order_list.html",
@@ -39,8 +37,7 @@ def order_list(request: ActorRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": selectors.order_rows(actor=request.user, orders=page.object_list),
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
-            "query": query.urlencode(),
+            "page_query": page_query(request.GET),
             "filtered": any(filters.get(name) for name in ("state", "placed_from", "placed_to")),
         },
     )

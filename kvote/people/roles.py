@@ -66,11 +66,6 @@ def _budget_holder_employees() -> QuerySet[Employee]:
     return Employee.objects.filter(is_active=True, budgets__isnull=False)
 
 
-def _has_budget() -> Exists:
-    """For a query of users: whether the user is a budget holder (the SQL form of the rule)."""
-    return Exists(_budget_holder_employees().filter(user=OuterRef("pk")))
-
-
 def is_budget_holder(user: User) -> bool:
     """DESIGN.md's budget holder: a user linked to an (active) employee that has a budget, in
     any period, so one stays a budget holder between periods.
@@ -89,7 +84,8 @@ def is_budget_holder(user: User) -> bool:
 def with_budget_holder(qs: QuerySet[User]) -> QuerySet[User]:
     """`qs` with each user's budget-holder answer loaded in the same query, for lists of users
     (the back office, the demo's logins): `is_budget_holder` then asks nothing."""
-    return qs.annotate(**{_BUDGET_HOLDER_ATTR: _has_budget()})
+    holds = Exists(_budget_holder_employees().filter(user=OuterRef("pk")))
+    return qs.annotate(**{_BUDGET_HOLDER_ATTR: holds})
 
 
 # --- The roles one by one ---------------------------------------------------------------------
@@ -105,18 +101,19 @@ def has_role(user: User, role: Role) -> bool:
     return bool(getattr(user, STORED_ROLES[role]))
 
 
-def _role_q(role: Role) -> Q:
-    """The SQL form of `has_role`."""
+def role_filter(role: Role, *, path: str = "") -> Q:
+    """The SQL form of `has_role`, for the user at lookup `path` ("" for a query of users
+    itself, "substituting_for__approver__" for a user reached through a relation)."""
     if role == Role.BUYER:
-        return Q()
+        return Q(**{f"{path}company__isnull": False})
     if role == Role.BUDGET_HOLDER:
-        return Q(_has_budget())
-    return Q(**{STORED_ROLES[role]: True})
+        return Q(Exists(_budget_holder_employees().filter(user=OuterRef(f"{path}pk"))))
+    return Q(**{f"{path}company__isnull": False, f"{path}{STORED_ROLES[role]}": True})
 
 
 def with_any_role(qs: QuerySet[User], *roles: Role) -> QuerySet[User]:
-    """The users of `qs` (of a company) holding at least one of `roles`."""
-    return qs.filter(company__isnull=False).filter(reduce(operator.or_, map(_role_q, roles)))
+    """The users of `qs` holding at least one of `roles`."""
+    return qs.filter(reduce(operator.or_, (role_filter(role) for role in roles)))
 
 
 def roles_of(user: User) -> list[Role]:

@@ -4,10 +4,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from kvote.common.http import portal_login_required, safe_next
 from kvote.people.forms import EmailAuthenticationForm
+from kvote.people.http import ActorRequest
 from kvote.people.models import Language
 from kvote.people.services import user_language_set
 
@@ -17,9 +18,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("login")
+@portal_login_required
+def home(request: ActorRequest) -> HttpResponse:
     if request.user.company_id is None:
         return redirect("admin:index")
     return redirect("catalog:list")
@@ -29,11 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def language_set(request: HttpRequest) -> HttpResponse:
     """The language switch: saved on the user when logged in, and in a cookie always."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("home")
+    next_url = safe_next(request, request.POST.get("next")) or reverse("home")
     response = HttpResponseRedirect(next_url)
     if language not in Language.values:
         return response

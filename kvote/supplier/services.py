@@ -124,9 +124,8 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
     return lease.lease_retry(deliveries)
 
 
-# What the supplier may report, in the order it happens. A reply may skip ahead (an order
-# reported shipped was confirmed first); it may not go back.
-SUPPLIER_PATH = (OrderState.RELEASED, OrderState.SENT, OrderState.CONFIRMED, OrderState.SHIPPED)
+# What the supplier may report. A reply may skip ahead through the state machine's own
+# transitions (an order reported shipped was sent and confirmed first); it may not go back.
 REPORTABLE = {OrderState.CONFIRMED, OrderState.SHIPPED}
 
 
@@ -155,9 +154,8 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
             )
         if order.state == status:
             return ReplyOutcome(order=order, changed=False)
-        if order.state not in SUPPLIER_PATH or SUPPLIER_PATH.index(
-            OrderState(order.state)
-        ) > SUPPLIER_PATH.index(OrderState(status)):
+        path = states.path_between(order.state, status)
+        if order.state not in states.RELEASED_OR_LATER or path is None:
             raise ServiceError(
                 SupplierReplyError.IMPOSSIBLE_TRANSITION,
                 _("Order %(number)s is “%(state)s” and cannot become “%(to)s”.")
@@ -167,8 +165,7 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
                     "to": OrderState(status).label,
                 },
             )
-        start = SUPPLIER_PATH.index(OrderState(order.state)) + 1
-        for step in SUPPLIER_PATH[start : SUPPLIER_PATH.index(OrderState(status)) + 1]:
+        for step in path:
             states.order_transition(
                 order=order,
                 to_state=step,

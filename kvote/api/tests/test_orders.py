@@ -382,7 +382,7 @@ def test_scope_company_is_for_company_admins(team):
     place_order(member(CompanyFactory()), key="c")
     assert team.api(team.admin).get("/orders", {"scope": "company"}).json()["count"] == 2
     refused = team.api(team.buyer).get("/orders", {"scope": "company"})
-    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    assert (refused.status_code, refused.json()["code"]) == (403, "admin_only")
 
 
 def test_dates_filter_the_list(team):

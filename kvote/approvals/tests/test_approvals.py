@@ -3,7 +3,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from kvote.approvals.errors import ApprovalError
@@ -19,12 +22,16 @@ from kvote.approvals.services import (
 from kvote.budgets.selectors import budget_figures
 from kvote.budgets.services import budget_set
 from kvote.common.errors import ServiceError
+from kvote.common.money import format_nok
 from kvote.companies.models import ApprovalPolicy
+from kvote.jobs.email import email_render
 from kvote.jobs.models import Job
+from kvote.jobs.services import jobs_run_due
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.ordering.services import order_cancel
 from kvote.ordering.tests.test_states import _run_at_once
+from kvote.people.models import User
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 
 S = OrderState
@@ -105,6 +112,48 @@ def test_the_supervisor_gets_the_order_with_its_budget_effect_and_an_email(team:
 
 
 @pytest.mark.django_db
+def test_the_approvers_emails_are_queued_unrendered(team: Team) -> None:
+    order = team.over_budget_order()
+    [job] = _emails_to(team.leader.email)
+    assert job.payload == {
+        "to": team.leader.email,
+        "language": "nb",
+        "subject_template": "approvals/email/awaiting_subject.txt",
+        "body_template": "approvals/email/awaiting_body.txt",
+        "context": {
+            "number": order.number,
+            "orderer_name": team.holder.full_name,
+            "total_excl_vat": "1500.00",
+            "approver_name": team.leader.full_name,
+            "base_url": settings.KVOTE_BASE_URL,
+            "path": reverse("approvals:queue"),
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_the_worker_writes_each_approvers_email_in_their_language(team: Team) -> None:
+    User.objects.filter(pk=team.leader.pk).update(language="en")
+    stand_in = member(team.company, language="nb")
+    today = timezone.localdate()
+    substitute_set(actor=team.leader, substitute_id=stand_in.pk, starts_on=today, ends_on=today)
+    order = team.over_budget_order()
+    assert mail.outbox == []
+    jobs_run_due(worker="w")
+    sent = {message.to[0]: message for message in mail.outbox}
+    english, norwegian = sent[team.leader.email], sent[stand_in.email]
+    assert english.subject == f"Order {order.number} awaits your approval"
+    assert english.body.startswith(f"Hello {team.leader.full_name},\n")
+    amount = order.total_excl_vat
+    assert f"has placed order {order.number} ({format_nok(amount, 'en')} excl. VAT)" in english.body
+    assert norwegian.subject == f"Ordre {order.number} venter på godkjenning fra deg"
+    assert norwegian.body.startswith(f"Hei {stand_in.full_name},\n")
+    assert f"lagt inn ordre {order.number} ({format_nok(amount, 'nb')} eks. mva.)" in norwegian.body
+    for message in (english, norwegian):
+        assert f"{settings.KVOTE_BASE_URL}{reverse('approvals:queue')}" in message.body
+
+
+@pytest.mark.django_db
 def test_approving_releases_and_tells_the_orderer(team: Team) -> None:
     order = team.over_budget_order()
     approval_decide(actor=team.leader, order_id=order.pk, decision=Decision.APPROVE, comment="OK")
@@ -118,7 +167,8 @@ def test_approving_releases_and_tells_the_orderer(team: Team) -> None:
         order=order, to_state=S.RELEASED, actor=team.leader, comment="OK"
     ).exists()
     [mail] = _emails_to(team.holder.email)
-    assert order.number in mail.payload["subject"]
+    subject, _body = email_render(mail.payload)
+    assert order.number in subject
 
 
 @pytest.mark.django_db
@@ -140,7 +190,8 @@ def test_rejecting_needs_a_comment_and_frees_the_budget(team: Team) -> None:
         Decimal("0.00"),
         Decimal("1000.00"),
     )
-    assert "Too dear" in _emails_to(team.holder.email)[0].payload["body"]
+    _subject, body = email_render(_emails_to(team.holder.email)[0].payload)
+    assert "Too dear" in body
 
 
 @pytest.mark.django_db

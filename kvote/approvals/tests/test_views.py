@@ -29,7 +29,7 @@ from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, p
 pytestmark = pytest.mark.django_db
 
 # The queue's queries, the same with 2 and with 10 waiting orders.
-QUEUE_QUERIES = 11
+QUEUE_QUERIES = 9
 
 QUEUE = reverse("approvals:queue")
 

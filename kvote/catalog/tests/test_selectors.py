@@ -1,11 +1,11 @@
 from decimal import Decimal
 
 import pytest
-from django.http import Http404
 
 from kvote.catalog import selectors
 from kvote.catalog.models import AssortmentItem, Product
 from kvote.people.models import User
+from tests.asserts import raises_not_found
 from tests.factories import (
     AgreedPriceFactory,
     CategoryFactory,
@@ -123,7 +123,7 @@ class TestCataloguePage:
 
     def test_supplier_staff_has_no_catalogue(self) -> None:
         staff = UserFactory(company=None, is_staff=True)
-        with pytest.raises(Http404):
+        with raises_not_found():
             selectors.catalogue_page(actor=staff)
 
 
@@ -176,7 +176,7 @@ class TestProductPage:
 
     def test_hidden_product_is_not_found(self, buyer: User) -> None:
         product = jacket(is_active=False)
-        with pytest.raises(Http404):
+        with raises_not_found():
             selectors.product_page(actor=buyer, product_id=product.pk)
 
     def test_colour_code_outside_hex_is_not_used_as_css(self) -> None:

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.http import Http404
 
 from kvote.checkout.models import CartLine
 from kvote.checkout.services import (
@@ -15,6 +14,7 @@ from kvote.checkout.services import (
 from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderLine, OrderState
+from tests.asserts import raises_not_found
 from tests.factories import (
     AgreedPriceFactory,
     CompanyFactory,
@@ -241,9 +241,9 @@ def test_no_address_chosen_blocks_the_order(buyer, variant):
 def test_cart_lines_of_another_user_are_not_found(company, buyer, variant):
     other = member(company)
     line = cart_add(actor=other, variant_id=variant.pk, quantity=1)
-    with pytest.raises(Http404):
+    with raises_not_found():
         cart_line_remove(actor=buyer, line_id=line.pk)
-    with pytest.raises(Http404):
+    with raises_not_found():
         cart_line_update(actor=buyer, line_id=line.pk, quantity=3)
     assert CartLine.objects.get(pk=line.pk).quantity == 1
 
@@ -252,5 +252,5 @@ def test_supplier_staff_without_company_cannot_shop(variant):
     from tests.factories import UserFactory
 
     staff = UserFactory(company=None, is_staff=True)
-    with pytest.raises(Http404):
+    with raises_not_found():
         cart_add(actor=staff, variant_id=variant.pk, quantity=1)

@@ -164,7 +164,7 @@ def cart_line_update(request: ActorRequest, line_id: int) -> HttpResponse:
         except ServiceError as exc:
             error = exc.message
     if error:
-        selectors.cart_line_of(actor=request.user, line_id=line_id)  # someone else's line: 404
+        selectors.access_cart_line(actor=request.user, line_id=line_id)  # someone else's line: 404
         messages.error(request, error)
         line_error = LineError(
             line_id=line_id,

@@ -19,6 +19,7 @@ from kvote.demo.seed import seed_demo
 from kvote.demo.tests.conftest import run_seed
 from kvote.demo.tests.test_seed_demo_budgets import HISTORY_STATES
 from kvote.demo.tests.test_seed_demo_dates import at_the_clock
+from kvote.jobs.email import email_render
 from kvote.jobs.models import Job, JobStatus
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import Employee, User
@@ -77,7 +78,8 @@ def test_the_only_email_queued_tells_leder_about_the_waiting_order() -> None:
     (job,) = Job.objects.all()
     assert (job.kind, job.status, job.company_id) == ("email", JobStatus.PENDING, order.company_id)
     assert job.payload["to"] == LEDER
-    assert order.number in job.payload["subject"]
+    subject, _body = email_render(job.payload)
+    assert order.number in subject
 
 
 def test_the_browser_journeys_budgets_are_as_they_were() -> None:

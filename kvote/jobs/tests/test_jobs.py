@@ -1,13 +1,21 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kvote.jobs.email import email_enqueue
+from kvote.jobs.email import Email, email_enqueue
 from kvote.jobs.models import Job, JobStatus
-from kvote.jobs.services import HANDLERS, backoff, job_enqueue, jobs_claim, jobs_run_due
+from kvote.jobs.services import (
+    HANDLERS,
+    backoff,
+    job_enqueue,
+    jobs_claim,
+    jobs_enqueue_many,
+    jobs_run_due,
+)
 from kvote.ordering.tests.test_states import _run_at_once
 
 FAILS = {"left": 0}
@@ -56,6 +64,43 @@ def test_the_worker_sends_queued_email_once() -> None:
     assert Job.objects.get().status == JobStatus.DONE
     assert jobs_run_due(worker="w1") == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_email_queued_already_rendered_is_sent_as_it_is() -> None:
+    """Jobs queued before the worker rendered emails hold the subject and body."""
+    job_enqueue(
+        kind="email",
+        payload={"to": "old@example.test", "subject": "Ordre KV-000007", "body": "Hei,\n"},
+    )
+    assert jobs_run_due(worker="w1") == 1
+    [sent] = mail.outbox
+    assert (sent.to, sent.subject, sent.body) == (["old@example.test"], "Ordre KV-000007", "Hei,\n")
+
+
+@pytest.mark.django_db
+def test_an_email_is_queued_with_plain_values_only() -> None:
+    job = _email()
+    assert "body" not in job.payload and "subject" not in job.payload
+    with pytest.raises(TypeError, match="'amount' is a Decimal"):
+        Email("a@example.test", "nb", "s.txt", "b.txt", {"amount": Decimal("1")})  # type: ignore[dict-item]
+    assert Job.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_many_jobs_are_queued_in_one_insert_and_unknown_kinds_refused(
+    flaky_kind, django_assert_num_queries
+) -> None:
+    with django_assert_num_queries(1):
+        jobs = jobs_enqueue_many(kind=flaky_kind, payloads=[{"n": n} for n in range(20)])
+    assert [job.payload for job in Job.objects.order_by("pk")] == [{"n": n} for n in range(20)]
+    assert all(job.pk for job in jobs)
+    with django_assert_num_queries(0):
+        assert jobs_enqueue_many(kind=flaky_kind, payloads=[]) == []
+    with pytest.raises(ValueError, match="unknown job kind"):
+        jobs_enqueue_many(kind="fax", payloads=[{}])
+    with pytest.raises(ValueError, match="unknown job kind"):
+        job_enqueue(kind="fax", payload={})
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from kvote.checkout.services import order_submit
 from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
-from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition
+from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition, path_between
 from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
 
 S = OrderState
@@ -110,3 +110,17 @@ def test_a_double_submit_at_the_same_moment_makes_one_order() -> None:
     assert all(isinstance(r, int) for r in results), results
     assert len(set(results)) == 1
     assert Order.objects.count() == 1
+
+
+def test_path_between_follows_the_table_and_never_goes_back() -> None:
+    assert path_between(S.RELEASED, S.SHIPPED) == [S.SENT, S.CONFIRMED, S.SHIPPED]
+    assert path_between(S.SENT, S.CONFIRMED) == [S.CONFIRMED]
+    assert path_between(S.CONFIRMED, S.CONFIRMED) == []
+    assert path_between(S.SHIPPED, S.CONFIRMED) is None
+    assert path_between(S.REJECTED, S.RELEASED) is None
+    # Every step of every path is an allowed transition of the one table.
+    for start in TRANSITIONS:
+        for end in S.values:
+            path = path_between(start, end)
+            for before, after in zip([start, *(path or [])], path or [], strict=False):
+                assert after in TRANSITIONS[before]

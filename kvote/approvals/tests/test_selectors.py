@@ -1,0 +1,129 @@
+"""Who decides an order: `approvers_of` (the users of an order) and `may_decide` (the orders of a
+user) ask one rule, so they agree for every user in every situation."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from kvote.approvals.models import Substitute
+from kvote.approvals.selectors import approvers_of, may_decide
+from kvote.approvals.services import Decision, approval_decide
+from kvote.budgets.services import budget_set
+from kvote.checkout.services import order_submit
+from kvote.ordering.models import Order, OrderState
+from kvote.people.models import User
+from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
+
+pytestmark = pytest.mark.django_db
+
+
+class World:
+    """A company with two active admins and one who left, two supervisors, budget holders with
+    and without a supervisor, and substitutes now, later and for the admin who left; and an
+    admin of another company."""
+
+    def __init__(self) -> None:
+        self.company = CompanyFactory()
+        self.admin = member(self.company, is_company_admin=True)
+        self.admin2 = member(self.company, is_company_admin=True, language="en")
+        self.gone_admin = member(self.company, is_company_admin=True, is_active=False)
+        self.leader = member(self.company, is_supervisor=True, is_approver=True)
+        self.second = member(self.company, is_supervisor=True)
+        self.holder = self.budget_holder(supervisor=self.leader)
+        self.worker = self.budget_holder(supervisor=self.second)
+        self.loner = self.budget_holder(supervisor=None)
+        self.stand_in = self.substitute_for(self.leader, starts_in=-1)
+        self.later = self.substitute_for(self.leader, starts_in=3)
+        self.admin_stand_in = self.substitute_for(self.admin2, starts_in=0)
+        self.gone_admin_stand_in = self.substitute_for(self.gone_admin, starts_in=-2)
+        self.stranger = member(CompanyFactory(), is_company_admin=True)
+
+    def budget_holder(self, *, supervisor: User | None) -> User:
+        user = member(self.company, is_budget_holder=True)
+        user.employee.supervisor = supervisor
+        user.employee.save()
+        budget_set(actor=self.admin, employee_id=user.employee.pk, amount="1000")
+        return user
+
+    def substitute_for(self, approver: User, *, starts_in: int) -> User:
+        substitute = member(self.company)
+        today = timezone.localdate()
+        Substitute.objects.create(
+            company=self.company,
+            approver=approver,
+            substitute=substitute,
+            starts_on=today + timedelta(days=starts_in),
+            ends_on=today + timedelta(days=max(starts_in, 0) + 5),
+        )
+        return substitute
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+def agreed_approvers(order: Order) -> list[User]:
+    """`approvers_of(order)`, after checking it against `may_decide` for every user."""
+    found = approvers_of(order=order)
+    asked = [
+        user
+        for user in User.objects.order_by("pk")
+        if user.is_active and may_decide(actor=user, order=order)
+    ]
+    assert found == asked
+    return found
+
+
+def test_the_supervisor_and_the_substitute_standing_in_today(world: World) -> None:
+    order = place_order(world.holder, "1500.00", key="holder")
+    assert order.state == OrderState.AWAITING_APPROVAL
+    assert agreed_approvers(order) == [world.leader, world.stand_in]
+
+
+def test_where_the_supervisor_placed_it_the_active_admins_and_their_substitutes(
+    world: World,
+) -> None:
+    order = place_order(world.leader, "1500.00", key="leader", recipient=world.holder.employee)
+    assert order.state == OrderState.AWAITING_APPROVAL
+    assert agreed_approvers(order) == [world.admin, world.admin2, world.admin_stand_in]
+
+
+def test_without_a_supervisor_the_active_admins_and_their_substitutes(world: World) -> None:
+    order = place_order(world.loner, "1500.00", key="loner")
+    assert agreed_approvers(order) == [world.admin, world.admin2, world.admin_stand_in]
+
+
+def test_an_order_an_admin_placed_goes_to_the_other_admins(world: World) -> None:
+    budget_set(actor=world.admin2, employee_id=world.admin.employee.pk, amount="10")
+    order = place_order(world.admin, "50.00", key="admin")
+    assert order.state == OrderState.AWAITING_APPROVAL
+    assert agreed_approvers(order) == [world.admin2, world.admin_stand_in]
+
+
+def test_with_two_recipients_the_supervisor_who_did_not_place_it(world: World) -> None:
+    variant = VariantFactory(product__list_price=Decimal("800.00"))
+    fill_cart(world.leader, variant, recipient=world.holder.employee)
+    fill_cart(world.leader, variant, quantity=2, recipient=world.worker.employee)
+    order = order_submit(actor=world.leader, idempotency_key="two")
+    assert order.state == OrderState.AWAITING_APPROVAL
+    assert agreed_approvers(order) == [world.second]
+
+
+def test_inactive_admins_and_their_substitutes_do_not_decide(world: World) -> None:
+    User.objects.filter(pk=world.admin2.pk).update(is_active=False)
+    order = place_order(world.loner, "1500.00", key="left")
+    assert agreed_approvers(order) == [world.admin]
+    User.objects.filter(pk=world.gone_admin.pk).update(is_active=True)
+    assert agreed_approvers(order) == [world.admin, world.gone_admin, world.gone_admin_stand_in]
+
+
+def test_a_decided_order_has_no_approvers(world: World) -> None:
+    order = place_order(world.holder, "1500.00", key="decided")
+    approval_decide(actor=world.leader, order_id=order.pk, decision=Decision.APPROVE)
+    assert agreed_approvers(order) == []
+    within = place_order(world.loner, "10.00", key="within")
+    assert within.state == OrderState.RELEASED
+    assert agreed_approvers(within) == []

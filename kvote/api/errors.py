@@ -52,9 +52,7 @@ STATUS_BY_CODE: dict[str, int] = {
     # 403: the actor may not do this.
     ApprovalError.CANNOT_APPROVE_OWN_ORDER: 403,
     ApprovalError.NOT_AN_APPROVER: 403,
-    ApprovalError.NOT_COMPANY_ADMIN: 403,
     BudgetError.NOT_YOUR_EMPLOYEE: 403,
-    BudgetError.NOT_COMPANY_ADMIN: 403,
     EmployeeErrorCode.NOT_YOURS: 403,
     OrderError.RECIPIENT_NOT_ALLOWED: 403,
     FORBIDDEN: 403,

@@ -6,7 +6,6 @@ class ApprovalError(models.TextChoices):
 
     CANNOT_APPROVE_OWN_ORDER = "cannot_approve_own_order"
     NOT_AN_APPROVER = "not_an_approver"  # refused: the actor does not decide (this order)
-    NOT_COMPANY_ADMIN = "not_company_admin"  # refused: for company admins only
     INVALID_DECISION = "invalid_decision"  # neither approve nor reject
     COMMENT_REQUIRED = "comment_required"
     INVALID_SUBSTITUTE = "invalid_substitute"

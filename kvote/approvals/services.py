@@ -13,7 +13,7 @@ from kvote.approvals.errors import ApprovalError
 from kvote.approvals.models import Substitute
 from kvote.approvals.selectors import approvers_of, may_decide
 from kvote.budgets.services import parse_budget_amount
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
 from kvote.companies.models import ApprovalPolicy, Company
 from kvote.jobs.email import Email, email_enqueue, emails_enqueue
@@ -168,7 +168,7 @@ def approval_policy_set(*, actor: User, policy: str, threshold: str | Decimal | 
     """A company admin sets the approval policy and the optional threshold (empty: none)."""
     if not roles.is_company_admin(actor):
         raise ServiceError(
-            ApprovalError.NOT_COMPANY_ADMIN,
+            CommonError.ADMIN_ONLY,
             _("Only a company admin can change the approval policy."),
         )
     if policy not in ApprovalPolicy.values:

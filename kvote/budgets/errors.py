@@ -6,7 +6,6 @@ class BudgetError(models.TextChoices):
 
     INVALID_AMOUNT = "invalid_amount"
     NOT_YOUR_EMPLOYEE = "not_your_employee"  # refused: not an employee whose budget you set
-    NOT_COMPANY_ADMIN = "not_company_admin"  # refused: for company admins only
     EMPLOYEE_CHANGED = "employee_changed"  # a budget cannot move to another employee
     PERIOD_OVERLAP = "period_overlap"
     NO_EMPLOYEES = "no_employees"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kvote.budgets.errors import BudgetError
 from kvote.budgets.models import Budget, BudgetChange
 from kvote.budgets.selectors import manageable_employees, overlapping
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.money import MONEY_MAX_DIGITS, format_nok, parse_money
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company
@@ -129,7 +129,7 @@ def company_budget_period_set(*, actor: User, kind: str, year_start: date | None
     """A company admin chooses the budget period; budgets already set keep their periods."""
     if not roles.is_company_admin(actor):
         raise ServiceError(
-            BudgetError.NOT_COMPANY_ADMIN, _("Only a company admin can change the budget period.")
+            CommonError.ADMIN_ONLY, _("Only a company admin can change the budget period.")
         )
     if kind not in PeriodKind.values:
         raise ServiceError(BudgetError.INVALID_PERIOD, _("Choose one of the budget periods."))

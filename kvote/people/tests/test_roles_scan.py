@@ -32,6 +32,11 @@ ROLE_NAMES = frozenset(
 )
 
 
+def _names_a_role(name: object) -> bool:
+    """A role flag, also at the end of a lookup ("placed_by__is_company_admin")."""
+    return isinstance(name, str) and name.rsplit("__", 1)[-1] in ROLE_NAMES
+
+
 def _exempt(path: Path) -> bool:
     parts = path.relative_to(KVOTE).parts
     return (
@@ -64,9 +69,9 @@ def python_copies(source: str, name: str = "<source>") -> list[str]:
             on_roles = isinstance(node.value, ast.Name) and node.value.id in aliases
             if not on_roles:
                 what = f"reads the role flag .{node.attr}"
-        elif isinstance(node, ast.keyword) and node.arg in ROLE_NAMES:
+        elif isinstance(node, ast.keyword) and _names_a_role(node.arg):
             what = f"filters or sets {node.arg}= itself"
-        elif isinstance(node, ast.Constant) and node.value in ROLE_NAMES:
+        elif isinstance(node, ast.Constant) and _names_a_role(node.value):
             what = f"names the role flag {node.value!r}"
         if what is not None:
             found.append(f"{name}:{getattr(node, 'lineno', '?')}: {what}")
@@ -117,6 +122,8 @@ def test_no_template_spells_a_role_itself() -> None:
         ("may = actor.may_choose_recipients", 1),
         ("User.objects.filter(company_id=1, is_company_admin=True)", 1),
         ("flag = getattr(user, 'is_approver')", 1),
+        ("Order.objects.filter(placed_by__is_supervisor=True)", 1),
+        ("Q(**{f'{path}is_company_admin': True})", 1),
         ("from kvote.people import roles\nroles.is_company_admin(user)", 0),
         ("from kvote.people import roles as rules\nrules.is_company_admin", 0),
         ("import kvote.people.roles as r\nr.is_company_admin(user)", 0),

@@ -57,7 +57,7 @@ class Team:
         self.company = CompanyFactory()
         self.admin = member(self.company, is_company_admin=True)
         self.leader = member(self.company, is_supervisor=True, is_approver=True)
-        self.holder = member(self.company, is_budget_holder=True)
+        self.holder = member(self.company)  # a budget holder once budget_set below runs
         self.holder.employee.supervisor = self.leader
         self.holder.employee.save()
         self.buyer = member(self.company)

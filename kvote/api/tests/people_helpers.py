@@ -42,7 +42,7 @@ class Firm:
     admin: User
     leader: User  # a supervisor
     other_leader: User  # another supervisor
-    worker: User  # a plain employee (budget holder) with a login
+    worker: User  # a plain employee with a login, and no role besides buyer
     team: list[Employee]  # the leader's employees
     stranger: Employee  # supervised by other_leader
 
@@ -52,7 +52,7 @@ def firm(name: str = "Nordlys AS") -> Firm:
     admin = member(company, is_company_admin=True, language="en", full_name="Ada Admin")
     leader = member(company, is_supervisor=True, language="en", full_name="Liv Leder")
     other = member(company, is_supervisor=True, language="en", full_name="Odd Annen")
-    worker = member(company, is_budget_holder=True, language="en", full_name="Per Plukk")
+    worker = member(company, language="en", full_name="Per Plukk")
     Employee.objects.filter(user=worker).update(supervisor=leader)
     team = [
         EmployeeFactory(company=company, supervisor=leader, name=n, number=no)

@@ -70,7 +70,7 @@ def demo() -> Demo:
     company = CompanyFactory(name="Nordlys AS")
     supervisor = member(company, is_supervisor=True, is_approver=True, full_name="Liv Leder")
     member(company, is_company_admin=True, full_name="Ada Admin")
-    employee = member(company, is_budget_holder=True, full_name="Per Plukk")
+    employee = member(company, full_name="Per Plukk")  # budget holder: budget_set below
     Employee.objects.filter(user=employee).update(supervisor=supervisor)
     team = [EmployeeFactory(company=company, supervisor=supervisor) for _ in range(3)]
     outsider = EmployeeFactory(company=company)  # nobody's: only an admin may change them

@@ -21,7 +21,7 @@ from kvote.approvals.services import (
 )
 from kvote.budgets.selectors import budget_figures
 from kvote.budgets.services import budget_set
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.money import format_nok
 from kvote.companies.models import ApprovalPolicy
 from kvote.jobs.email import email_render
@@ -44,7 +44,7 @@ class Team:
         self.company = CompanyFactory()
         self.admin = member(self.company, is_company_admin=True)
         self.leader = member(self.company, is_supervisor=True, is_approver=True)
-        self.holder = member(self.company, is_budget_holder=True)
+        self.holder = member(self.company)  # a budget holder once budget_set below runs
         self.holder.employee.supervisor = self.leader
         self.holder.employee.save()
         budget_set(actor=self.admin, employee_id=self.holder.employee.pk, amount="1000")
@@ -259,6 +259,25 @@ def test_a_substitute_decides_while_the_approver_is_away(team: Team) -> None:
 
 
 @pytest.mark.django_db
+def test_a_decision_other_than_approve_or_reject_is_invalid_not_a_refusal(team: Team) -> None:
+    order = team.over_budget_order()
+    with pytest.raises(ServiceError) as exc:
+        approval_decide(actor=team.leader, order_id=order.pk, decision="maybe")
+    assert exc.value.code == ApprovalError.INVALID_DECISION
+    assert Order.objects.get(pk=order.pk).state == S.AWAITING_APPROVAL
+
+
+@pytest.mark.django_db
+def test_only_approvers_name_substitutes(team: Team) -> None:
+    today = timezone.localdate()
+    with pytest.raises(ServiceError) as exc:
+        substitute_set(
+            actor=team.holder, substitute_id=team.admin.pk, starts_on=today, ends_on=today
+        )
+    assert exc.value.code == ApprovalError.NOT_AN_APPROVER
+
+
+@pytest.mark.django_db
 def test_substitutes_must_be_colleagues_and_dates_in_order(team: Team) -> None:
     today = timezone.localdate()
     stranger = member(CompanyFactory())
@@ -307,8 +326,9 @@ def test_policies_always_and_threshold(team: Team) -> None:
     with pytest.raises(ServiceError) as exc:
         approval_policy_set(actor=team.admin, policy="sometimes", threshold="")
     assert exc.value.code == ApprovalError.INVALID_POLICY
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as exc:
         approval_policy_set(actor=team.leader, policy=ApprovalPolicy.NONE, threshold="")
+    assert exc.value.code == CommonError.ADMIN_ONLY
 
 
 @pytest.mark.django_db(transaction=True)

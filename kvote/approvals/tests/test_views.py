@@ -53,9 +53,7 @@ def leader(company: Company) -> User:
 @pytest.fixture
 def holder(company: Company, admin: User, leader: User) -> User:
     """A budget holder whose nearest manager is `leader`, with kr 1 000 for the period."""
-    user = member(
-        company, language="en", is_budget_holder=True, number="1003", full_name="Mats Berg"
-    )
+    user = member(company, language="en", number="1003", full_name="Mats Berg")
     Employee.objects.filter(pk=user.employee.pk).update(supervisor=leader)
     budget_set(actor=admin, employee_id=user.employee.pk, amount="1000.00")
     return user
@@ -514,7 +512,7 @@ def test_the_queue_makes_a_fixed_number_of_queries(
     leader: User,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    other = member(company, language="en", is_budget_holder=True)
+    other = member(company, language="en")
     Employee.objects.filter(pk=other.employee.pk).update(supervisor=leader)
     budget_set(actor=admin, employee_id=other.employee.pk, amount="100.00")
     client = client_for(leader)

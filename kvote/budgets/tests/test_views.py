@@ -105,7 +105,8 @@ def test_an_admin_sees_every_active_employee_and_a_supervisor_only_their_own(
 def test_buyers_and_budget_holders_find_no_budget_pages(
     company: Company, team: list[Employee]
 ) -> None:
-    for user in (member(company, language="en"), member(company, is_budget_holder=True)):
+    holder = member(company, budget="1000")
+    for user in (member(company, language="en"), holder):
         client = client_of(user)
         assert client.get(LIST).status_code == 404
         assert client.get(history_url(team[0])).status_code == 404
@@ -114,7 +115,7 @@ def test_buyers_and_budget_holders_find_no_budget_pages(
         response = client.post(SET_MANY, {"amount": "100", "employee_ids": [team[0].pk]})
         assert response.status_code == 404
         assert 'href="/budgets/"' not in client.get(reverse("catalog:list")).content.decode()
-    assert not Budget.objects.exists()
+    assert list(Budget.objects.values_list("employee_id", flat=True)) == [holder.employee.pk]
 
 
 def test_the_menu_leads_admins_and_supervisors_to_budgets(admin: User, leader: User) -> None:

@@ -142,7 +142,7 @@ def test_variant_made_inactive_after_it_was_put_in_the_cart_is_refused_at_submit
 
 
 def test_budget_holder_orders_for_themselves_only(company, variant):
-    holder = member(company, is_budget_holder=True)
+    holder = member(company, budget="1000")
     colleague = EmployeeFactory(company=company)
     with pytest.raises(ServiceError) as exc:
         cart_add(actor=holder, variant_id=variant.pk, quantity=1, recipient_id=colleague.pk)

@@ -18,7 +18,9 @@ from bench.world import FIRST, LAST, World
 from kvote.budgets.models import Budget
 from kvote.companies.models import ORG_NUMBER_WEIGHTS, ApprovalPolicy, Company, DeliveryAddress
 from kvote.companies.periods import PeriodKind, period_containing
+from kvote.people import roles
 from kvote.people.models import Employee, User
+from kvote.people.roles import Role
 
 TRADES = ("Bygg", "Elektro", "Rør", "Transport", "Service")
 BUDGET_AMOUNTS = (3000, 4000, 5000, 6000, 8000, 10000)
@@ -130,7 +132,6 @@ def _people(rng: random.Random, scale: Scale, world: World, sizes: list[int]) ->
             "email",
             "full_name",
             "company_id",
-            "is_budget_holder",
             "is_supervisor",
             "is_approver",
             "is_company_admin",
@@ -202,7 +203,6 @@ def _people(rng: random.Random, scale: Scale, world: World, sizes: list[int]) ->
                         email,
                         name,
                         company.pk,
-                        holder,
                         leads >= 0 or (admin and not teams),
                         leads >= 0 or admin,
                         admin,
@@ -262,7 +262,7 @@ def _people(rng: random.Random, scale: Scale, world: World, sizes: list[int]) ->
 def _bench_roles(world: World) -> None:
     """The logins and employees the latency run measures, all in the big company."""
     big = User.objects.filter(company=world.companies[0])
-    leader = big.filter(is_supervisor=True).order_by("id").first()
+    leader = roles.with_any_role(big, Role.SUPERVISOR).order_by("id").first()
     assert leader is not None
     world.supervisor_email, world.supervisor_id = leader.email, leader.pk
     world.supervised = len(world.team)
@@ -275,7 +275,7 @@ def _bench_roles(world: World) -> None:
         User.objects.filter(email__in=world.load_buyers).values_list("company_id", flat=True)
     )
     world.load_approvers = list(
-        User.objects.filter(company_id__in=buyer_companies, is_approver=True)
+        roles.with_any_role(User.objects.filter(company_id__in=buyer_companies), Role.APPROVER)
         .order_by("company_id", "id")
         .values_list("email", flat=True)
     )

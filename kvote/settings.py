@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kvote.common.context_processors.portal",
+                "kvote.people.context_processors.roles",
                 "kvote.checkout.context_processors.cart",
             ],
         },

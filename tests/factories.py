@@ -1,11 +1,14 @@
 """Factories for tests: a company with its people, a catalogue, carts and orders."""
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from kvote.budgets.models import Budget
 from kvote.catalog.models import AgreedPrice, Category, Product, Variant
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.people.models import Employee, User
@@ -118,12 +121,38 @@ class AgreedPriceFactory(DjangoModelFactory[AgreedPrice]):
     price = Decimal("400.00")
 
 
-def member(company: Company, *, number: str | None = None, **fields: Any) -> User:
-    """A user of `company` with an employee record of their own (the usual portal user)."""
+def give_budget(
+    employee: Employee, amount: str | Decimal = "1000.00", *, on: date | None = None
+) -> Budget:
+    """A budget for `employee` in their company's budget period holding `on` (today), written
+    directly (no change log). It makes the employee's login a budget holder: that is what a
+    budget holder is (kvote.people.roles.is_budget_holder)."""
+    period = employee.company.budget_period_of(on or timezone.localdate())
+    return Budget.objects.create(
+        company_id=employee.company_id,
+        employee=employee,
+        period_start=period.start,
+        period_end=period.end,
+        amount=Decimal(amount),
+    )
+
+
+def member(
+    company: Company,
+    *,
+    number: str | None = None,
+    budget: str | Decimal | None = None,
+    **fields: Any,
+) -> User:
+    """A user of `company` with an employee record of their own (the usual portal user); with
+    `budget`, that employee has a budget of this amount for the current period: a budget
+    holder. Roles other than budget holder are flags: `is_supervisor=True` and so on."""
     user = UserFactory(company=company, **fields)
-    EmployeeFactory(
+    employee = EmployeeFactory(
         company=company, user=user, name=user.full_name, **({"number": number} if number else {})
     )
+    if budget is not None:
+        give_budget(employee, budget)
     return user
 
 

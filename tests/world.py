@@ -22,13 +22,17 @@ Fjord Elektro AS
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
-from kvote.budgets.models import Budget
 from kvote.companies.models import Company
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import Employee, User
-from tests.factories import CompanyFactory, EmployeeFactory, VariantFactory, fill_cart, member
+from tests.factories import (
+    CompanyFactory,
+    EmployeeFactory,
+    VariantFactory,
+    fill_cart,
+    give_budget,
+    member,
+)
 
 HOLDER_BUDGET = Decimal("1000.00")
 TEAM = [("Anne Berg", "101"), ("Bjørn Dahl", "102"), ("Cecilie Eng", "203")]
@@ -57,18 +61,6 @@ class Fjord:
     leader: User
 
 
-def give_budget(employee: Employee, amount: Decimal) -> Budget:
-    """A budget for the company's current budget period, as the world has it: no change log."""
-    period = employee.company.budget_period_of(timezone.localdate())
-    return Budget.objects.create(
-        company=employee.company,
-        employee=employee,
-        period_start=period.start,
-        period_end=period.end,
-        amount=amount,
-    )
-
-
 def nordlys() -> Company:
     return CompanyFactory(name="Nordlys AS")
 
@@ -95,13 +87,12 @@ def other_leader_of(company: Company) -> User:
 
 
 def holder_of(company: Company, leader: User) -> User:
-    """A budget holder: an employee with a budget (and, while the flag exists, the flag)."""
+    """A budget holder: an employee with a budget (kvote.people.roles.is_budget_holder)."""
     user = member(
-        company, number="1003", full_name="Mats Berg", language="en", is_budget_holder=True
+        company, number="1003", full_name="Mats Berg", language="en", budget=HOLDER_BUDGET
     )
     Employee.objects.filter(pk=user.employee.pk).update(supervisor=leader)
     user.employee.supervisor = leader
-    give_budget(user.employee, HOLDER_BUDGET)
     return user
 
 

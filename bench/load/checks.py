@@ -23,6 +23,7 @@ from kvote.companies.models import Company
 from kvote.jobs.lease import LeaseStatus
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
 from kvote.ordering.states import COUNTING_STATES
+from kvote.people import roles
 from kvote.people.models import User
 from kvote.supplier.models import Delivery
 
@@ -235,8 +236,9 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
         c.pk: c for c in Company.objects.filter(pk__in={o["company_id"] for o in orders.values()})
     }
     holders = set(
-        User.objects.filter(
-            pk__in={o["placed_by_id"] for o in orders.values()}, is_budget_holder=True
+        roles.with_any_role(
+            User.objects.filter(pk__in={o["placed_by_id"] for o in orders.values()}),
+            roles.Role.BUDGET_HOLDER,
         ).values_list("pk", flat=True)
     )
     counts: Counter[str] = Counter()

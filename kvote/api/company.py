@@ -22,6 +22,7 @@ from kvote.approvals.services import approval_policy_set
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company
+from kvote.people import roles
 from kvote.people.models import User
 
 router = Router(tags=["company"])
@@ -45,7 +46,7 @@ def _admin_company(actor: User) -> Company:
     company = Company.objects.only("approval_policy", "approval_threshold").get(
         pk=company_id_of(actor)
     )
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ApiError(403, FORBIDDEN, _("Only a company admin can see or change this."))
     return company
 

@@ -51,7 +51,7 @@ from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of
 from kvote.employees import selectors
 from kvote.employees.periods import parse_period
-from kvote.people import services
+from kvote.people import roles, services
 from kvote.people.models import Employee, User
 
 router = Router(tags=["employees"])
@@ -64,7 +64,7 @@ EMPLOYEE_ERRORS = (*AUTH_ERRORS, 403, 404)
 def _require_role(actor: User) -> None:
     """Employees' details and changes are for supervisors and company admins."""
     company_id_of(actor)
-    if not selectors.may_see_employees(actor):
+    if not roles.may_manage_employees(actor):
         raise ApiError(
             403, FORBIDDEN, _("Only supervisors and company admins may see or change employees.")
         )
@@ -114,7 +114,7 @@ def employee_list(request: ApiRequest, query: Query[EmployeeListQuery]) -> dict[
     orders."""
     actor = request.auth
     mine = query.scope == "mine"
-    privileged = selectors.may_see_employees(actor)
+    privileged = roles.may_manage_employees(actor)
     if mine and not privileged:
         company_id_of(actor)
         raise ApiError(

@@ -9,32 +9,22 @@ from kvote.budgets.selectors import BudgetFigures, figures_for_employees
 from kvote.checkout.drafts import own_employee
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
+from kvote.people import roles
 from kvote.people.models import Employee, User
-
-ROLE_FLAGS = (
-    ("budget_holder", "is_budget_holder"),
-    ("supervisor", "is_supervisor"),
-    ("approver", "is_approver"),
-    ("company_admin", "is_company_admin"),
-)
 
 
 @dataclass(frozen=True)
 class Me:
     user: User
     company: Company
-    roles: list[str]
+    roles: list[str]  # by their codes (kvote.people.roles.Role)
     employee: Employee | None
     budget: BudgetFigures | None
 
 
-def roles_of(user: User) -> list[str]:
-    """The user's roles by their API names; every user of a company is a buyer."""
-    return ["buyer", *(name for name, flag in ROLE_FLAGS if getattr(user, flag))]
-
-
 def me(*, actor: User) -> Me:
-    """Who the caller is: company, roles, own employee and current budget. Three queries."""
+    """Who the caller is: company, roles, own employee and current budget. Four queries (one
+    asks whether the caller is a budget holder)."""
     company = Company.objects.only("name").get(pk=company_id_of(actor))
     employee = own_employee(actor=actor)
     figures = None
@@ -42,7 +32,13 @@ def me(*, actor: User) -> Me:
         figures = figures_for_employees(company_id=company.pk, employee_ids=[employee.pk]).get(
             employee.pk
         )
-    return Me(user=actor, company=company, roles=roles_of(actor), employee=employee, budget=figures)
+    return Me(
+        user=actor,
+        company=company,
+        roles=[role.value for role in roles.roles_of(actor)],
+        employee=employee,
+        budget=figures,
+    )
 
 
 def api_tokens_of(*, actor: User) -> QuerySet[ApiToken]:

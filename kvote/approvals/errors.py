@@ -2,8 +2,11 @@ from django.db import models
 
 
 class ApprovalError(models.TextChoices):
+    """One code per meaning (kvote/common/tests/test_error_codes.py holds each to it)."""
+
     CANNOT_APPROVE_OWN_ORDER = "cannot_approve_own_order"
-    NOT_AN_APPROVER = "not_an_approver"
+    NOT_AN_APPROVER = "not_an_approver"  # refused: the actor does not decide (this order)
+    INVALID_DECISION = "invalid_decision"  # neither approve nor reject
     COMMENT_REQUIRED = "comment_required"
     INVALID_SUBSTITUTE = "invalid_substitute"
     INVALID_POLICY = "invalid_policy"

@@ -20,10 +20,12 @@ from kvote.approvals.models import Substitute
 from kvote.approvals.policy import ApprovalNeed, approval_need
 from kvote.budgets.selectors import BudgetEffect, BudgetFigures, figures_for_employees
 from kvote.common.tenancy import company_id_of, scoped
-from kvote.companies.models import Company
+from kvote.companies.models import ApprovalPolicy, Company
 from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine, OrderState
+from kvote.people import roles
 from kvote.people.models import Employee, User
+from kvote.people.roles import Role
 
 # An order's id or its placer's id: Value(id), or an OuterRef to the order of an outer query.
 OrderRef = Combinable
@@ -46,13 +48,8 @@ def _deciders(*, order: OrderRef, placed_by: OrderRef, company_id: int, on: date
         """The user at lookup path `user` ("" for the user row itself) decides the order in
         their own right: a supervisor of those lines or, where there is none, an active admin."""
         return Q(**{f"{user}pk__in": supervised.values("recipient__supervisor")}) | (
-            Q(
-                **{
-                    f"{user}company_id": company_id,
-                    f"{user}is_company_admin": True,
-                    f"{user}is_active": True,
-                }
-            )
+            Q(**{f"{user}company_id": company_id, f"{user}is_active": True})
+            & roles.role_filter(Role.COMPANY_ADMIN, path=user)
             & ~Q(Exists(supervised))
         )
 
@@ -218,7 +215,10 @@ def order_approval_need(
     return approval_need(
         policy=company.approval_policy,
         threshold=company.approval_threshold,
-        placed_by_budget_holder=placed_by.is_budget_holder,
+        # Asked only where the answer matters (`always`), so other policies cost no query.
+        placed_by_budget_holder=(
+            company.approval_policy == ApprovalPolicy.ALWAYS and roles.is_budget_holder(placed_by)
+        ),
         over_budget_names=[e.employee.name for e in effects if e.goes_over],
         total_excl_vat=total_excl_vat,
     )

@@ -13,7 +13,7 @@ from kvote.approvals.errors import ApprovalError
 from kvote.approvals.models import Substitute
 from kvote.approvals.selectors import approvers_of, may_decide
 from kvote.budgets.services import parse_budget_amount
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
 from kvote.common.text import clean_text
 from kvote.companies.models import ApprovalPolicy, Company
@@ -22,6 +22,7 @@ from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState
 from kvote.ordering.services import already_decided
 from kvote.ordering.states import order_transition
+from kvote.people import roles
 from kvote.people.models import User
 
 COMMENT_MAX = 1000
@@ -57,7 +58,7 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
             ApprovalError.NOT_AN_APPROVER, _("You are not an approver of this order.")
         )
     if decision not in (Decision.APPROVE, Decision.REJECT):
-        raise ServiceError(ApprovalError.NOT_AN_APPROVER, _("Choose approve or reject."))
+        raise ServiceError(ApprovalError.INVALID_DECISION, _("Choose approve or reject."))
     if decision == Decision.REJECT and not comment:
         raise ServiceError(
             ApprovalError.COMMENT_REQUIRED,
@@ -145,8 +146,8 @@ def substitute_set(
     *, actor: User, substitute_id: int, starts_on: date, ends_on: date
 ) -> Substitute:
     """An approver names who decides in their place from starts_on to ends_on (inclusive)."""
-    if not (actor.is_approver or actor.is_supervisor or actor.is_company_admin):
-        raise ServiceError(ApprovalError.INVALID_SUBSTITUTE, _("Only approvers name substitutes."))
+    if not roles.may_decide_orders(actor):
+        raise ServiceError(ApprovalError.NOT_AN_APPROVER, _("Only approvers name substitutes."))
     if ends_on < starts_on:
         raise ServiceError(
             ApprovalError.INVALID_SUBSTITUTE, _("The last day cannot come before the first.")
@@ -175,9 +176,10 @@ def substitute_remove(*, actor: User, substitute_row_id: int) -> None:
 
 def approval_policy_set(*, actor: User, policy: str, threshold: str | Decimal | None) -> Company:
     """A company admin sets the approval policy and the optional threshold (empty: none)."""
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ServiceError(
-            ApprovalError.INVALID_POLICY, _("Only a company admin can change the approval policy.")
+            CommonError.ADMIN_ONLY,
+            _("Only a company admin can change the approval policy."),
         )
     if policy not in ApprovalPolicy.values:
         raise ServiceError(ApprovalError.INVALID_POLICY, _("Choose one of the approval policies."))

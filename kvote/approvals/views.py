@@ -20,12 +20,8 @@ from kvote.common.http import money_context, portal_login_required
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
 from kvote.companies.models import Company
 from kvote.ordering.models import Order, OrderState
+from kvote.people import roles
 from kvote.people.http import ActorRequest
-from kvote.people.models import User
-
-
-def _is_approver(user: User) -> bool:
-    return bool(user.is_approver or user.is_supervisor or user.is_company_admin)
 
 
 def _render_queue(
@@ -48,7 +44,6 @@ def _render_queue(
             "failed_form": failed_form,
             "many_form": many_form,
             "chosen_ids": chosen,
-            "is_approver": _is_approver(actor),
             **money_context(),
         },
     )
@@ -122,7 +117,7 @@ def substitutes(request: ActorRequest) -> HttpResponse:
     """The approver's substitutes, and a form to name one for a date range."""
     actor = request.user
     company_id_of(actor)
-    if not _is_approver(actor):
+    if not roles.may_decide_orders(actor):
         raise Http404
     if request.method == "POST":
         form = SubstituteForm(request.POST, actor=actor)
@@ -171,7 +166,7 @@ def policy_settings(request: ActorRequest) -> HttpResponse:
     """The company's approval policy and threshold (company admins only; others 404)."""
     actor = request.user
     company = Company.objects.get(pk=company_id_of(actor))
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise Http404
     if request.method == "POST":
         form = PolicyForm(request.POST)

@@ -26,6 +26,7 @@ from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
 from kvote.companies.periods import Period
 from kvote.ordering.models import OrderLine
+from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
 
@@ -172,12 +173,7 @@ def budget_changes(*, actor: User, employee_id: int) -> QuerySet[BudgetChange]:
 def manageable_employees(*, actor: User) -> QuerySet[Employee]:
     """Whose budgets the actor may set: all employees for a company admin, a supervisor's own
     employees (Ansattliste) otherwise; nobody for other roles."""
-    qs = scoped(Employee, actor).filter(is_active=True)
-    if actor.is_company_admin:
-        return qs
-    if actor.is_supervisor:
-        return qs.filter(supervisor=actor)
-    return qs.none()
+    return roles.budget_employees(actor, scoped(Employee, actor).filter(is_active=True))
 
 
 def overlapping(*, employee_ids: Iterable[int], period: Period) -> QuerySet[Budget]:
@@ -195,7 +191,7 @@ def overlapping(*, employee_ids: Iterable[int], period: Period) -> QuerySet[Budg
 def _require_budget_manager(actor: User) -> None:
     """Budgets are set by company admins and supervisors; to anyone else the pages do not exist."""
     company_id_of(actor)
-    if not (actor.is_company_admin or actor.is_supervisor):
+    if not roles.may_set_budgets(actor):
         raise Http404
 
 
@@ -287,6 +283,6 @@ def budget_history(*, actor: User, employee_id: int) -> BudgetHistory:
 def budget_settings(*, actor: User) -> Company:
     """The actor's company, for its budget period settings: company admins only."""
     company = Company.objects.filter(pk=company_id_of(actor)).first()
-    if company is None or not actor.is_company_admin:
+    if company is None or not roles.is_company_admin(actor):
         raise Http404
     return company

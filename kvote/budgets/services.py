@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from kvote.budgets.errors import BudgetError
 from kvote.budgets.models import Budget, BudgetChange
 from kvote.budgets.selectors import manageable_employees, overlapping
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.money import MONEY_MAX_DIGITS, format_nok, parse_money
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company
 from kvote.companies.periods import Period, PeriodKind
+from kvote.people import roles
 from kvote.people.models import Employee, User
 
 MAX_AMOUNT = Decimal(10 ** (MONEY_MAX_DIGITS - 2)) - Decimal("0.01")
@@ -147,9 +148,9 @@ def budget_set(
 
 def company_budget_period_set(*, actor: User, kind: str, year_start: date | None = None) -> Company:
     """A company admin chooses the budget period; budgets already set keep their periods."""
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ServiceError(
-            BudgetError.NOT_YOUR_EMPLOYEE, _("Only a company admin can change the budget period.")
+            CommonError.ADMIN_ONLY, _("Only a company admin can change the budget period.")
         )
     if kind not in PeriodKind.values:
         raise ServiceError(BudgetError.INVALID_PERIOD, _("Choose one of the budget periods."))
@@ -192,7 +193,7 @@ def budget_back_office_check(*, budget: Budget) -> None:
         before = Budget.objects.filter(pk=budget.pk).values_list("employee_id", flat=True).first()
         if before is not None and before != budget.employee_id:
             raise ServiceError(
-                BudgetError.NOT_YOUR_EMPLOYEE,
+                BudgetError.EMPLOYEE_CHANGED,
                 _("A budget stays with its employee; add a new budget for another employee."),
             )
     period = Period(budget.period_start, budget.period_end)

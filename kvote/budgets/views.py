@@ -99,7 +99,6 @@ def _render_list(
             "next_url": state.url,
             "bulk_form": bulk_form,
             "chosen_ids": set(bulk_form.chosen_ids),
-            "is_admin": actor.is_company_admin,
         },
     )
 

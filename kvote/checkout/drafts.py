@@ -36,6 +36,7 @@ from kvote.common.text import clean_line
 from kvote.companies.models import Company
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY
+from kvote.people import roles
 from kvote.people.models import Employee, User
 
 # The largest order total the database holds (NUMERIC(12, 2)).
@@ -75,7 +76,7 @@ def recipient_for(*, actor: User, recipient_id: int | None) -> Employee | None:
         raise ServiceError(
             OrderError.RECIPIENT_NOT_ALLOWED, _("The chosen employee cannot receive orders.")
         )
-    if not actor.may_choose_recipients and employee.user_id != actor.pk:
+    if employee.user_id != actor.pk and not roles.may_choose_recipients(actor):
         raise ServiceError(OrderError.RECIPIENT_NOT_ALLOWED, _("You can only order for yourself."))
     return employee
 
@@ -106,7 +107,8 @@ def line_problem(
             "item": item
         }
     if not recipient.is_active or (
-        not actor.may_choose_recipients and recipient.user_id != actor.pk
+        # Asked only for a line for someone else: one's own lines cost no query.
+        recipient.user_id != actor.pk and not roles.may_choose_recipients(actor)
     ):
         return OrderError.RECIPIENT_NOT_ALLOWED, _(
             "%(name)s cannot receive item number “%(item)s”."

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kvote.approvals.policy import ApprovalNeed
 from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget
@@ -25,6 +24,7 @@ from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.ordering.models import OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows
+from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
 
@@ -95,7 +95,7 @@ def recipient_choices(*, actor: User, query: str = "") -> QuerySet[Employee]:
     """All employees (Alle ansatte) the actor may order for: every active employee of the company
     when the role allows, else only the actor's own employee. Searchable by name and number."""
     qs = scoped(Employee, actor).filter(is_active=True)
-    if not actor.may_choose_recipients:
+    if not roles.may_choose_recipients(actor):
         return qs.filter(user=actor)
     return search_employees(qs, query).order_by("name", "number")
 
@@ -270,12 +270,6 @@ def checkout_review(*, actor: User) -> CheckoutReview:
     )
 
 
-ROLE_LABELS = (
-    ("is_budget_holder", gettext_lazy("Budget holder")),
-    ("is_supervisor", gettext_lazy("Supervisor")),
-    ("is_approver", gettext_lazy("Approver")),
-    ("is_company_admin", gettext_lazy("Company admin")),
-)
 MY_PAGE_ORDERS = 5
 
 
@@ -320,14 +314,14 @@ class BudgetBar:
 
 def my_page(*, actor: User) -> MyPage:
     """Min side: who the actor is in the company, their budget with the order lines that used
-    it, and their latest orders. Nine queries, whatever the number of orders."""
+    it, and their latest orders. Ten queries (one asks whether the actor is a budget holder),
+    whatever the number of orders."""
     company = Company.objects.only("name").get(pk=company_id_of(actor))
-    roles = [_("Buyer"), *(str(label) for flag, label in ROLE_LABELS if getattr(actor, flag))]
     latest = list(my_orders(actor=actor)[: MY_PAGE_ORDERS + 1])
     return MyPage(
         user=actor,
         company_name=company.name,
-        roles=roles,
+        roles=roles.role_labels(actor),
         employee=own_employee(actor=actor),
         latest_orders=order_rows(actor=actor, orders=latest[:MY_PAGE_ORDERS]),
         has_more_orders=len(latest) > MY_PAGE_ORDERS,

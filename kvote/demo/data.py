@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kvote.companies.models import ApprovalPolicy
+from kvote.people.roles import Role
 
 PASSWORD = "demo1234"
 
@@ -29,10 +30,9 @@ class PersonData:
     name: str
     email: str = ""  # empty: an employee without a login
     supervisor: str = ""  # the supervisor's email
-    is_budget_holder: bool = False
-    is_supervisor: bool = False
-    is_approver: bool = False
-    is_company_admin: bool = False
+    # The roles set on the login. Budget holder is none of them: the people given a budget
+    # (CompanyData.budgets) are the budget holders (kvote.people.roles.is_budget_holder).
+    roles: tuple[Role, ...] = ()
     language: str = "nb"
 
 
@@ -79,23 +79,21 @@ NORDLYS = CompanyData(
         ),
     ),
     people=(
-        PersonData("1000", "Ingrid Solberg", "admin@nordlys.example", is_company_admin=True),
+        PersonData("1000", "Ingrid Solberg", "admin@nordlys.example", roles=(Role.COMPANY_ADMIN,)),
         PersonData(
-            "1001", "Henrik Bakken", "leder@nordlys.example", is_supervisor=True, is_approver=True
+            "1001", "Henrik Bakken", "leder@nordlys.example", roles=(Role.SUPERVISOR, Role.APPROVER)
         ),
         PersonData(
             "1002",
             "Sofie Haugen",
             "ansatt1@nordlys.example",
             supervisor="leder@nordlys.example",
-            is_budget_holder=True,
         ),
         PersonData(
             "1003",
             "Mathias Berg",
             "ansatt2@nordlys.example",
             supervisor="leder@nordlys.example",
-            is_budget_holder=True,
         ),
         PersonData("1004", "Nora Johansen", supervisor="leder@nordlys.example"),
         PersonData("1005", "Lars Eriksen", "innkjop@nordlys.example"),
@@ -148,14 +146,13 @@ FJORD = CompanyData(
     ),
     people=(
         PersonData(
-            "2001", "Eirik Tveit", "leder@fjord.example", is_supervisor=True, is_approver=True
+            "2001", "Eirik Tveit", "leder@fjord.example", roles=(Role.SUPERVISOR, Role.APPROVER)
         ),
         PersonData(
             "2002",
             "Marte Vik",
             "ansatt1@fjord.example",
             supervisor="leder@fjord.example",
-            is_budget_holder=True,
         ),
         PersonData("2003", "Knut Hovland"),
         PersonData("2004", "Hanne Myklebust"),

@@ -32,6 +32,7 @@ from kvote.demo.orders import seed_orders
 from kvote.demo.waiting import seed_waiting_orders
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
+from kvote.people.roles import STORED_ROLES
 
 M = TypeVar("M", bound=models.Model)
 
@@ -312,10 +313,7 @@ def _seed_people(
                 "full_name": person.name,
                 "company_id": company.pk,
                 "language": person.language,
-                "is_budget_holder": person.is_budget_holder,
-                "is_supervisor": person.is_supervisor,
-                "is_approver": person.is_approver,
-                "is_company_admin": person.is_company_admin,
+                **{flag: role in person.roles for role, flag in STORED_ROLES.items()},
                 "is_staff": False,
                 "is_superuser": False,
                 "is_active": True,

@@ -31,8 +31,9 @@ from kvote.employees.exchange import (
     write_xlsx,
 )
 from kvote.employees.periods import ChosenPeriod, PeriodError, parse_period
-from kvote.employees.selectors import employee_list, employee_purchases, may_see_employees
+from kvote.employees.selectors import employee_list, employee_purchases
 from kvote.employees.services import EmployeeImportError, employee_import
+from kvote.people import roles
 from kvote.people.models import User
 
 SESSION_KEY = "kvote_employee_import"
@@ -43,7 +44,7 @@ def _actor(request: HttpRequest) -> User:
     actor = request.user
     assert isinstance(actor, User)
     company_id_of(actor)
-    if not may_see_employees(actor):
+    if not roles.may_manage_employees(actor):
         raise Http404
     return actor
 

@@ -16,14 +16,11 @@ from kvote.common.dates import DateRange
 from kvote.common.money import ZERO
 from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
 from kvote.ordering.models import OrderLine
+from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
 
 MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
-
-
-def may_see_employees(actor: User) -> bool:
-    return actor.is_supervisor or actor.is_company_admin
 
 
 def _listed(*, actor: User, mine: bool, query: str) -> QuerySet[Employee]:
@@ -70,7 +67,7 @@ def employee_list(
 def visible_employee(*, actor: User, employee_id: int) -> Employee:
     """An employee the actor may look at in «Mine ansatte»: any of the company's for an admin
     or a supervisor (Alle ansatte); 404 otherwise."""
-    if not may_see_employees(actor):
+    if not roles.may_manage_employees(actor):
         company_id_of(actor)
         from django.http import Http404
 

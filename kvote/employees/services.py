@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.employees.exchange import ImportRow, bad_rows, validate_employee_rows
+from kvote.people import roles
 from kvote.people.models import Employee, User
-from kvote.people.services import _may_manage_employees
 
 
 class EmployeeImportError(ServiceError):
@@ -29,7 +29,7 @@ def employee_import(*, actor: User, rows: Sequence[ImportRow]) -> list[Employee]
     """Create one employee per row, all or none. The rows are checked again inside the
     transaction (the company may have changed since the preview)."""
     company_id = company_id_of(actor)
-    if not _may_manage_employees(actor):
+    if not roles.may_manage_employees(actor):
         raise Http404
     with transaction.atomic():
         checked = validate_employee_rows(actor=actor, rows=rows)

@@ -29,7 +29,7 @@ from kvote.employees.forms import (
     PeriodForm,
 )
 from kvote.employees.periods import PRESETS
-from kvote.people import services
+from kvote.people import roles, services
 from kvote.people.http import ActorRequest
 from kvote.people.models import User
 
@@ -44,7 +44,7 @@ def _export_links(name: str, query: str, **kwargs: int) -> list[tuple[str, str]]
 
 def _check_role(actor: User) -> None:
     company_id_of(actor)
-    if not selectors.may_see_employees(actor):
+    if not roles.may_manage_employees(actor):
         raise Http404
 
 
@@ -112,7 +112,7 @@ def _render_list(
                 "employee": e,
                 "figures": figures.get(e.pk),
                 "drill_url": reverse("employee_purchases", args=[e.pk]) + "?" + drill_query,
-                "may_edit": actor.is_company_admin or e.supervisor_id == actor.pk,
+                "may_edit": roles.may_manage_employees(actor, e),
             }
             for e in rows
         ],

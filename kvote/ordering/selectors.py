@@ -13,13 +13,14 @@ from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import get_scoped_or_404, scoped
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
 from kvote.ordering.states import RELEASED_OR_LATER
+from kvote.people import roles
 from kvote.people.models import User
 
 
 def order_visible_to(*, actor: User) -> QuerySet[Order]:
     """Orders the actor may open: their own, those for their own employee, or all as admin."""
     qs = scoped(Order, actor)
-    if actor.is_company_admin:
+    if roles.is_company_admin(actor):
         return qs
     return qs.filter(Q(placed_by=actor) | Q(lines__recipient__user=actor)).distinct()
 
@@ -75,7 +76,7 @@ def order_detail(*, actor: User, order_id: int) -> OrderDetail:
 
 def company_orders(*, actor: User, state: str = "") -> QuerySet[Order]:
     """Every order of the actor's company, newest first: for company admins only."""
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ServiceError(
             CommonError.ADMIN_ONLY, _("Only a company admin sees all the company's orders.")
         )

@@ -7,11 +7,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kvote.common.errors import ServiceError
+from kvote.people import roles
 from kvote.people.employee_rules import employee_name_clean, employee_number_clean, may_supervise
 from kvote.people.models import Employee, User
+from kvote.people.roles import STORED_ROLES, Role
 
 
 class UserAddForm(BaseUserCreationForm):
@@ -32,11 +36,54 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
         field_classes: dict[str, type[forms.Field]] = {}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for role, flag in STORED_ROLES.items():  # the roles' labels, as everywhere else
+            if flag in self.fields:
+                self.fields[flag].label = role.label
+
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
 
 
-ROLE_FLAGS = ("is_budget_holder", "is_supervisor", "is_approver", "is_company_admin")
+# The roles a user of a company holds besides buyer, one column and one filter each, in the
+# order and with the labels of kvote.people.roles.Role. Budget holder is derived (the user's
+# employee has a budget): shown, never set here. The others are flags set on the change form.
+SHOWN_ROLES = tuple(role for role in Role if role != Role.BUYER)
+ROLE_FLAGS = tuple(STORED_ROLES.values())
+
+
+def _role_column(role: Role) -> Any:
+    def column(user: User) -> bool:
+        return roles.has_role(user, role)
+
+    column.__name__ = f"role_{role.value}"
+    return admin.display(description=role.label, boolean=True, ordering=STORED_ROLES.get(role))(
+        column
+    )
+
+
+def _role_filter(role: Role) -> type[admin.SimpleListFilter]:
+    class RoleFilter(admin.SimpleListFilter):
+        title = role.label
+        parameter_name = f"role_{role.value}"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+            return [("1", _("Yes")), ("0", _("No"))]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+            holders = roles.with_any_role(User.objects.all(), role).values("pk")
+            if self.value() == "1":
+                return queryset.filter(pk__in=holders)
+            if self.value() == "0":
+                return queryset.exclude(pk__in=holders)
+            return queryset
+
+    return RoleFilter
+
+
+ROLE_COLUMNS = tuple(_role_column(role) for role in SHOWN_ROLES)
+ROLE_FILTERS = tuple(_role_filter(role) for role in SHOWN_ROLES)
 
 
 @admin.register(User)
@@ -47,11 +94,11 @@ class UserAdmin(DjangoUserAdmin):
         "email",
         "full_name",
         "company",
-        *ROLE_FLAGS,
+        *ROLE_COLUMNS,
         "is_staff",
         "is_active",
     )
-    list_filter = ("company", *ROLE_FLAGS, "is_staff", "is_superuser", "is_active")
+    list_filter = ("company", *ROLE_FILTERS, "is_staff", "is_superuser", "is_active")
     list_select_related = ("company",)
     search_fields = ("email", "full_name", "company__name")
     ordering = ("email",)
@@ -59,7 +106,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name", "company", "language")}),
-        (_("Roles in the company"), {"fields": ROLE_FLAGS}),
+        (_("Roles in the company"), {"fields": ("budget_holder", *ROLE_FLAGS)}),
         (
             _("Back office and permissions"),
             {
@@ -78,7 +125,14 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "budget_holder")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return roles.with_budget_holder(super().get_queryset(request))  # one query for the list
+
+    @admin.display(description=Role.BUDGET_HOLDER.label, boolean=True)
+    def budget_holder(self, user: User) -> bool:
+        return roles.is_budget_holder(user)
 
 
 class EmployeeForm(forms.ModelForm):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.common.text import clean_line, normalise_line
+from kvote.people import roles
 from kvote.people.models import Employee, User
 
 EMPLOYEE_NUMBER_RE = re.compile(r"^[0-9A-Za-z-]{1,20}$")
@@ -266,11 +267,7 @@ def employee_login_check(
 def may_supervise(user: User, *, company_id: int) -> bool:
     """Whether `user` may be named supervisor of the company's employees: an active user of
     that company who is a supervisor or a company admin."""
-    return (
-        user.company_id == company_id
-        and user.is_active
-        and (user.is_supervisor or user.is_company_admin)
-    )
+    return user.company_id == company_id and user.is_active and roles.may_manage_employees(user)
 
 
 def employee_supervisor_check(
@@ -296,7 +293,7 @@ def employee_supervisor_check(
         return actor
     if supervisor_id == actor.pk or (supervisor_email and supervisor_email == actor.email.lower()):
         return actor
-    if not actor.is_company_admin:
+    if not roles.is_company_admin(actor):
         raise ServiceError(
             EmployeeErrorCode.NOT_YOURS,
             _("Only a company admin can add an employee for another supervisor."),

@@ -38,8 +38,10 @@ class Language(models.TextChoices):
 class User(AbstractBaseUser, PermissionsMixin):
     """A login. Portal users belong to one customer company; supplier staff belong to none.
 
-    Every user of a company is a buyer. The other roles (DESIGN.md, "Roles") are flags here;
-    a supervisor's employees are the Employees whose `supervisor` is this user.
+    Every user of a company is a buyer. Supervisor, approver and company admin are flags here;
+    a budget holder is a user whose employee has a budget (derived, not stored). What each role
+    may do is kvote.people.roles, and only there; a supervisor's employees are the Employees
+    whose `supervisor` is this user.
     """
 
     email = models.EmailField(_("email"), unique=True)
@@ -55,11 +57,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.NB
-    )
-    is_budget_holder = models.BooleanField(
-        _("budget holder"),
-        default=False,
-        help_text=_("Self-service employee: orders for themselves, against a budget."),
     )
     is_supervisor = models.BooleanField(_("supervisor"), default=False)
     is_approver = models.BooleanField(_("approver"), default=False)
@@ -90,13 +87,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
-
-    @property
-    def may_choose_recipients(self) -> bool:
-        """Buyers, supervisors and admins pick any employee; a pure budget holder, only self."""
-        if self.is_supervisor or self.is_approver or self.is_company_admin:
-            return True
-        return not self.is_budget_holder
 
 
 class Employee(TenantModel):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.people import roles
 from kvote.people.employee_rules import (
     EmployeeErrorCode,
     EmployeeInput,
@@ -30,18 +31,14 @@ def user_language_set(*, actor: User, language: str) -> None:
 # The rules of one employee live in kvote.people.employee_rules (the import calls them too).
 
 
-def _may_manage_employees(actor: User) -> bool:
-    return actor.is_supervisor or actor.is_company_admin
-
-
 def _managed_employee(actor: User, employee_id: int) -> Employee:
     """An employee the actor may change: admins any of the company's, supervisors their own.
     Other companies' employees and actors without the role: 404."""
-    if not _may_manage_employees(actor):
+    if not roles.may_manage_employees(actor):
         company_id_of(actor)
         raise Http404
     employee = get_scoped_or_404(Employee.objects.select_for_update(), actor, pk=employee_id)
-    if not actor.is_company_admin and employee.supervisor_id != actor.pk:
+    if not roles.may_manage_employees(actor, employee):
         raise ServiceError(
             EmployeeErrorCode.NOT_YOURS,
             _("%(name)s is not one of your employees.") % {"name": employee.name},
@@ -80,7 +77,7 @@ def employee_create(
     supervisor: the actor unless a company admin names another. The first broken rule is
     raised, with the field it belongs to."""
     company_id = company_id_of(actor)
-    if not _may_manage_employees(actor):
+    if not roles.may_manage_employees(actor):
         raise Http404
     row = EmployeeInput(name=name, number=number, email=email, supervisor_id=supervisor_id)
     with transaction.atomic():

@@ -67,5 +67,6 @@ def test_the_session_works_too_and_supplier_staff_are_404():
 def test_me_reads_a_fixed_number_of_queries(shop, django_assert_max_num_queries):
     api = Api(shop.holder)
     api.get("/me")
-    with django_assert_max_num_queries(5):  # token, company, employee, budget, its sums
+    # token, company, employee, budget, its sums, and whether the caller is a budget holder
+    with django_assert_max_num_queries(6):
         assert api.get("/me").status_code == 200

@@ -20,7 +20,7 @@ from kvote.approvals.services import (
 )
 from kvote.budgets.selectors import budget_figures
 from kvote.budgets.services import budget_set
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, ServiceError
 from kvote.common.money import format_nok
 from kvote.companies.models import ApprovalPolicy
 from kvote.jobs.email import email_render
@@ -243,6 +243,25 @@ def test_a_substitute_decides_while_the_approver_is_away(world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_a_decision_other_than_approve_or_reject_is_invalid_not_a_refusal(world: World) -> None:
+    order = over_budget_order(world)
+    with pytest.raises(ServiceError) as exc:
+        approval_decide(actor=world.leader, order_id=order.pk, decision="maybe")
+    assert exc.value.code == ApprovalError.INVALID_DECISION
+    assert Order.objects.get(pk=order.pk).state == S.AWAITING_APPROVAL
+
+
+@pytest.mark.django_db
+def test_only_approvers_name_substitutes(world: World) -> None:
+    today = timezone.localdate()
+    with pytest.raises(ServiceError) as exc:
+        substitute_set(
+            actor=world.holder, substitute_id=world.admin.pk, starts_on=today, ends_on=today
+        )
+    assert exc.value.code == ApprovalError.NOT_AN_APPROVER
+
+
+@pytest.mark.django_db
 def test_substitutes_must_be_colleagues_and_dates_in_order(world: World, fjord: Fjord) -> None:
     today = timezone.localdate()
     stranger = fjord.leader
@@ -291,8 +310,9 @@ def test_policies_always_and_threshold(world: World) -> None:
     with pytest.raises(ServiceError) as exc:
         approval_policy_set(actor=world.admin, policy="sometimes", threshold="")
     assert exc.value.code == ApprovalError.INVALID_POLICY
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as exc:
         approval_policy_set(actor=world.leader, policy=ApprovalPolicy.NONE, threshold="")
+    assert exc.value.code == CommonError.ADMIN_ONLY
 
 
 @postgresql_only()

@@ -41,7 +41,7 @@ class Deciders:
         self.stranger = member(CompanyFactory(), is_company_admin=True)
 
     def budget_holder(self, *, supervisor: User | None) -> User:
-        user = member(self.company, is_budget_holder=True)
+        user = member(self.company)  # a budget holder: budget_set below
         user.employee.supervisor = supervisor
         user.employee.save()
         budget_set(actor=self.admin, employee_id=user.employee.pk, amount="1000")

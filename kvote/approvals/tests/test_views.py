@@ -489,7 +489,7 @@ def test_the_queue_makes_a_fixed_number_of_queries(
     leader: User,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    other = member(company, language="en", is_budget_holder=True)
+    other = member(company, language="en")
     Employee.objects.filter(pk=other.employee.pk).update(supervisor=leader)
     budget_set(actor=admin, employee_id=other.employee.pk, amount="100.00")
     client = client_for(leader)

@@ -9,7 +9,7 @@ from kvote.budgets.models import Budget, BudgetChange
 from kvote.budgets.selectors import budget_figures, my_budget
 from kvote.budgets.services import budget_set, budget_set_many, company_budget_period_set
 from kvote.checkout.services import order_submit
-from kvote.common.errors import ServiceError
+from kvote.common.errors import CommonError, ServiceError
 from kvote.companies.periods import Period, PeriodKind, period_containing
 from kvote.ordering.models import Order, OrderState
 from kvote.ordering.states import order_transition
@@ -170,8 +170,9 @@ def test_periods_must_not_overlap_for_one_employee(admin, team) -> None:
 
 @pytest.mark.django_db
 def test_only_a_company_admin_chooses_the_period(admin, holder) -> None:
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as exc:
         company_budget_period_set(actor=holder, kind=PeriodKind.MONTH)
+    assert exc.value.code == CommonError.ADMIN_ONLY
     with pytest.raises(ServiceError) as exc:
         company_budget_period_set(actor=admin, kind=PeriodKind.CUSTOM_YEAR)
     assert exc.value.code == BudgetError.INVALID_PERIOD

@@ -85,7 +85,7 @@ def test_buyers_and_budget_holders_find_no_budget_pages(
         response = client.post(SET_MANY, {"amount": "100", "employee_ids": [team[0].pk]})
         assert response.status_code == 404
         assert 'href="/budgets/"' not in client.get(reverse("catalog:list")).content.decode()
-    assert not Budget.objects.filter(employee__in=team).exists()
+    assert list(Budget.objects.values_list("employee_id", flat=True)) == [holder.employee.pk]
 
 
 def test_the_menu_leads_admins_and_supervisors_to_budgets(admin: User, leader: User) -> None:

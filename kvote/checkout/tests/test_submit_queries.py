@@ -32,7 +32,7 @@ def holder_with_admins(admins: int) -> User:
     first = member(company, is_company_admin=True)
     for i in range(admins - 1):
         member(company, is_company_admin=True, language="en" if i % 2 else "nb")
-    holder = member(company, is_budget_holder=True)
+    holder = member(company)  # a budget holder: budget_set below
     budget_set(actor=first, employee_id=holder.employee.pk, amount="1000")
     return holder
 

@@ -650,7 +650,9 @@ def test_the_cart_page_makes_a_fixed_number_of_queries(
     for _ in range(12):
         variant: Variant = VariantFactory()
         cart_add(actor=buyer, variant_id=variant.pk, quantity=1)
-    with django_assert_max_num_queries(9):
+    # 10: one of them asks whether the buyer, who holds no other role, is a budget holder (who
+    # orders for themselves only) or picks any employee (kvote.people.roles).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("checkout:cart"))
     assert response.content.decode().count('class="ds-card kv-cart-line"') == 12
 
@@ -698,8 +700,9 @@ def test_my_page_makes_a_fixed_number_of_queries(
 ) -> None:
     for i in range(8):
         place_order(buyer, VariantFactory(), f"k{i}", EmployeeFactory(company=company))
-    # 10 with no budget (the budget section adds one more: its order lines; test_budget_pages).
-    with django_assert_max_num_queries(10):
+    # 11 with no budget (the budget section adds one more: its order lines; test_budget_pages),
+    # one of them for the roles it names: is the user a budget holder (kvote.people.roles)?
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("checkout:my_page"))
     assert response.status_code == 200
 
@@ -711,8 +714,9 @@ def test_my_page_makes_a_fixed_number_of_queries(
 # 20 lines already in the cart.
 CART_ADD_QUERIES = 12
 CART_ADD_HTMX_QUERIES = 14
-# Updating a line: session and user; the line with its cart; the recipient; the update.
-LINE_UPDATE_QUERIES = 7
+# Updating a line: session and user; the recipient, and whether the actor (a buyer) is a budget
+# holder, who may order for themselves only (kvote.people.roles); the line and its update.
+LINE_UPDATE_QUERIES = 8
 
 
 @pytest.mark.parametrize("lines", [1, 20])

@@ -22,6 +22,7 @@ from kvote.common.http import (
     safe_next,
 )
 from kvote.ordering.errors import OrderError
+from kvote.people import roles
 from kvote.people.http import ActorRequest
 
 
@@ -54,9 +55,10 @@ def _render_cart(
     actor = request.user
     view = selectors.cart_view(actor=actor)
     problems = selectors.cart_problems(actor=actor, view=view)
-    may_choose = actor.may_choose_recipients
     employees = (
-        list(selectors.recipient_choices(actor=actor)) if may_choose and not view.is_empty else []
+        list(selectors.recipient_choices(actor=actor))
+        if roles.may_choose_recipients(actor) and not view.is_empty
+        else []
     )
     return render(
         request,
@@ -64,7 +66,6 @@ def _render_cart(
         {
             "view": view,
             "problems": problems,
-            "may_choose": may_choose,
             "employees": employees,
             "quick_form": quick_form or QuickAddForm(),
             "line_error": line_error,

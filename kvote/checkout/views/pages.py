@@ -8,6 +8,7 @@ from kvote.approvals.selectors import orders_to_decide
 from kvote.checkout import selectors
 from kvote.common.http import money_context, portal_login_required
 from kvote.ordering.selectors import order_detail
+from kvote.people import roles
 from kvote.people.http import ActorRequest
 
 
@@ -28,7 +29,7 @@ def my_page(request: ActorRequest) -> HttpResponse:
     actor = request.user
     page = selectors.my_page(actor=actor)
     context: dict[str, object] = {"page": page}
-    if actor.is_approver or actor.is_supervisor or actor.is_company_admin:
+    if roles.may_decide_orders(actor):
         # «Til godkjenning»: how many orders await the user's decision, and the oldest few.
         waiting = orders_to_decide(actor=actor)
         context["to_approve_count"] = waiting.count()

@@ -5,6 +5,7 @@ top and finds every model through the app registry (`apps.get_model`), wherever 
 
     python migrate_forward_snapshot.py ROOT fill-carts
     python migrate_forward_snapshot.py ROOT dump OUT.json --figures DOTTED.PATH [--on YYYY-MM-DD]
+        [--budget-holder DOTTED.PATH]
 
 ROOT is the checkout whose `kvote` package must be the one imported (checked, so the old side
 can never run the current code by accident). `fill-carts` puts a few carts with lines and
@@ -155,7 +156,7 @@ def fill_carts() -> None:
 # --- dump -------------------------------------------------------------------------------------
 
 
-def dump(figures_path: str, on: date) -> Snapshot:
+def dump(figures_path: str, on: date, budget_holder_path: str | None = None) -> Snapshot:
     from django.apps import apps
     from django.db import connection
     from django.utils.module_loading import import_string
@@ -303,22 +304,30 @@ def dump(figures_path: str, on: date) -> Snapshot:
         "company__org_number",
         "number",
     )
-    snapshot["users"] = keyed(
-        rows(
-            user_model.objects.order_by("email"),
-            "email",
-            "full_name",
-            "company__org_number",
-            "is_budget_holder",
-            "is_supervisor",
-            "is_approver",
-            "is_company_admin",
-            "is_staff",
-            "is_active",
-            "language",
-        ),
+    user_fields = [
         "email",
-    )
+        "full_name",
+        "company__org_number",
+        "is_supervisor",
+        "is_approver",
+        "is_company_admin",
+        "is_staff",
+        "is_active",
+        "language",
+    ]
+    if budget_holder_path is None:
+        # The base commit's code: budget holder is a flag of the user.
+        users = rows(user_model.objects.order_by("email"), *user_fields, "is_budget_holder")
+    else:
+        # The current code: budget holder is derived (the user's employee has a budget), asked
+        # of the rule itself, so equal snapshots prove the same people hold the role.
+        is_budget_holder = import_string(budget_holder_path)
+        found = user_model.objects.order_by("email")
+        users = [
+            {**row, "is_budget_holder": is_budget_holder(user)}
+            for user, row in zip(found, rows(found, *user_fields), strict=True)
+        ]
+    snapshot["users"] = keyed(users, "email")
 
     figures_for_employees = import_string(figures_path)
     figures: Snapshot = {}
@@ -376,6 +385,9 @@ def main() -> None:
     dump_parser.add_argument("out", type=Path)
     dump_parser.add_argument("--figures", required=True)
     dump_parser.add_argument("--on", type=date.fromisoformat)
+    # Where the current code answers "is this user a budget holder?" (f(user) -> bool); left
+    # out on the base commit's side, which reads the old flag.
+    dump_parser.add_argument("--budget-holder")
     args = parser.parse_args()
     setup(args.root)
     if args.command == "fill-carts":
@@ -383,7 +395,7 @@ def main() -> None:
         return
     from django.utils import timezone
 
-    snapshot = dump(args.figures, args.on or timezone.localdate())
+    snapshot = dump(args.figures, args.on or timezone.localdate(), args.budget_holder)
     args.out.write_text(json.dumps(snapshot, indent=1, sort_keys=True, ensure_ascii=False))
 
 

@@ -38,6 +38,10 @@ BASE_COMMIT = "d451d4154eb8e1455624cd11e46eec116239f1ce"
 FIGURES_FUNCTION = "kvote.budgets.selectors.figures_for_employees"
 # Where the base commit's code computes them (fixed, like BASE_COMMIT).
 BASE_FIGURES_FUNCTION = "kvote.budgets.selectors.figures_for_employees"
+# Where the CURRENT code answers whether a user is a budget holder, f(user) -> bool: derived from
+# the budgets since issue 12. The base commit's snapshot reads its `User.is_budget_holder` flag,
+# so equal snapshots mean the same users are budget holders before and after.
+BUDGET_HOLDER_FUNCTION = "kvote.people.roles.is_budget_holder"
 
 CURRENT_ROOT = Path(__file__).resolve().parents[3]
 SNAPSHOT_SCRIPT = Path(__file__).with_name("migrate_forward_snapshot.py")
@@ -185,7 +189,15 @@ def forward(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Forw
     current_json = folder / "current.json"
     dump = [script, str(CURRENT_ROOT), "dump", str(current_json)]
     _run(
-        [*dump, "--figures", FIGURES_FUNCTION, "--on", base["meta"]["on"]],
+        [
+            *dump,
+            "--figures",
+            FIGURES_FUNCTION,
+            "--on",
+            base["meta"]["on"],
+            "--budget-holder",
+            BUDGET_HOLDER_FUNCTION,
+        ],
         root=CURRENT_ROOT,
         env=env,
     )
@@ -240,6 +252,8 @@ def test_the_base_snapshot_is_not_trivial(forward: Forward) -> None:
     assert any(c["use_one_off_address"] for c in base["carts"].values())
     assert any(c["delivery_address__label"] for c in base["carts"].values())
     assert len(base["employees"]) >= 10 and len(base["users"]) >= 8
+    holders = [email for email, u in base["users"].items() if u["is_budget_holder"]]
+    assert len(holders) >= 3 and len(holders) < len(base["users"])  # both answers occur
     assert base["deliveries"] and base["jobs"]
 
 

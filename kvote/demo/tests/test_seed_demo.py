@@ -17,7 +17,9 @@ from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo import data
 from kvote.demo.orders import ORDERERS
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
+from kvote.people import roles
 from kvote.people.models import Employee, User
+from kvote.people.roles import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 
@@ -25,6 +27,7 @@ NORDLYS = "Nordlys Bygg AS"
 FJORD = "Fjord Elektro AS"
 
 # email: (company, employee number, budget holder, supervisor, approver, company admin)
+ROLES = (Role.BUDGET_HOLDER, Role.SUPERVISOR, Role.APPROVER, Role.COMPANY_ADMIN)
 LOGINS = {
     "admin@nordlys.example": (NORDLYS, "1000", False, False, False, True),
     "leder@nordlys.example": (NORDLYS, "1001", False, True, True, False),
@@ -72,13 +75,26 @@ def test_login_has_its_company_roles_and_employee(email: str) -> None:
     assert user.employee.number == number
     assert user.employee.company_id == user.company_id
     assert user.employee.name == user.full_name
-    assert (
-        user.is_budget_holder,
-        user.is_supervisor,
-        user.is_approver,
-        user.is_company_admin,
-    ) == (budget_holder, supervisor, approver, admin)
+    assert [roles.has_role(user, role) for role in ROLES] == [
+        budget_holder,
+        supervisor,
+        approver,
+        admin,
+    ]
     assert not user.is_staff and not user.is_superuser
+
+
+def test_the_budget_holders_are_exactly_those_the_demo_gives_a_budget() -> None:
+    """Budget holder is no flag: the demo's budget holders are the logins whose employee it
+    gives a budget (data.BUDGET_HOLDERS), and nobody else."""
+    holders = {
+        email
+        for email, (company, number, *_flags) in LOGINS.items()
+        if (Company.objects.get(name=company).org_number, number) in data.BUDGET_HOLDERS
+    }
+    assert holders == {email for email, row in LOGINS.items() if row[2]}
+    users = roles.with_budget_holder(User.objects.exclude(company=None))
+    assert {u.email for u in users if roles.is_budget_holder(u)} == holders
 
 
 def test_companies_and_their_employees() -> None:
@@ -146,7 +162,7 @@ def test_orders_have_one_to_four_lines_and_recipients_the_orderer_may_choose() -
         assert 1 <= len(lines) <= 4
         for line in lines:
             assert line.recipient.company_id == order.company_id
-            if not order.placed_by.may_choose_recipients:
+            if not roles.may_choose_recipients(order.placed_by):
                 assert line.recipient.user_id == order.placed_by_id
     for_1004 = OrderLine.objects.filter(recipient__number="1004", company__name=NORDLYS)
     assert for_1004.filter(order__placed_by__email="innkjop@nordlys.example").exists()

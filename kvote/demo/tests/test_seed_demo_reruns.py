@@ -18,7 +18,9 @@ from kvote.demo import catalogue, data
 from kvote.demo.orders import order_plans
 from kvote.demo.tests.conftest import run_seed
 from kvote.ordering.models import Order
+from kvote.people import roles
 from kvote.people.models import Employee, User
+from kvote.people.roles import Role
 from tests.factories import CompanyFactory, DeliveryAddressFactory, member
 
 # Each test starts from the demo seeded once for this module, inside its own savepoint.
@@ -59,7 +61,7 @@ def test_second_run_brings_changed_demo_rows_back() -> None:
     product = Product.objects.get(code="AAPW-1001")
     Product.objects.filter(pk=product.pk).update(list_price="1.00", name="Renamed")
     user = User.objects.get(email="ansatt1@nordlys.example")
-    user.is_budget_holder = False
+    user.is_approver = True  # not the demo's: put back
     user.set_password("something-else")
     user.save()
     Employee.objects.filter(number="1004", company=user.company).update(supervisor=None)
@@ -69,7 +71,7 @@ def test_second_run_brings_changed_demo_rows_back() -> None:
     product.refresh_from_db()
     user.refresh_from_db()
     assert (str(product.list_price), product.name) == ("1899.00", "Vinterjakke Arktis")
-    assert user.is_budget_holder and check_password("demo1234", user.password)
+    assert not roles.has_role(user, Role.APPROVER) and check_password("demo1234", user.password)
     assert Employee.objects.get(number="1004", company=user.company).supervisor is not None
     assert "Updated:" in output
 
@@ -95,7 +97,7 @@ def test_reset_starts_over_and_leaves_other_companies_alone() -> None:
     assert not DeliveryAddress.objects.filter(street="Feil gate 1").exists()
     assert not old_orders & set(Order.objects.values_list("pk", flat=True))
     outsider.refresh_from_db()
-    assert outsider.company == other and outsider.is_supervisor
+    assert outsider.company == other and roles.is_supervisor(outsider)
     assert DeliveryAddress.objects.filter(pk=address.pk).exists()
 
 
@@ -163,9 +165,10 @@ def test_the_order_plan_is_the_same_every_time_and_orderable() -> None:
     budget_holders = {
         person.email: person.number
         for company in data.COMPANIES
-        for person in company.people
-        if person.is_budget_holder
+        for person in company.logins
+        if (company.org_number, person.number) in data.BUDGET_HOLDERS
     }
+    assert len(budget_holders) == 3
     for plan in plans:
         for line in plan.lines:
             assert active[line.item_number]

@@ -44,7 +44,7 @@ def people() -> People:
         "leader": member(company, is_supervisor=True, language="en", email="leder@n.test"),
         "other_leader": member(company, is_supervisor=True, email="leder2@n.test"),
         "gone_leader": member(company, is_supervisor=True, is_active=False, email="gone@n.test"),
-        "plain": member(company, is_budget_holder=True, email="plain@n.test"),
+        "plain": member(company, budget="1000.00", email="plain@n.test"),
         "free_login": UserFactory(company=company, email="free@n.test"),
         "fjord_leader": member(fjord, is_supervisor=True, email="leder@fjord.test"),
         "fjord_login": UserFactory(company=fjord, email="free@fjord.test"),

@@ -58,7 +58,7 @@ def test_releasing_an_order_writes_its_outbox_row_in_the_same_transaction() -> N
         raise RuntimeError("the release failed after the outbox row was written")
     assert Delivery.objects.count() == 1
 
-    buyer = member(CompanyFactory(approval_policy=ApprovalPolicy.ALWAYS), is_budget_holder=True)
+    buyer = member(CompanyFactory(approval_policy=ApprovalPolicy.ALWAYS), budget="1000")
 
     waiting = place_order(buyer, key="w")
     assert waiting.state == OrderState.AWAITING_APPROVAL

@@ -43,7 +43,7 @@ def test_an_order_awaiting_approval_says_nothing_about_the_supplier(client: Clie
     from kvote.companies.models import ApprovalPolicy
 
     company = CompanyFactory(approval_policy=ApprovalPolicy.ALWAYS)
-    order = place_order(member(company, is_budget_holder=True), "120.00")
+    order = place_order(member(company, budget="1000"), "120.00")
     assert "Sendt til leverandør" not in _page(client, order)
 
 

@@ -84,7 +84,7 @@ def test_a_reply_that_overtakes_the_delivery_record_counts_as_sent(client: Clien
 
 def test_orders_that_were_never_released_cannot_be_confirmed(client: Client) -> None:
     company = CompanyFactory(approval_policy=ApprovalPolicy.ALWAYS)
-    waiting = place_order(member(company, is_budget_holder=True), "120.00")
+    waiting = place_order(member(company, budget="1000"), "120.00")
     assert waiting.state == OrderState.AWAITING_APPROVAL
     answer = _reply(client, waiting.number, {"status": "confirmed"})
     assert (answer.status_code, answer.json()["code"]) == (409, "impossible_transition")

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kvote.approvals.selectors import approvers_of
 from kvote.budgets.models import Budget
@@ -11,6 +11,7 @@ from kvote.common.money import NBSP, format_amount
 from kvote.demo import data
 from kvote.demo.seed import SeedReport, seed_demo
 from kvote.ordering.models import Order, OrderState
+from kvote.people import roles
 from kvote.people.models import User
 
 
@@ -83,10 +84,8 @@ class Command(BaseCommand):
 
     def _logins(self) -> None:
         emails = [data.STAFF_EMAIL] + [p.email for c in data.COMPANIES for p in c.logins]
-        users = {
-            u.email: u
-            for u in User.objects.filter(email__in=emails).select_related("company", "employee")
-        }
+        found = User.objects.filter(email__in=emails).select_related("company", "employee")
+        users = {u.email: u for u in roles.with_budget_holder(found)}
         today = timezone.localdate()
         budgets = dict(
             Budget.objects.filter(
@@ -139,15 +138,8 @@ class Command(BaseCommand):
 
 
 def roles_of(user: User) -> list[str]:
+    """The user's roles in English, as the table of logins shows them."""
     if user.company_id is None:
         return ["supplier staff (back office)"] if user.is_staff else []
-    roles = ["buyer"]
-    if user.is_budget_holder:
-        roles.append("budget holder")
-    if user.is_supervisor:
-        roles.append("supervisor")
-    if user.is_approver:
-        roles.append("approver")
-    if user.is_company_admin:
-        roles.append("company admin")
-    return roles
+    with translation.override("en"):
+        return [label.lower() for label in roles.role_labels(user)]

@@ -6,7 +6,7 @@ selectors' rule (kvote.approvals.selectors.orders_to_decide); another company's 
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -116,9 +116,7 @@ def decide_many(request: ActorRequest) -> HttpResponse:
 def substitutes(request: ActorRequest) -> HttpResponse:
     """The approver's substitutes, and a form to name one for a date range."""
     actor = request.user
-    company_id_of(actor)
-    if not roles.may_decide_orders(actor):
-        raise Http404
+    roles.require(actor, roles.may_decide_orders)
     if request.method == "POST":
         form = SubstituteForm(request.POST, actor=actor)
         if form.is_valid():
@@ -165,9 +163,8 @@ def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse
 def policy_settings(request: ActorRequest) -> HttpResponse:
     """The company's approval policy and threshold (company admins only; others 404)."""
     actor = request.user
+    roles.require(actor, roles.is_company_admin)
     company = Company.objects.get(pk=company_id_of(actor))
-    if not roles.is_company_admin(actor):
-        raise Http404
     if request.method == "POST":
         form = PolicyForm(request.POST)
         if form.is_valid():

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from kvote.common.tenancy import get_scoped_or_404
+from kvote.common.tenancy import get_scoped
 from kvote.people import roles
 from kvote.people.models import Employee, User
 
@@ -16,7 +16,7 @@ def access_employee(*, actor: User, employee_id: int, for_update: bool = False) 
     employees = Employee.objects.select_related("supervisor")
     if for_update:
         employees = employees.select_for_update(of=("self",))
-    return get_scoped_or_404(employees, actor, pk=employee_id)
+    return get_scoped(employees, actor, pk=employee_id)
 
 
 def search_employees(qs: QuerySet[Employee], query: str) -> QuerySet[Employee]:

@@ -50,7 +50,7 @@ def test_others_may_neither_read_nor_change(f: Firm, who):
     api = JsonApi(getattr(f, who))
     response = api.get(URL)
     assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.json()["code"] == "admin_only"
     assert api.patch(URL, {"mode": "none"}).status_code == 403
     assert policy_of(f) == ("over_budget", None)
 

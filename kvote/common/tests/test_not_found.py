@@ -1,4 +1,4 @@
-""""Not found" is one answer (kvote.common.errors): services, selectors and views raise NotFound;
+""" "Not found" is one answer (kvote.common.errors): services, selectors and views raise NotFound;
 only the two edges that speak HTTP turn it into a 404."""
 
 import ast

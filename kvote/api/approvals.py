@@ -8,7 +8,6 @@ from kvote.api.types import ApiRequest
 from kvote.approvals.selectors import orders_to_decide
 from kvote.approvals.services import Decision, approval_decide
 from kvote.ordering import selectors
-from kvote.ordering.models import Order
 
 router = Router(tags=["approvals"])
 
@@ -61,5 +60,5 @@ def _decide(
         decision=decision,
         comment=payload.comment if payload is not None else "",
     )
-    decided = selectors.with_lines_and_history(Order.objects.filter(pk=order.pk)).get()
+    decided = selectors.order_with_lines_and_history(order=order)
     return order_out(decided, decided.lines.all(), decided.history.all())

@@ -1,13 +1,12 @@
 """The catalogue at the caller's company's prices, and the company's delivery addresses."""
 
-from django.db.models import Prefetch
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kvote.api.schemas import AUTH_ERRORS, ListQuery, Money, error_responses, page, paged
 from kvote.api.types import ApiRequest
-from kvote.catalog.models import Product, Variant
-from kvote.catalog.selectors import product_list
+from kvote.catalog.models import Product
+from kvote.catalog.selectors import product_list, with_active_variants
 from kvote.checkout.selectors import delivery_addresses
 
 router = Router(tags=["catalogue"])
@@ -48,15 +47,7 @@ def products(request: ApiRequest, query: Query[ProductQuery]) -> dict[str, objec
     """The products your company can order, each with its colour and size variants and the
     price your company pays."""
     found = page(
-        product_list(actor=request.auth, query=query.q).prefetch_related(
-            Prefetch(
-                "variants",
-                queryset=Variant.objects.filter(is_active=True).order_by(
-                    "colour", "size_position", "size", "pk"
-                ),
-                to_attr="active_variants",
-            )
-        ),
+        with_active_variants(product_list(actor=request.auth, query=query.q)),
         query.limit,
         query.offset,
     )

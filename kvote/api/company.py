@@ -9,20 +9,18 @@ mode; null for none. Other users: 403.
 from decimal import Decimal
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
 from kvote.api.employee_schemas import ObjectIn
-from kvote.api.errors import FORBIDDEN, ApiError
+from kvote.api.errors import ApiError
 from kvote.api.schemas import AUTH_ERRORS, Money, error_responses
 from kvote.api.types import ApiRequest
 from kvote.approvals.errors import ApprovalError
+from kvote.approvals.selectors import company_policy
 from kvote.approvals.services import approval_policy_set
 from kvote.common.errors import ServiceError
-from kvote.common.tenancy import company_id_of
 from kvote.companies.models import Company
-from kvote.people import roles
 from kvote.people.models import User
 
 router = Router(tags=["company"])
@@ -43,12 +41,7 @@ class ApprovalPolicyPatch(ObjectIn):
 
 
 def _admin_company(actor: User) -> Company:
-    company = Company.objects.only("approval_policy", "approval_threshold").get(
-        pk=company_id_of(actor)
-    )
-    if not roles.is_company_admin(actor):
-        raise ApiError(403, FORBIDDEN, _("Only a company admin can see or change this."))
-    return company
+    return company_policy(actor=actor)
 
 
 def _out(company: Company) -> ApprovalPolicyOut:

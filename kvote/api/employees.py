@@ -52,6 +52,7 @@ from kvote.common.tenancy import company_id_of
 from kvote.employees import selectors
 from kvote.employees.periods import parse_period
 from kvote.people import roles, services
+from kvote.people import selectors as people_selectors
 from kvote.people.models import Employee, User
 
 router = Router(tags=["employees"])
@@ -246,7 +247,7 @@ def employee_budget(request: ApiRequest, employee_id: PathId) -> BudgetOut:
     404 `no_budget` when the employee has none for this period."""
     actor = request.auth
     _require_role(actor)
-    employee = selectors.visible_employee(actor=actor, employee_id=employee_id)
+    employee = people_selectors.access_employee(actor=actor, employee_id=employee_id)
     figures = figures_for_employees(company_id=employee.company_id, employee_ids=[employee.pk])
     budget = budget_out(figures.get(employee.pk))
     if budget is None:
@@ -266,7 +267,7 @@ def employee_budget_set(request: ApiRequest, employee_id: PathId, payload: Budge
     new). Company admins for anyone, supervisors for their own employees."""
     actor = request.auth
     _require_role(actor)
-    employee = selectors.visible_employee(actor=actor, employee_id=employee_id)
+    employee = people_selectors.access_employee(actor=actor, employee_id=employee_id)
     try:
         budget_set(actor=actor, employee_id=employee.pk, amount=payload.amount)
     except ServiceError as exc:

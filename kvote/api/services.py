@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kvote.api.models import ApiToken
 from kvote.common.errors import ServiceError
-from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.common.tenancy import company_id_of, get_scoped
 from kvote.common.text import clean_line
 from kvote.people.models import User
 
@@ -65,7 +65,7 @@ def api_token_create(*, actor: User, label: str, days: int | None = None) -> Iss
 def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     """The owner withdraws a token: from now on it authenticates nothing. Revoking twice is
     harmless; anyone else's token is "not found"."""
-    token = get_scoped_or_404(ApiToken, actor, pk=token_id, user=actor)
+    token = get_scoped(ApiToken, actor, pk=token_id, user=actor)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])

@@ -15,11 +15,13 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kvote.approvals.models import Substitute
 from kvote.approvals.policy import ApprovalNeed, approval_need
 from kvote.budgets.selectors import BudgetEffect, BudgetFigures, figures_for_employees
-from kvote.common.tenancy import company_id_of, scoped
+from kvote.common.errors import CommonError, ServiceError
+from kvote.common.tenancy import company_id_of, get_scoped, scoped
 from kvote.companies.models import ApprovalPolicy, Company
 from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine, OrderState
@@ -205,6 +207,23 @@ def substitutes_of(*, actor: User) -> QuerySet[Substitute]:
         .select_related("substitute")
         .order_by("starts_on")
     )
+
+
+def company_policy(*, actor: User) -> Company:
+    """The actor's company with its approval policy: company admins only (others are refused
+    with `admin_only`; the web page does not exist for them)."""
+    company_id = company_id_of(actor)  # a user of no company: not found
+    if not roles.is_company_admin(actor):
+        raise ServiceError(
+            CommonError.ADMIN_ONLY, _("Only a company admin can see or change the approval policy.")
+        )
+    return Company.objects.only("name", "approval_policy", "approval_threshold").get(pk=company_id)
+
+
+def access_company_order(*, actor: User, order_id: int) -> Order:
+    """An order of the actor's company (whether they may decide it is approval_decide's
+    answer); NotFound for another company's."""
+    return get_scoped(Order, actor, pk=order_id)
 
 
 def order_approval_need(

@@ -14,7 +14,7 @@ from kvote.approvals.models import Substitute
 from kvote.approvals.selectors import approvers_of, may_decide
 from kvote.budgets.services import parse_budget_amount
 from kvote.common.errors import CommonError, ServiceError
-from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.common.tenancy import company_id_of, get_scoped
 from kvote.common.text import clean_text
 from kvote.companies.models import ApprovalPolicy, Company
 from kvote.jobs.email import Email, email_enqueue, emails_enqueue
@@ -36,7 +36,7 @@ class Decision:
 def approval_decide(*, actor: User, order_id: int, decision: str, comment: str = "") -> Order:
     """Approve (→ released) or reject one order: a compare-and-set on its state, so a second,
     late decision changes nothing and is told who decided and when."""
-    order = get_scoped_or_404(Order.objects.select_related("placed_by"), actor, pk=order_id)
+    order = get_scoped(Order.objects.select_related("placed_by"), actor, pk=order_id)
     comment = clean_text(
         comment,
         max_length=COMMENT_MAX,
@@ -171,7 +171,7 @@ def substitute_set(
 
 
 def substitute_remove(*, actor: User, substitute_row_id: int) -> None:
-    get_scoped_or_404(Substitute, actor, pk=substitute_row_id, approver=actor).delete()
+    get_scoped(Substitute, actor, pk=substitute_row_id, approver=actor).delete()
 
 
 def approval_policy_set(*, actor: User, policy: str, threshold: str | Decimal | None) -> Company:

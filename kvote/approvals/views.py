@@ -6,7 +6,7 @@ selectors' rule (kvote.approvals.selectors.orders_to_decide); another company's 
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,9 +17,7 @@ from kvote.approvals.forms import DecideManyForm, DecisionForm, PolicyForm, Subs
 from kvote.budgets.forms import amount_value
 from kvote.common.errors import ServiceError
 from kvote.common.http import money_context, portal_login_required
-from kvote.common.tenancy import company_id_of, get_scoped_or_404
-from kvote.companies.models import Company
-from kvote.ordering.models import Order, OrderState
+from kvote.ordering.models import OrderState
 from kvote.people import roles
 from kvote.people.http import ActorRequest
 
@@ -65,7 +63,7 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     actor = request.user
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        get_scoped_or_404(Order, actor, pk=order_id)  # another company's order: 404
+        selectors.access_company_order(actor=actor, order_id=order_id)  # another's: 404
         return _render_queue(request, failed_order_id=order_id, failed_form=form)
     decision = form.cleaned_data["decision"]
     try:
@@ -116,9 +114,7 @@ def decide_many(request: ActorRequest) -> HttpResponse:
 def substitutes(request: ActorRequest) -> HttpResponse:
     """The approver's substitutes, and a form to name one for a date range."""
     actor = request.user
-    company_id_of(actor)
-    if not roles.may_decide_orders(actor):
-        raise Http404
+    roles.require(actor, roles.may_decide_orders)
     if request.method == "POST":
         form = SubstituteForm(request.POST, actor=actor)
         if form.is_valid():
@@ -165,9 +161,8 @@ def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse
 def policy_settings(request: ActorRequest) -> HttpResponse:
     """The company's approval policy and threshold (company admins only; others 404)."""
     actor = request.user
-    company = Company.objects.get(pk=company_id_of(actor))
-    if not roles.is_company_admin(actor):
-        raise Http404
+    roles.require(actor, roles.is_company_admin)
+    company = selectors.company_policy(actor=actor)
     if request.method == "POST":
         form = PolicyForm(request.POST)
         if form.is_valid():

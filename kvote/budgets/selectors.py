@@ -16,11 +16,11 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from kvote.budgets.counting import counted_lines, counted_sums
 from kvote.budgets.models import Budget, BudgetChange
+from kvote.common.errors import not_found
 from kvote.common.money import round_money
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
@@ -188,26 +188,21 @@ def overlapping(*, employee_ids: Iterable[int], period: Period) -> QuerySet[Budg
 # The pages where budgets are set (kvote.budgets.views).
 
 
-def _require_budget_manager(actor: User) -> None:
-    """Budgets are set by company admins and supervisors; to anyone else the pages do not exist."""
-    company_id_of(actor)
-    if not roles.may_set_budgets(actor):
-        raise Http404
-
-
 def employees_matching(*, actor: User, query: str = "") -> QuerySet[Employee]:
-    """The employees whose budgets the actor may set, filtered by name or employee number."""
-    _require_budget_manager(actor)
+    """The employees whose budgets the actor may set, filtered by name or employee number.
+    Budgets are set by company admins and supervisors; to anyone else the pages do not
+    exist."""
+    roles.require(actor, roles.may_set_budgets)
     employees = search_employees(manageable_employees(actor=actor), query)
     return employees.order_by("name", "number", "pk")
 
 
-def manageable_employee(*, actor: User, employee_id: int) -> Employee:
-    """One employee the actor may set budgets for; anyone else (another company's, another
-    supervisor's) is "not found"."""
+def access_budget_employee(*, actor: User, employee_id: int) -> Employee:
+    """One employee the actor may set budgets for; NotFound for anyone else (another
+    company's, another supervisor's)."""
     employee = employees_matching(actor=actor).filter(pk=employee_id).first()
     if employee is None:
-        raise Http404
+        raise not_found()
     return employee
 
 
@@ -264,7 +259,7 @@ def budget_history(*, actor: User, employee_id: int) -> BudgetHistory:
     """An employee's budgets per period with their figures, and every change of an amount.
     Four queries (employee, budgets, their sums, changes), whatever the number of budgets,
     changes and orders."""
-    employee = manageable_employee(actor=actor, employee_id=employee_id)
+    employee = access_budget_employee(actor=actor, employee_id=employee_id)
     budgets = figures_of(
         Budget.objects.filter(company_id=employee.company_id, employee=employee).order_by(
             "-period_start"
@@ -282,7 +277,5 @@ def budget_history(*, actor: User, employee_id: int) -> BudgetHistory:
 
 def budget_settings(*, actor: User) -> Company:
     """The actor's company, for its budget period settings: company admins only."""
-    company = Company.objects.filter(pk=company_id_of(actor)).first()
-    if company is None or not roles.is_company_admin(actor):
-        raise Http404
-    return company
+    roles.require(actor, roles.is_company_admin)
+    return Company.objects.get(pk=company_id_of(actor))

@@ -116,7 +116,7 @@ def budget_list(request: ActorRequest) -> HttpResponse:
 def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
     """One employee's budget for the company's current period, from the row's inline form."""
     actor = request.user
-    employee = selectors.manageable_employee(actor=actor, employee_id=employee_id)
+    employee = selectors.access_budget_employee(actor=actor, employee_id=employee_id)
     state = _list_state(request, request.POST.get("next"))
     form = BudgetAmountForm(request.POST)
     if form.is_valid():

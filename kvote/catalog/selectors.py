@@ -85,6 +85,20 @@ def product_list(*, actor: User, query: str = "", category_slug: str = "") -> Qu
     return qs.order_by("category__position", "name", "pk")
 
 
+def with_active_variants(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Products with their orderable variants in the order a size picker shows them
+    (`active_variants`): one more query for any number of products."""
+    return products.prefetch_related(
+        Prefetch(
+            "variants",
+            queryset=Variant.objects.filter(is_active=True).order_by(
+                "colour", "size_position", "size", "pk"
+            ),
+            to_attr="active_variants",
+        )
+    )
+
+
 def category_list() -> QuerySet[Category]:
     return Category.objects.all()
 
@@ -92,19 +106,7 @@ def category_list() -> QuerySet[Category]:
 def product_detail(*, actor: User, product_id: int) -> Product:
     """A visible product with its active variants prefetched (`active_variants`)."""
     try:
-        return (
-            visible_products(actor=actor)
-            .prefetch_related(
-                Prefetch(
-                    "variants",
-                    queryset=Variant.objects.filter(is_active=True).order_by(
-                        "colour", "size_position", "size"
-                    ),
-                    to_attr="active_variants",
-                )
-            )
-            .get(pk=product_id)
-        )
+        return with_active_variants(visible_products(actor=actor)).get(pk=product_id)
     except Product.DoesNotExist as exc:
         raise not_found() from exc
 

@@ -20,7 +20,7 @@ from kvote.checkout.drafts import (
 )
 from kvote.checkout.models import Cart, CartLine
 from kvote.common.money import Totals
-from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
+from kvote.common.tenancy import company_id_of, get_scoped, scoped
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.ordering.models import OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows
@@ -57,7 +57,7 @@ def cart_of(*, actor: User) -> Cart | None:
 def access_cart_line(*, actor: User, line_id: int, for_update: bool = False) -> CartLine:
     """One line of the actor's own cart; NotFound for anyone else's (of the company or not)."""
     lines = CartLine.objects.select_for_update() if for_update else CartLine.objects.all()
-    return get_scoped_or_404(lines, actor, pk=line_id, cart__user=actor)
+    return get_scoped(lines, actor, pk=line_id, cart__user=actor)
 
 
 def cart_line_count(*, actor: User) -> int:

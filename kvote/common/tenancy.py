@@ -42,7 +42,10 @@ def scoped(model_or_qs: type[M] | models.QuerySet[M], actor: Actor) -> models.Qu
     return qs.filter(company_id=company_id_of(actor))
 
 
-def get_scoped_or_404(model_or_qs: type[M] | models.QuerySet[M], actor: Actor, **lookup: Any) -> M:
+def get_scoped(model_or_qs: type[M] | models.QuerySet[M], actor: Actor, **lookup: Any) -> M:
+    """The one row of the actor's company that matches; NotFound for none (another company's
+    id included) and for a malformed id. The `access_<thing>` helpers of each app build on it,
+    adding the permission their thing needs."""
     try:
         return scoped(model_or_qs, actor).get(**lookup)
     except (ValueError, TypeError) as exc:  # a malformed id in the URL or the form

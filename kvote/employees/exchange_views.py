@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -43,9 +43,7 @@ def _actor(request: HttpRequest) -> User:
     """The logged-in supervisor or company admin; anyone else: 404."""
     actor = request.user
     assert isinstance(actor, User)
-    company_id_of(actor)
-    if not roles.may_manage_employees(actor):
-        raise Http404
+    roles.require(actor, roles.may_manage_employees)
     return actor
 
 

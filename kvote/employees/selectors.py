@@ -14,11 +14,10 @@ from django.db.models.functions import Coalesce
 from kvote.budgets.counting import counted_lines, counts
 from kvote.common.dates import DateRange
 from kvote.common.money import ZERO
-from kvote.common.tenancy import company_id_of, get_scoped_or_404, scoped
+from kvote.common.tenancy import scoped
 from kvote.ordering.models import OrderLine
-from kvote.people import roles
 from kvote.people.models import Employee, User
-from kvote.people.selectors import search_employees
+from kvote.people.selectors import access_employee, search_employees
 
 MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
@@ -64,22 +63,11 @@ def employee_list(
     return qs.order_by(*order, "pk")
 
 
-def visible_employee(*, actor: User, employee_id: int) -> Employee:
-    """An employee the actor may look at in «Mine ansatte»: any of the company's for an admin
-    or a supervisor (Alle ansatte); 404 otherwise."""
-    if not roles.may_manage_employees(actor):
-        company_id_of(actor)
-        from django.http import Http404
-
-        raise Http404
-    return get_scoped_or_404(Employee.objects.select_related("supervisor"), actor, pk=employee_id)
-
-
 def employee_purchases(
     *, actor: User, employee_id: int, period: DateRange
 ) -> tuple[Employee, QuerySet[OrderLine]]:
     """The drill-down: what one employee has bought in the period, newest first."""
-    employee = visible_employee(actor=actor, employee_id=employee_id)
+    employee = access_employee(actor=actor, employee_id=employee_id)
     lines = counted_lines(company_id=employee.company_id, employee_id=employee.pk, days=period)
     return employee, lines
 

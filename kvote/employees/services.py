@@ -4,7 +4,6 @@
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
@@ -29,8 +28,7 @@ def employee_import(*, actor: User, rows: Sequence[ImportRow]) -> list[Employee]
     """Create one employee per row, all or none. The rows are checked again inside the
     transaction (the company may have changed since the preview)."""
     company_id = company_id_of(actor)
-    if not roles.may_manage_employees(actor):
-        raise Http404
+    roles.require(actor, roles.may_manage_employees)
     with transaction.atomic():
         checked = validate_employee_rows(actor=actor, rows=rows)
         bad = bad_rows(checked)

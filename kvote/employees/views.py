@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,6 @@ from kvote.budgets.selectors import figures_for_employees
 from kvote.common.errors import ServiceError
 from kvote.common.http import portal_login_required, refusal_to_form
 from kvote.common.money import ZERO
-from kvote.common.tenancy import company_id_of
 from kvote.employees import selectors
 from kvote.employees.forms import (
     EmployeeAddForm,
@@ -30,6 +29,7 @@ from kvote.employees.forms import (
 )
 from kvote.employees.periods import PRESETS
 from kvote.people import roles, services
+from kvote.people import selectors as people_selectors
 from kvote.people.http import ActorRequest
 from kvote.people.models import User
 
@@ -43,9 +43,7 @@ def _export_links(name: str, query: str, **kwargs: int) -> list[tuple[str, str]]
 
 
 def _check_role(actor: User) -> None:
-    company_id_of(actor)
-    if not roles.may_manage_employees(actor):
-        raise Http404
+    roles.require(actor, roles.may_manage_employees)
 
 
 def _list_url(mine: bool, query: str = "") -> str:
@@ -170,7 +168,7 @@ def employees_all(request: ActorRequest) -> HttpResponse:
 @require_POST
 def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
     """Edit one employee's name and number. Errors show the form again with what was typed."""
-    employee = selectors.visible_employee(actor=request.user, employee_id=employee_id)
+    employee = people_selectors.access_employee(actor=request.user, employee_id=employee_id)
     mine = request.POST.get("list") != "all"
     back = _clean_query(request.POST.get("back", ""))
     form = EmployeeForm(request.POST, auto_id=f"id_e{employee.pk}_%s")

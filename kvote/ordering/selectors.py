@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kvote.common.dates import local_bounds
 from kvote.common.errors import CommonError, ServiceError
-from kvote.common.tenancy import get_scoped_or_404, scoped
+from kvote.common.tenancy import get_scoped, scoped
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
 from kvote.ordering.states import RELEASED_OR_LATER
 from kvote.people import roles
@@ -54,13 +54,13 @@ def access_order(*, actor: User, order_id: int) -> Order:
     """An order the actor may open (order_visible_to), with who placed and decided it;
     NotFound for any other, of the company or not."""
     orders = order_visible_to(actor=actor).select_related("placed_by", "decided_by")
-    return get_scoped_or_404(orders, actor, pk=order_id)
+    return get_scoped(orders, actor, pk=order_id)
 
 
 def access_placed_order(*, actor: User, order_id: int) -> Order:
     """An order the actor placed (what only its orderer may do: cancel); NotFound for any
     other."""
-    return get_scoped_or_404(Order, actor, pk=order_id, placed_by=actor)
+    return get_scoped(Order, actor, pk=order_id, placed_by=actor)
 
 
 def order_detail(*, actor: User, order_id: int) -> OrderDetail:
@@ -118,6 +118,12 @@ def with_lines_and_history(orders: QuerySet[Order]) -> QuerySet[Order]:
             queryset=OrderStateChange.objects.select_related("actor").order_by("created_at", "id"),
         ),
     )
+
+
+def order_with_lines_and_history(*, order: Order) -> Order:
+    """`order` read again with its lines and history (after a service changed it): three
+    queries."""
+    return with_lines_and_history(Order.objects.filter(pk=order.pk)).get()
 
 
 @dataclass

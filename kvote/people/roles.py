@@ -16,12 +16,14 @@ and, where lists need it, a SQL form (`with_any_role(qs, *RULE)`) made from the 
 """
 
 import operator
+from collections.abc import Callable
 from functools import reduce
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kvote.common.errors import not_found
 from kvote.common.tenancy import company_id_of
 from kvote.people.models import Employee, User
 
@@ -142,6 +144,14 @@ def company_admins(qs: QuerySet[User]) -> QuerySet[User]:
 
 
 # --- Rules ------------------------------------------------------------------------------------
+
+
+def require(user: User, allowed: Callable[[User], bool]) -> None:
+    """A page or a use case the user's role does not reach does not exist for them: NotFound
+    (as for a user of no company), the same answer as another company's id."""
+    company_id_of(user)
+    if not allowed(user):
+        raise not_found()
 
 
 def may_decide_orders(user: User) -> bool:

@@ -1,11 +1,10 @@
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
-from kvote.common.tenancy import company_id_of, get_scoped_or_404
+from kvote.common.tenancy import company_id_of
 from kvote.people import roles
 from kvote.people.employee_rules import (
     EmployeeErrorCode,
@@ -18,6 +17,7 @@ from kvote.people.employee_rules import (
     employee_rows_check,
 )
 from kvote.people.models import Employee, Language, User
+from kvote.people.selectors import access_employee
 
 
 def user_language_set(*, actor: User, language: str) -> None:
@@ -32,12 +32,9 @@ def user_language_set(*, actor: User, language: str) -> None:
 
 
 def _managed_employee(actor: User, employee_id: int) -> Employee:
-    """An employee the actor may change: admins any of the company's, supervisors their own.
-    Other companies' employees and actors without the role: 404."""
-    if not roles.may_manage_employees(actor):
-        company_id_of(actor)
-        raise Http404
-    employee = get_scoped_or_404(Employee.objects.select_for_update(), actor, pk=employee_id)
+    """An employee the actor may change, locked: admins any of the company's, supervisors their
+    own (another supervisor's: refused with `not_yours`)."""
+    employee = access_employee(actor=actor, employee_id=employee_id, for_update=True)
     if not roles.may_manage_employees(actor, employee):
         raise ServiceError(
             EmployeeErrorCode.NOT_YOURS,
@@ -77,8 +74,7 @@ def employee_create(
     supervisor: the actor unless a company admin names another. The first broken rule is
     raised, with the field it belongs to."""
     company_id = company_id_of(actor)
-    if not roles.may_manage_employees(actor):
-        raise Http404
+    roles.require(actor, roles.may_manage_employees)
     row = EmployeeInput(name=name, number=number, email=email, supervisor_id=supervisor_id)
     with transaction.atomic():
         checked = employee_rows_check(actor=actor, rows=[row])[0]

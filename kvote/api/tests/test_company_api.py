@@ -46,7 +46,7 @@ def test_others_may_neither_read_nor_change(world: World, who):
     api = JsonApi(getattr(world, who))
     response = api.get(URL)
     assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.json()["code"] == "admin_only"
     assert api.patch(URL, {"mode": "none"}).status_code == 403
     assert policy_of(world) == ("over_budget", None)
 

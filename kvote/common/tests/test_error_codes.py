@@ -41,6 +41,7 @@ REFUSALS: dict[str, set[str]] = {
     CommonError.ADMIN_ONLY: {
         "Only a company admin sees all the company's orders.",
         "Only a company admin can change the approval policy.",
+        "Only a company admin can see or change the approval policy.",
         "Only a company admin can change the budget period.",
     },
     BudgetError.NOT_YOUR_EMPLOYEE: {

@@ -174,3 +174,15 @@ def test_no_test_module_builds_its_own_copy_of_the_world() -> None:
         if name in WORLD_FIXTURES
     ]
     assert offenders == []
+
+
+def test_query_pins_are_exact() -> None:
+    """STYLE.md: pins are exact counts, the same with few and many rows; an upper bound would
+    let a page lose a query it should make, or hide one that comes and goes."""
+    upper_bound = "django_assert_max_" + "num_queries"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _test_modules()
+        if path != Path(__file__) and upper_bound in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

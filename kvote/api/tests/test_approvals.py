@@ -122,7 +122,7 @@ def test_malformed_json_to_a_decision_is_400(shop, waiting):
     assert (response.status_code, response.json()["code"]) == (400, "malformed_json")
 
 
-def test_the_queue_reads_a_fixed_number_of_queries(shop, django_assert_max_num_queries):
+def test_the_queue_reads_a_fixed_number_of_queries(shop, django_assert_num_queries):
     api = Api(shop.leader)
 
     def count() -> int:
@@ -140,7 +140,7 @@ def test_the_queue_reads_a_fixed_number_of_queries(shop, django_assert_max_num_q
     assert api.get("/approvals").json()["count"] == 9
     assert count() == few
     # token, count, orders, lines, history
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(5):
         api.get("/approvals")
 
 

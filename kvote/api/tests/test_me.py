@@ -64,9 +64,9 @@ def test_the_session_works_too_and_supplier_staff_are_404():
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 
-def test_me_reads_a_fixed_number_of_queries(shop, django_assert_max_num_queries):
+def test_me_reads_a_fixed_number_of_queries(shop, django_assert_num_queries):
     api = Api(shop.holder)
     api.get("/me")
     # token, company, employee, budget, its sums, and whether the caller is a budget holder
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         assert api.get("/me").status_code == 200

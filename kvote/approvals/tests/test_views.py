@@ -487,7 +487,7 @@ def test_the_queue_makes_a_fixed_number_of_queries(
     admin: User,
     holder: User,
     leader: User,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     other = member(company, language="en")
     Employee.objects.filter(pk=other.employee.pk).update(supervisor=leader)
@@ -501,7 +501,7 @@ def test_the_queue_makes_a_fixed_number_of_queries(
     assert Order.objects.filter(state=OrderState.AWAITING_APPROVAL).count() == 10
     many = queries_of(client, QUEUE)
     assert few == many, (few, many)
-    with django_assert_max_num_queries(QUEUE_QUERIES):
+    with django_assert_num_queries(QUEUE_QUERIES):
         page = client.get(QUEUE).content.decode()
     assert page.count("<article") == 10
 

@@ -382,7 +382,7 @@ def test_the_list_reads_a_fixed_number_of_queries(
     admin: User,
     size: int,
     settings,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     settings.KVOTE_PAGE_SIZE = 50
     buyer = member(company)
@@ -393,7 +393,7 @@ def test_the_list_reads_a_fixed_number_of_queries(
         place_order(buyer, "10.00", key=f"k{i}", recipient=employee)
         place_order(buyer, "20.00", key=f"l{i}", recipient=employee)
     client = client_of(admin)
-    with django_assert_max_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(LIST_QUERIES):
         response = client.get(LIST)
     assert response.content.decode().count('name="employee_ids"') == size + 2
     assert "NOK 30.00" in page_text(response)
@@ -405,13 +405,13 @@ def test_the_history_reads_a_fixed_number_of_queries(
     leader: User,
     team: list[Employee],
     changes: int,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for i in range(changes):
         budget_set(actor=admin if i % 2 else leader, employee_id=team[0].pk, amount=str(100 + i))
     place_order(leader, "50.00", key="h", recipient=team[0])
     client = client_of(leader)
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(7):
         response = client.get(history_url(team[0]))
     assert page_text(response).count(" → ") == changes
 

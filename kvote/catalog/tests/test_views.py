@@ -163,12 +163,12 @@ class TestCatalogueList:
         assert product_names(client.get(self.url)) == ["Aktiv"]
 
     def test_query_count_does_not_grow_with_products(
-        self, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+        self, client: Client, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         for _ in range(12):
             jacket()
         # session, user, cart count, assortment setting, categories, count, products, colours
-        with django_assert_max_num_queries(8):
+        with django_assert_num_queries(8):
             response = client.get(self.url)
         assert len(response.context["products"]) == 12
 
@@ -278,11 +278,11 @@ class TestProductPage:
         assert f"{product.code}-So-S" in html
 
     def test_query_count(
-        self, client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+        self, client: Client, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         product = jacket()
         # session, user, cart count, assortment setting, product, variants
-        with django_assert_max_num_queries(6):
+        with django_assert_num_queries(6):
             assert client.get(self.url(product)).status_code == 200
 
 
@@ -367,12 +367,12 @@ class TestFavourites:
         assert not Favourite.objects.filter(user=user).exists()
 
     def test_query_count(
-        self, client: Client, buyer: User, django_assert_max_num_queries: DjangoAssertNumQueries
+        self, client: Client, buyer: User, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         for _ in range(8):
             Favourite.objects.create(company=buyer.company, user=buyer, product=jacket())
         # session, user, cart count, assortment setting, favourites, colours
-        with django_assert_max_num_queries(6):
+        with django_assert_num_queries(6):
             response = client.get(self.list_url)
         assert len(response.context["products"]) == 8
 

@@ -435,7 +435,7 @@ def _past_orders(holder: User, admin: User, count: int, start: int, *, mine: boo
 
 
 def test_min_side_makes_a_fixed_number_of_queries(
-    admin: User, holder: User, django_assert_max_num_queries: DjangoAssertNumQueries
+    admin: User, holder: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     give_budget(admin, holder.employee, "100.00")  # some orders wait for approval, too
     client = client_for(holder)
@@ -447,12 +447,12 @@ def test_min_side_makes_a_fixed_number_of_queries(
     assert len(table_rows(section(few_page, "budget-heading"))) == 3
     assert len(table_rows(section(many_page, "budget-heading"))) == 40
     assert few == many, (few, many)
-    with django_assert_max_num_queries(MY_PAGE_QUERIES):
+    with django_assert_num_queries(MY_PAGE_QUERIES):
         client.get(url)
 
 
 def test_the_review_makes_a_fixed_number_of_queries(
-    admin: User, holder: User, django_assert_max_num_queries: DjangoAssertNumQueries
+    admin: User, holder: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     give_budget(admin, holder.employee, "1000.00")
     client = client_for(holder)
@@ -470,5 +470,5 @@ def test_the_review_makes_a_fixed_number_of_queries(
     ]
     assert table_rows(section(many_page, "budget-heading"))[0][1] == nok(600)
     assert few == many, (few, many)
-    with django_assert_max_num_queries(REVIEW_QUERIES):
+    with django_assert_num_queries(REVIEW_QUERIES):
         client.get(url)

@@ -644,7 +644,7 @@ def test_the_cart_page_makes_a_fixed_number_of_queries(
     client: Client,
     buyer: User,
     company: Company,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     EmployeeFactory.create_batch(5, company=company)
     for _ in range(12):
@@ -652,7 +652,7 @@ def test_the_cart_page_makes_a_fixed_number_of_queries(
         cart_add(actor=buyer, variant_id=variant.pk, quantity=1)
     # 10: one of them asks whether the buyer, who holds no other role, is a budget holder (who
     # orders for themselves only) or picks any employee (kvote.people.roles).
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(10):
         response = client.get(reverse("checkout:cart"))
     assert response.content.decode().count('class="ds-card kv-cart-line"') == 12
 
@@ -661,11 +661,11 @@ def test_the_order_list_makes_a_fixed_number_of_queries(
     client: Client,
     buyer: User,
     company: Company,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for i in range(15):
         place_order(buyer, VariantFactory(), f"k{i}", EmployeeFactory(company=company))
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         response = client.get(reverse("ordering:order_list"))
     assert response.content.decode().count("ds-tag") == 15
 
@@ -674,7 +674,7 @@ def test_the_order_detail_makes_a_fixed_number_of_queries(
     client: Client,
     buyer: User,
     company: Company,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for _ in range(10):
         variant: Variant = VariantFactory()
@@ -685,7 +685,7 @@ def test_the_order_detail_makes_a_fixed_number_of_queries(
             recipient_id=EmployeeFactory(company=company).pk,
         )
     order = place_order(buyer, VariantFactory(), "k")
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         response = client.get(reverse("ordering:order_detail", args=[order.pk]))
     html = response.content.decode()
     item_numbers = list(order.lines.values_list("item_number", flat=True))
@@ -696,13 +696,13 @@ def test_my_page_makes_a_fixed_number_of_queries(
     client: Client,
     buyer: User,
     company: Company,
-    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for i in range(8):
         place_order(buyer, VariantFactory(), f"k{i}", EmployeeFactory(company=company))
     # 11 with no budget (the budget section adds one more: its order lines; test_budget_pages),
     # one of them for the roles it names: is the user a budget holder (kvote.people.roles)?
-    with django_assert_max_num_queries(11):
+    with django_assert_num_queries(11):
         response = client.get(reverse("checkout:my_page"))
     assert response.status_code == 200
 

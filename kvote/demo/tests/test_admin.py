@@ -189,8 +189,8 @@ def test_changelists_read_a_fixed_number_of_queries(
     model: type[models.Model],
     max_queries: int,
     staff_client: Client,
-    django_assert_max_num_queries: pytest.FixtureRequest,
+    django_assert_num_queries: pytest.FixtureRequest,
 ) -> None:
-    with django_assert_max_num_queries(max_queries):  # type: ignore[operator]
+    with django_assert_num_queries(max_queries):  # type: ignore[operator]
         response = staff_client.get(admin_url(model, "changelist"))
     assert response.status_code == 200

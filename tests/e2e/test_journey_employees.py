@@ -18,7 +18,15 @@ from playwright.sync_api import Locator, Page, expect
 from kvote.employees.exchange import XLSX_CONTENT_TYPE
 from kvote.people.models import Employee, User
 from tests.e2e.conftest import LoginFn
-from tests.e2e.helpers import assert_accessible, clean, menu, parse_nok, t, table_rows
+from tests.e2e.helpers import (
+    assert_accessible,
+    assert_fits_width,
+    clean,
+    menu,
+    parse_nok,
+    t,
+    table_rows,
+)
 
 LANG = "nb"
 LEDER = "leder@nordlys.example"
@@ -254,3 +262,17 @@ def test_a_supervisor_of_another_company_sees_none_of_nordlys(page: Page, login:
         reverse("employee_purchases_export", kwargs={"employee_id": sofie.pk, "fmt": "csv"})
     )
     assert export.status == 404
+
+
+def test_the_employee_lists_fit_a_phone(phone_page: Page, login: LoginFn) -> None:
+    """On a phone the lists' wide tables scroll inside their own region; the page itself never
+    scrolls sideways (text for screen readers in a cell included)."""
+    login(phone_page, "leder@nordlys.example")
+    for name in ("employees_mine", "employees_all"):
+        phone_page.goto(reverse(name))
+        expect(phone_page.get_by_role("table")).to_be_visible()
+        assert_fits_width(phone_page)
+    phone_page.goto(reverse("employees_mine"))
+    phone_page.locator("main a[href*='/kjop/']").first.click()
+    assert_fits_width(phone_page)
+    assert_accessible(phone_page)

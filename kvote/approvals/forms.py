@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvote.approvals.services import COMMENT_MAX, Decision
 from kvote.budgets.forms import AMOUNT_ATTRS, AmountField
+from kvote.common.dates import TYPED_DATE_FORMATS
 from kvote.common.http import parse_id
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import ApprovalPolicy
@@ -69,13 +70,13 @@ class SubstituteForm(forms.Form):
     )
     starts_on = forms.DateField(
         label=_("From"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
+        input_formats=TYPED_DATE_FORMATS,
         error_messages={"required": _("Write the first day."), "invalid": _("Write a date.")},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "ds-input"}),
     )
     ends_on = forms.DateField(
         label=_("To and including"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
+        input_formats=TYPED_DATE_FORMATS,
         error_messages={"required": _("Write the last day."), "invalid": _("Write a date.")},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "ds-input"}),
     )

@@ -15,6 +15,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+# How a day may be typed, whatever the UI language: what a date input sends (ISO), and what
+# Norwegians write (31.12.2025, 31.12.25). Every form and parser of typed days reads these.
+TYPED_DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
 
 def start_of_day(day: date) -> datetime:
     """Local midnight at the start of `day`, in the portal's time zone."""

@@ -22,13 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kvote.common.dates import DateRange
+from kvote.common.dates import TYPED_DATE_FORMATS, DateRange
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.people.models import User
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 DEFAULT_PRESET = "budget"
 PRESETS = [
     ("budget", gettext_lazy("This budget period")),
@@ -46,8 +45,7 @@ class PeriodError(ServiceError):
     """A period that cannot be read; `field` is the parameter at fault (from, to or period)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(PeriodErrorCode.INVALID_PERIOD, message)
-        self.field = field
+        super().__init__(PeriodErrorCode.INVALID_PERIOD, message, field=field)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def _day(field: str, text: str) -> date | None:
     text = text.strip()
     if not text:
         return None
-    for fmt in DATE_FORMATS:
+    for fmt in TYPED_DATE_FORMATS:
         try:
             day = datetime.strptime(text, fmt).date()
         except ValueError:

@@ -5,10 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kvote.common.dates import TYPED_DATE_FORMATS
 from kvote.ordering.models import OrderState
-
-# What a date input sends, and what Norwegians type, whatever the UI language.
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 
 class OrderFilterForm(forms.Form):
@@ -23,13 +21,13 @@ class OrderFilterForm(forms.Form):
     placed_from = forms.DateField(
         label=_("From date"),
         required=False,
-        input_formats=DATE_FORMATS,
+        input_formats=TYPED_DATE_FORMATS,
         widget=forms.DateInput(attrs={"class": "ds-input", "type": "date"}, format="%Y-%m-%d"),
     )
     placed_to = forms.DateField(
         label=_("To date"),
         required=False,
-        input_formats=DATE_FORMATS,
+        input_formats=TYPED_DATE_FORMATS,
         widget=forms.DateInput(attrs={"class": "ds-input", "type": "date"}, format="%Y-%m-%d"),
     )
 

@@ -51,6 +51,8 @@ STORED_ROLES: dict[Role, str] = {
 ORDER_DECIDERS = (Role.APPROVER, Role.SUPERVISOR, Role.COMPANY_ADMIN)
 # «Mine ansatte»: who adds and edits employees, and may be named an employee's supervisor.
 EMPLOYEE_MANAGERS = (Role.SUPERVISOR, Role.COMPANY_ADMIN)
+# Who sets budgets (a company admin anyone's in the company, a supervisor their employees').
+BUDGET_SETTERS = (Role.SUPERVISOR, Role.COMPANY_ADMIN)
 # Who picks any employee as an order line's recipient (DESIGN.md, "Recipients").
 RECIPIENT_CHOOSERS = (Role.SUPERVISOR, Role.APPROVER, Role.COMPANY_ADMIN)
 
@@ -183,7 +185,7 @@ def employee_managers(qs: QuerySet[User]) -> QuerySet[User]:
 def may_set_budgets(user: User, employee: Employee | None = None) -> bool:
     """A company admin sets any employee's budget in the company, a supervisor those of the
     employees they supervise. Without `employee`: whether the user sets budgets at all."""
-    if not (is_company_admin(user) or is_supervisor(user)):
+    if not any(has_role(user, role) for role in BUDGET_SETTERS):
         return False
     return employee is None or _of_company_or_supervised(user, employee)
 

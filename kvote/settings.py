@@ -232,11 +232,18 @@ if KVOTE_DELIVERY_TRANSPORT not in {"folder", "http"}:
     raise RuntimeError("KVOTE_DELIVERY_TRANSPORT must be folder or http")
 if KVOTE_DELIVERY_TRANSPORT == "http" and not KVOTE_DELIVERY_URL:
     raise RuntimeError("KVOTE_DELIVERY_TRANSPORT=http needs KVOTE_DELIVERY_URL")
-# Shared with the supplier: signs what we send (HMAC-SHA256) and checks what it replies.
+# Shared with the supplier: signs what we send and checks what it replies (kvote.supplier.signing:
+# `X-Kvote-Signature: t=<unix>,v1=<HMAC-SHA256 of t, method, path and body>`). During a rotation
+# the previous secret is still accepted on what the supplier sends (never used to sign).
 DEMO_SUPPLIER_SECRET = "kvote-demo-supplier-secret"
 KVOTE_SUPPLIER_SECRET = os.environ.get("KVOTE_SUPPLIER_SECRET", DEMO_SUPPLIER_SECRET)
+KVOTE_SUPPLIER_SECRET_PREVIOUS = os.environ.get("KVOTE_SUPPLIER_SECRET_PREVIOUS", "")
 if PRODUCTION and KVOTE_SUPPLIER_SECRET == DEMO_SUPPLIER_SECRET:
     raise RuntimeError("KVOTE_SUPPLIER_SECRET must be set when KVOTE_ENV=production")
+# A signed message is refused when its time is further than this from our clock, either way.
+KVOTE_SIGNATURE_TOLERANCE_SECONDS = int(os.environ.get("KVOTE_SIGNATURE_TOLERANCE_SECONDS", "300"))
+if KVOTE_SIGNATURE_TOLERANCE_SECONDS <= 0:
+    raise RuntimeError("KVOTE_SIGNATURE_TOLERANCE_SECONDS must be a positive number of seconds")
 KVOTE_DELIVERY_TIMEOUT = float(os.environ.get("KVOTE_DELIVERY_TIMEOUT", "10"))
 KVOTE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("KVOTE_DELIVERY_MAX_ATTEMPTS", "12"))
 # Retries wait about base × 2^(attempt-1) seconds, with jitter, at most an hour.

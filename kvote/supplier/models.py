@@ -35,3 +35,20 @@ class Delivery(Leased):
 
     def __str__(self) -> str:
         return str(self.order)
+
+
+class SeenSignature(models.Model):
+    """A signed message from the supplier that the portal has taken (kvote.supplier.signing):
+    its key, unique, so the same message is refused the second time, whichever process or
+    worker it reaches, and two copies at once are taken once. A row is needed only while its
+    message could still pass the time check; older ones are deleted as new ones are written."""
+
+    key = models.CharField(_("message digest"), max_length=64, unique=True)
+    signed_at = models.DateTimeField(_("signed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("supplier message taken")
+        verbose_name_plural = _("supplier messages taken")
+
+    def __str__(self) -> str:
+        return self.key

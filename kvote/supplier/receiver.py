@@ -1,7 +1,9 @@
 """A supplier's order endpoint on loopback, for the tests and the demo (`manage.py
-supplier_server`): a real HTTP server that checks the signature, can fail or stall the first
-requests, and takes each order number once as a new order; a repeat with the same
-Idempotency-Key is answered "already received" and not taken again."""
+supplier_server`): a real HTTP server that checks the signature as the supplier must
+(`signing.verify`: the time within the tolerance, the method, the path and the body, and no
+message twice, remembered in memory), can fail or stall the first requests, and takes each order
+number once as a new order; a repeat with the same Idempotency-Key (signed anew) is answered
+"already received" and not taken again."""
 
 import threading
 from collections import Counter
@@ -27,6 +29,7 @@ class Received:
     orders: list[str] = field(default_factory=list)  # each order number once, as taken
     documents: dict[str, bytes] = field(default_factory=dict)
     refused_signatures: int = 0
+    refusals: Counter[str] = field(default_factory=Counter)  # why, by signing.Problem value
 
 
 class SupplierReceiver:
@@ -38,8 +41,11 @@ class SupplierReceiver:
         port: int = 0,
         folder: Path | None = None,
         log: bool = False,
+        tolerance: int = signing.DEFAULT_TOLERANCE_SECONDS,
     ) -> None:
         self.secret = secret
+        self.tolerance = tolerance
+        self.seen = signing.MemoryStore(tolerance)
         self.behaviour = behaviour or Behaviour()
         self.folder = folder
         self.log = log
@@ -69,15 +75,18 @@ class SupplierReceiver:
         """Let go of stalled requests."""
         self.released.set()
 
-    def _take(self, key: str, body: bytes) -> tuple[HTTPStatus, str]:
-        """What to answer this request, and remember what arrived."""
+    def _arrive(self) -> tuple[int, bool]:
+        """Count a request; its number, and whether the supplier is down for it (answered
+        before anything of the request is looked at, as a front door would)."""
         with self.lock:
             self.received.requests += 1
             number = self.received.requests
-            behaviour = self.behaviour
-            if number <= behaviour.fail_first:
-                return HTTPStatus.SERVICE_UNAVAILABLE, "order handling is down for maintenance"
-            stall = number <= behaviour.fail_first + behaviour.stall_first
+            return number, number <= self.behaviour.fail_first
+
+    def _take(self, number: int, key: str, body: bytes) -> tuple[HTTPStatus, str]:
+        """What to answer a request whose signature holds, and remember what arrived."""
+        behaviour = self.behaviour
+        stall = number <= behaviour.fail_first + behaviour.stall_first
         if stall:
             self.stalled.set()
             self.released.wait(behaviour.stall_seconds or None)
@@ -100,15 +109,30 @@ class SupplierReceiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 key = self.headers.get("Idempotency-Key", "")
-                given = self.headers.get(signing.HEADER, "")
-                if not signing.signature_valid(body, given, receiver.secret):
+                number, down = receiver._arrive()
+                if down:
+                    self._answer(
+                        HTTPStatus.SERVICE_UNAVAILABLE, "order handling is down for maintenance"
+                    )
+                    return
+                verdict = signing.verify(
+                    header=self.headers.get(signing.HEADER),
+                    method=self.command,
+                    path=signing.signed_path(self.path.split("?", 1)[0]),
+                    body=body,
+                    secrets=[receiver.secret],
+                    seen=receiver.seen,
+                    tolerance=receiver.tolerance,
+                )
+                if verdict.problem is not None:
                     with receiver.lock:
                         receiver.received.refused_signatures += 1
-                    self._answer(HTTPStatus.UNAUTHORIZED, "bad signature")
+                        receiver.received.refusals[verdict.problem.value] += 1
+                    self._answer(HTTPStatus.UNAUTHORIZED, f"signature: {verdict.problem.value}")
                 elif not key:
                     self._answer(HTTPStatus.BAD_REQUEST, "Idempotency-Key is required")
                 else:
-                    self._answer(*receiver._take(key, body))
+                    self._answer(*receiver._take(number, key, body))
 
             def _answer(self, status: HTTPStatus, text: str) -> None:
                 data = text.encode()

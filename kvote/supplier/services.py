@@ -11,21 +11,22 @@ recognises as a repeat: delivered at least once, received as one order.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
-from kvote.common.text import clean_text
+from kvote.common.text import clean_text, normalise_line
 from kvote.jobs import lease
 from kvote.ordering import states
 from kvote.ordering.models import Order, OrderState
 from kvote.supplier.document import order_document
 from kvote.supplier.errors import SupplierReplyError
-from kvote.supplier.models import Delivery
+from kvote.supplier.models import Delivery, SeenSignature
 from kvote.supplier.transports import DeliveryFailed, Transport, transport_from_settings
 from kvote.supplier.validation import document_problems
 
@@ -137,6 +138,16 @@ class ReplyOutcome:
     changed: bool
 
 
+ORDER_NUMBER_MAX = Order._meta.get_field("number").max_length or 20
+
+
+def _may_be_an_order_number(value: str) -> bool:
+    """Not longer than the column and nothing that cleaning would change (no NUL or other
+    control character, which PostgreSQL refuses even to compare): anything else is no order's
+    number and never reaches the database."""
+    return 0 < len(value) <= ORDER_NUMBER_MAX and normalise_line(value) == value
+
+
 def order_status_report(*, order_number: str, status: str, comment: str = "") -> ReplyOutcome:
     """The supplier reports that an order is confirmed or shipped. Repeating a report changes
     nothing; a report that would move the order back, or concerns an order that was never
@@ -153,6 +164,10 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
             SupplierReplyError.UNKNOWN_STATUS,
             _("The status must be one of: %(choices)s.")
             % {"choices": ", ".join(sorted(REPORTABLE))},
+        )
+    if not _may_be_an_order_number(order_number):
+        raise ServiceError(
+            SupplierReplyError.UNKNOWN_ORDER, _("There is no order with that number.")
         )
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(number=order_number).first()
@@ -182,3 +197,30 @@ def order_status_report(*, order_number: str, status: str, comment: str = "") ->
                 comment=comment if step == status else "",
             )
         return ReplyOutcome(order=order, changed=True)
+
+
+@dataclass(frozen=True)
+class SeenSignatures:
+    """The portal's replay store for `signing.verify`: one `SeenSignature` row per message taken,
+    in the database, so it holds across processes and workers. The row is written (and
+    committed, unless the caller holds a transaction) before the reply has any effect: a message
+    is used up once its signature holds, whatever the answer. Rows whose message is past the
+    tolerance are deleted on the way (one indexed DELETE)."""
+
+    tolerance: int
+
+    def claim(self, key: str, timestamp: int) -> bool:
+        horizon = timezone.now() - timedelta(seconds=self.tolerance + 1)
+        SeenSignature.objects.filter(signed_at__lt=horizon).delete()
+        signed_at = datetime.fromtimestamp(timestamp, tz=UTC)
+        table = connection.ops.quote_name(SeenSignature._meta.db_table)
+        column = connection.ops.quote_name("key")
+        with connection.cursor() as cursor:
+            # Two copies at once: the unique key makes the second wait for the first and then
+            # insert nothing (PostgreSQL and SQLite alike), so exactly one is taken.
+            cursor.execute(
+                f"INSERT INTO {table} ({column}, signed_at) VALUES (%s, %s) "
+                f"ON CONFLICT ({column}) DO NOTHING",
+                [key, connection.ops.adapt_datetimefield_value(signed_at)],
+            )
+            return cursor.rowcount == 1

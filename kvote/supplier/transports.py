@@ -3,13 +3,19 @@
 - `folder` (the default): one XML file per order in `KVOTE_OUTBOX_DIR`, written atomically (a
   temporary file in the same folder, flushed, then renamed), so a reader never sees half a file
   and writing the same order twice leaves one file.
-- `http`: an HTTPS POST of the XML to `KVOTE_DELIVERY_URL`, signed with HMAC-SHA256 over the body
+- `http`: an HTTPS POST of the XML to `KVOTE_DELIVERY_URL`, signed (`X-Kvote-Signature:
+  t=<unix>,v1=<hex>`, HMAC-SHA256 over the time, method, path and body: `kvote.supplier.signing`)
   and carrying the order number as `Idempotency-Key`, so the supplier can tell a repeat from a new
-  order. Any 2xx is success; anything else, a timeout or a refused connection is an error to retry.
+  order. Each attempt is signed anew, at its own second: an attempt signed in the same second as
+  one the supplier took is the same message, refused as a replay, and tried again after the
+  backoff (which is longer than a second). Any 2xx is success; anything else, a timeout or a
+  refused connection is an error to retry.
 """
 
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -60,12 +66,19 @@ class HttpTransport:
     secret: str
     timeout: float
     name: str = "http"
+    clock: Callable[[], float] = time.time  # when a request is signed
 
     def send(self, *, order_number: str, document: bytes) -> str:
         headers = {
             "Content-Type": "application/xml; charset=utf-8",
             "Idempotency-Key": order_number,
-            signing.HEADER: signing.signature(document, self.secret),
+            signing.HEADER: signing.header_value(
+                method="POST",
+                path=signing.url_path(self.url),
+                body=document,
+                secrets=self.secret,
+                timestamp=int(self.clock()),
+            ),
             "User-Agent": "Kvote order delivery",
         }
         try:

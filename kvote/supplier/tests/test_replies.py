@@ -2,6 +2,7 @@
 they must: bad signatures, unknown orders, impossible transitions. Refusals change nothing."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -32,11 +33,16 @@ def _reply(
     client: Client, number: str, body: object, *, secret: str = SECRET, raw: bytes | None = None
 ):
     data = raw if raw is not None else json.dumps(body).encode()
+    path = reverse("supplier:order_status", args=[number])
     return client.post(
-        reverse("supplier:order_status", args=[number]),
+        path,
         data=data,
         content_type="application/json",
-        headers={"X-Kvote-Signature": signing.signature(data, secret)},
+        headers={
+            "X-Kvote-Signature": signing.header_value(
+                method="POST", path=path, body=data, secrets=secret
+            )
+        },
     )
 
 
@@ -93,24 +99,33 @@ def test_orders_that_were_never_released_cannot_be_confirmed(client: Client) -> 
 
 @pytest.mark.parametrize(
     ("signature", "code"),
-    [(None, 401), ("sha256=" + "0" * 64, 401), ("wrong-secret", 401)],
+    [
+        (None, "malformed_signature"),
+        ("sha256=" + "0" * 64, "malformed_signature"),  # the old scheme: no time, no path
+        ("t=1700000000,v1=" + "0" * 64, "bad_signature"),
+        ("wrong-secret", "bad_signature"),
+        ("stale", "stale_signature"),
+    ],
 )
 def test_bad_or_missing_signatures_are_refused(
-    client: Client, sent: Order, signature: str | None, code: int
+    client: Client, sent: Order, signature: str | None, code: str
 ) -> None:
     body = json.dumps({"status": "confirmed"}).encode()
+    path = reverse("supplier:order_status", args=[sent.number])
     headers = {}
     if signature == "wrong-secret":
-        headers["X-Kvote-Signature"] = signing.signature(body, "not-the-secret")
+        headers["X-Kvote-Signature"] = signing.header_value(
+            method="POST", path=path, body=body, secrets="not-the-secret"
+        )
+    elif signature == "stale":
+        headers["X-Kvote-Signature"] = signing.header_value(
+            method="POST", path=path, body=body, secrets=SECRET, timestamp=int(time.time()) - 301
+        )
     elif signature:
         headers["X-Kvote-Signature"] = signature
-    answer = client.post(
-        reverse("supplier:order_status", args=[sent.number]),
-        data=body,
-        content_type="application/json",
-        headers=headers,
-    )
-    assert (answer.status_code, answer.json()["code"]) == (code, "bad_signature")
+    answer = client.post(path, data=body, content_type="application/json", headers=headers)
+    assert (answer.status_code, answer.json()["code"]) == (401, code)
+    assert answer.json()["message"]
     assert Order.objects.get(pk=sent.pk).state == OrderState.SENT
 
 
@@ -141,6 +156,17 @@ def test_unknown_orders_are_404_and_only_post_is_allowed(client: Client, sent: O
     assert client.get(reverse("supplier:order_status", args=[sent.number])).status_code == 405
 
 
+@pytest.mark.parametrize(
+    "number", ["\x00", "KV-\x00001", "KV-000001\x1b", "ø" * 21, "K" * 10_000, "KV-٠٠٠١", " "]
+)
+def test_an_order_number_no_order_can_have_is_a_json_404(
+    client: Client, sent: Order, number: str
+) -> None:
+    answer = _reply(client, number, {"status": "confirmed"})
+    assert (answer.status_code, answer.json()["code"]) == (404, "unknown_order")
+    assert answer.json()["message"].startswith("There is no order")
+
+
 def test_errors_are_in_english_whatever_the_portal_language(client: Client, sent: Order) -> None:
     with translation.override("nb"):
         answer = _reply(client, "KV-999999", {"status": "confirmed"})
@@ -158,9 +184,10 @@ def test_the_supplier_reply_command_signs_and_posts_over_http(live_server, tmp_p
         call_command("supplier_reply", "KV-999999", "shipped", "--base-url", live_server.url)
 
 
-# A reply: in savepoints, the order, the compare-and-set on its state and the history row. The
-# same for an order of 1 and of 20 lines.
-REPLY_QUERIES = 7
+# A reply: the replay store (old rows deleted, this message's row inserted), then in savepoints,
+# the order, the compare-and-set on its state and the history row. The same for an order of 1
+# and of 20 lines.
+REPLY_QUERIES = 9
 
 
 @pytest.mark.parametrize("lines", [1, 20])

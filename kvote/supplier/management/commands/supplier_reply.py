@@ -12,7 +12,8 @@ from kvote.supplier import signing
 class Command(BaseCommand):
     help = (
         "Send the supplier's signed status reply for an order to the portal, as the supplier's "
-        "system would: e.g. `supplier_reply KV-000123 confirmed`."
+        "system would (signed now with KVOTE_SUPPLIER_SECRET over the time, method, path and "
+        "body): e.g. `supplier_reply KV-000123 confirmed`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,14 +25,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = reverse("supplier:order_status", args=[options["order_number"]])
         body = json.dumps({"status": options["status"], "comment": options["comment"]}).encode()
+        url = options["base_url"].rstrip("/") + path
+        signature = signing.header_value(
+            method="POST",
+            path=signing.url_path(url),
+            body=body,
+            secrets=settings.KVOTE_SUPPLIER_SECRET,
+        )
         try:
             response = httpx.post(
-                options["base_url"].rstrip("/") + path,
+                url,
                 content=body,
-                headers={
-                    "Content-Type": "application/json",
-                    signing.HEADER: signing.signature(body, settings.KVOTE_SUPPLIER_SECRET),
-                },
+                headers={"Content-Type": "application/json", signing.HEADER: signature},
                 timeout=10,
             )
         except httpx.HTTPError as exc:

@@ -236,10 +236,23 @@ if KVOTE_DELIVERY_TRANSPORT == "http" and not KVOTE_DELIVERY_URL:
 # `X-Kvote-Signature: t=<unix>,v1=<HMAC-SHA256 of t, method, path and body>`). During a rotation
 # the previous secret is still accepted on what the supplier sends (never used to sign).
 DEMO_SUPPLIER_SECRET = "kvote-demo-supplier-secret"
+SUPPLIER_SECRET_MIN_LENGTH = 32
 KVOTE_SUPPLIER_SECRET = os.environ.get("KVOTE_SUPPLIER_SECRET", DEMO_SUPPLIER_SECRET)
 KVOTE_SUPPLIER_SECRET_PREVIOUS = os.environ.get("KVOTE_SUPPLIER_SECRET_PREVIOUS", "")
 if PRODUCTION and KVOTE_SUPPLIER_SECRET == DEMO_SUPPLIER_SECRET:
     raise RuntimeError("KVOTE_SUPPLIER_SECRET must be set when KVOTE_ENV=production")
+if PRODUCTION:
+    for _name, _secret in [
+        ("KVOTE_SUPPLIER_SECRET", KVOTE_SUPPLIER_SECRET),
+        ("KVOTE_SUPPLIER_SECRET_PREVIOUS", KVOTE_SUPPLIER_SECRET_PREVIOUS),
+    ]:
+        if _secret and (
+            len(_secret) < SUPPLIER_SECRET_MIN_LENGTH or _secret == DEMO_SUPPLIER_SECRET
+        ):
+            raise RuntimeError(
+                f"{_name} must be at least {SUPPLIER_SECRET_MIN_LENGTH} characters and not the "
+                "demo secret when KVOTE_ENV=production"
+            )
 # A signed message is refused when its time is further than this from our clock, either way.
 KVOTE_SIGNATURE_TOLERANCE_SECONDS = int(os.environ.get("KVOTE_SIGNATURE_TOLERANCE_SECONDS", "300"))
 if KVOTE_SIGNATURE_TOLERANCE_SECONDS <= 0:

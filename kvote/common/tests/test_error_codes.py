@@ -45,7 +45,8 @@ REFUSALS: dict[str, set[str]] = {
         "Only a company admin can change the budget period.",
     },
     BudgetError.NOT_YOUR_EMPLOYEE: {
-        "You can set budgets only for the employees you are responsible for."
+        "You can set budgets only for the employees you are responsible for.",
+        "Nobody sets their own budget: another company admin, or your supervisor, sets it.",
     },
     EmployeeErrorCode.NOT_YOURS: {
         "%(name)s is not one of your employees.",
@@ -243,7 +244,5 @@ def test_the_two_codes_that_had_two_meanings_now_have_one() -> None:
         "Only a company admin can change the budget period."
         in by_member["CommonError", "ADMIN_ONLY"]
     )
-    assert by_member["BudgetError", "NOT_YOUR_EMPLOYEE"] == {
-        "You can set budgets only for the employees you are responsible for."
-    }
+    assert by_member["BudgetError", "NOT_YOUR_EMPLOYEE"] == REFUSALS[BudgetError.NOT_YOUR_EMPLOYEE]
     assert STATUS_BY_CODE[CommonError.ADMIN_ONLY] == 403

@@ -33,10 +33,7 @@ KVOTE = Path(__file__).resolve().parents[2]
 # Each refusal and the messages that say it: one meaning per code.
 REFUSALS: dict[str, set[str]] = {
     ApprovalError.CANNOT_APPROVE_OWN_ORDER: {"Nobody can decide an order they placed."},
-    ApprovalError.NOT_AN_APPROVER: {
-        "You are not an approver of this order.",
-        "Only approvers name substitutes.",
-    },
+    ApprovalError.NOT_AN_APPROVER: {"Only approvers name substitutes."},
     # One code for every app: the request is for company admins only.
     CommonError.ADMIN_ONLY: {
         "Only a company admin sees all the company's orders.",

@@ -36,7 +36,8 @@ def approval_list(request: ApiRequest, query: Query[ListQuery]) -> dict[str, obj
 )
 def approve(request: ApiRequest, order_id: PathId, payload: CommentIn | None = None) -> OrderOut:
     """Release the order to the supplier. 409 `already_decided` when someone decided first;
-    403 `cannot_approve_own_order` or `not_approver`."""
+    403 `cannot_approve_own_order`; 404 `not_found` for an order you do not decide (one for
+    yourself included), the same whatever its state."""
     return _decide(request, order_id, Decision.APPROVE, payload)
 
 

@@ -1,16 +1,28 @@
 """Who decides which order, and what an approver sees. One rule, in SQL (`_deciders`):
 
 An order awaiting approval is decided by the supervisors of its recipients (nærmeste leder),
-except the one who placed it; where no such supervisor exists, by the company's active admins.
-A substitute decides for an approver while the substitution runs. Nobody decides an order they
-placed, and only users of the order's company decide it. The rule is asked both ways, each in
-one query: the orders a user decides (`orders_to_decide`, `may_decide`) and the users who decide
-an order (`approvers_of`).
+except the one who placed it and anyone who is themselves a recipient; where no such
+supervisor exists, by the company's active admins who are not recipients. A substitute decides
+for an approver while the substitution runs. Only users of the order's company decide it.
+
+Nobody decides an order for themselves. "For themselves" means: the actor placed the order, or
+a line of it has the actor's own employee record (the one their login is linked to, active or
+not) as recipient. Such an actor decides none of the order (not the other lines either): not
+in their own right, not standing in for an approver, and nobody stands in for them on it. A
+supervisor who is a recipient is passed over as the placer is: the order goes to the other
+recipients' supervisors, else to the admins who are not recipients (an order for the only
+admin, with nobody above, waits until it is cancelled).
+
+The rule is asked both ways, each in one query: the orders a user decides (`orders_to_decide`,
+`may_decide`) and the users who decide an order (`approvers_of`). `decides_whatever_state`
+asks it without the state: who may hear about an order's decision (a refusal for anyone else
+is "not found", whatever the order's state, so the state never leaks).
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
@@ -20,39 +32,54 @@ from django.utils.translation import gettext as _
 from kvote.approvals.models import Substitute
 from kvote.approvals.policy import ApprovalNeed, approval_need
 from kvote.budgets.selectors import BudgetEffect, BudgetFigures, figures_for_employees
-from kvote.common.errors import CommonError, ServiceError
-from kvote.common.tenancy import company_id_of, get_scoped, scoped
+from kvote.common.errors import CommonError, ServiceError, not_found
+from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import ApprovalPolicy, Company
 from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine, OrderState
 from kvote.people import roles
 from kvote.people.models import Employee, User
-from kvote.people.roles import Role
 
 # An order's id or its placer's id: Value(id), or an OuterRef to the order of an outer query.
 OrderRef = Combinable
 
 
-def _one_level_down(ref: OrderRef) -> OrderRef:
-    """`ref` as a subquery of the query that holds it sees it."""
-    return OuterRef(ref) if isinstance(ref, OuterRef) else ref
+def _levels_down(ref: OrderRef, levels: int) -> OrderRef:
+    """`ref` as a subquery `levels` deep inside the query that holds it sees it."""
+    for _level in range(levels):
+        ref = OuterRef(ref) if isinstance(ref, OuterRef) else ref
+    return ref
 
 
-def _deciders(*, order: OrderRef, placed_by: OrderRef, company_id: int, on: date) -> QuerySet[User]:
+def _deciders(
+    *, order: OrderRef, placed_by: OrderRef, company_id: int, on: date, awaiting: bool = True
+) -> QuerySet[User]:
     """The users who may decide `order` (placed by `placed_by`, of `company_id`) on `on`: the
-    rule of this module, stated once. A user may appear more than once."""
-    # The lines whose recipient has a supervisor other than the one who placed the order.
-    supervised = OrderLine.objects.filter(
-        order=_one_level_down(order), recipient__supervisor__isnull=False
-    ).exclude(recipient__supervisor=_one_level_down(placed_by))
+    rule of this module, stated once. A user may appear more than once. `awaiting=False`: who
+    decides it, or would, were it still awaiting approval."""
+
+    def recipient_logins(levels: int) -> QuerySet[OrderLine, dict[str, Any]]:
+        """The logins whose own employee record receives a line of the order."""
+        return OrderLine.objects.filter(
+            order=_levels_down(order, levels), recipient__user__isnull=False
+        ).values("recipient__user")
+
+    # The lines whose recipient has a supervisor other than the one who placed the order and
+    # other than the recipients themselves.
+    supervised = (
+        OrderLine.objects.filter(order=_levels_down(order, 1), recipient__supervisor__isnull=False)
+        .exclude(recipient__supervisor=_levels_down(placed_by, 1))
+        .exclude(recipient__supervisor__in=recipient_logins(2))
+    )
+    admins = roles.company_admins(User.objects.filter(company_id=company_id, is_active=True))
+    admins_not_receiving = admins.exclude(pk__in=recipient_logins(2)).values("pk")
 
     def approves(user: str) -> Q:
         """The user at lookup path `user` ("" for the user row itself) decides the order in
-        their own right: a supervisor of those lines or, where there is none, an active admin."""
+        their own right: a supervisor of those lines or, where there is none, an active admin
+        who is no recipient."""
         return Q(**{f"{user}pk__in": supervised.values("recipient__supervisor")}) | (
-            Q(**{f"{user}company_id": company_id, f"{user}is_active": True})
-            & roles.role_filter(Role.COMPANY_ADMIN, path=user)
-            & ~Q(Exists(supervised))
+            Q(**{f"{user}pk__in": admins_not_receiving}) & ~Q(Exists(supervised))
         )
 
     # One substitution row, running on `on`, whose approver decides in their own right.
@@ -61,13 +88,16 @@ def _deciders(*, order: OrderRef, placed_by: OrderRef, company_id: int, on: date
         substituting_for__starts_on__lte=on,
         substituting_for__ends_on__gte=on,
     ) & approves("substituting_for__approver__")
-    awaiting = Order.objects.filter(pk=_one_level_down(order), state=OrderState.AWAITING_APPROVAL)
-    return (
+    deciders = (
         User.objects.filter(company_id=company_id)
         .exclude(pk=placed_by)
+        .exclude(pk__in=recipient_logins(1))
         .filter(approves("") | standing_in)
-        .filter(Exists(awaiting))
     )
+    if not awaiting:
+        return deciders
+    waiting = Order.objects.filter(pk=_levels_down(order, 1), state=OrderState.AWAITING_APPROVAL)
+    return deciders.filter(Exists(waiting))
 
 
 def principals_of(*, actor: User, on: date | None = None) -> set[int]:
@@ -81,23 +111,52 @@ def principals_of(*, actor: User, on: date | None = None) -> set[int]:
     return {actor.pk, *standing_in_for}
 
 
-def orders_to_decide(*, actor: User, on: date | None = None) -> QuerySet[Order]:
-    """The orders awaiting the actor's decision (or a decision the actor may take as
-    substitute), oldest first."""
+def _decided_by(actor: User, *, on: date | None = None, awaiting: bool = True) -> Exists:
+    """The SQL test, on a query of orders, that the actor decides the order."""
     deciders = _deciders(
         order=OuterRef("pk"),
         placed_by=OuterRef("placed_by_id"),
         company_id=company_id_of(actor),
         on=on or timezone.localdate(),
+        awaiting=awaiting,
     )
+    return Exists(deciders.filter(pk=actor.pk))
+
+
+def orders_to_decide(*, actor: User, on: date | None = None) -> QuerySet[Order]:
+    """The orders awaiting the actor's decision (or a decision the actor may take as
+    substitute), oldest first."""
     return (
         # The state here only narrows the scan to the waiting orders; the rule checks it too.
         scoped(Order, actor)
         .filter(state=OrderState.AWAITING_APPROVAL)
-        .filter(Exists(deciders.filter(pk=actor.pk)))
+        .filter(_decided_by(actor, on=on))
         .select_related("placed_by")
         .order_by("placed_at", "id")
     )
+
+
+def decides_whatever_state(*, actor: User, order_ids: list[int]) -> QuerySet[Order]:
+    """The orders of `order_ids` the actor decides, or would decide were they still awaiting
+    approval, and those they placed (they know those anyway): the orders whose decision the
+    actor may be told about. The permission, without the state."""
+    return scoped(Order, actor).filter(
+        Q(pk__in=order_ids) & (Q(placed_by=actor) | _decided_by(actor, awaiting=False))
+    )
+
+
+def access_decidable_order(*, actor: User, order_id: int) -> Order:
+    """An order the actor decides (in whatever state) or placed, with its placer; NotFound
+    for any other order, the same answer whatever its state (another company's, one for
+    the actor themselves, one of another supervisor's employees)."""
+    order = (
+        decides_whatever_state(actor=actor, order_ids=[order_id])
+        .select_related("placed_by")
+        .first()
+    )
+    if order is None:
+        raise not_found()
+    return order
 
 
 def may_decide(*, actor: User, order: Order) -> bool:
@@ -196,6 +255,7 @@ def responsible_for(*, actor: User) -> QuerySet[Employee]:
     return (
         scoped(Employee, actor)
         .filter(supervisor_id__in=principals_of(actor=actor), is_active=True)
+        .exclude(user=actor)  # nobody is responsible for themselves, not even standing in
         .order_by("name", "number")
     )
 
@@ -218,12 +278,6 @@ def company_policy(*, actor: User) -> Company:
             CommonError.ADMIN_ONLY, _("Only a company admin can see or change the approval policy.")
         )
     return Company.objects.only("name", "approval_policy", "approval_threshold").get(pk=company_id)
-
-
-def access_company_order(*, actor: User, order_id: int) -> Order:
-    """An order of the actor's company (whether they may decide it is approval_decide's
-    answer); NotFound for another company's."""
-    return get_scoped(Order, actor, pk=order_id)
 
 
 def order_approval_need(

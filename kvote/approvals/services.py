@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from kvote.approvals.errors import ApprovalError
 from kvote.approvals.models import Substitute
-from kvote.approvals.selectors import approvers_of, may_decide
+from kvote.approvals.selectors import access_decidable_order, approvers_of, decides_whatever_state
 from kvote.budgets.services import parse_budget_amount
 from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped
@@ -33,10 +33,8 @@ class Decision:
     REJECT = "reject"
 
 
-def approval_decide(*, actor: User, order_id: int, decision: str, comment: str = "") -> Order:
-    """Approve (→ released) or reject one order: a compare-and-set on its state, so a second,
-    late decision changes nothing and is told who decided and when."""
-    order = get_scoped(Order.objects.select_related("placed_by"), actor, pk=order_id)
+def _decision_checked(*, decision: str, comment: str) -> tuple[str, str]:
+    """The state a decision leads to and its cleaned comment (required to reject)."""
     comment = clean_text(
         comment,
         max_length=COMMENT_MAX,
@@ -44,19 +42,6 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
         code=ApprovalError.COMMENT_TOO_LONG,
         field="comment",
     )
-    if order.placed_by_id == actor.pk:
-        raise ServiceError(
-            ApprovalError.CANNOT_APPROVE_OWN_ORDER, _("Nobody can decide an order they placed.")
-        )
-    if order.state != OrderState.AWAITING_APPROVAL:
-        raise already_decided(order)
-    if not may_decide(actor=actor, order=order):
-        order.refresh_from_db(fields=["state"])
-        if order.state != OrderState.AWAITING_APPROVAL:  # decided while we looked
-            raise already_decided(order)
-        raise ServiceError(
-            ApprovalError.NOT_AN_APPROVER, _("You are not an approver of this order.")
-        )
     if decision not in (Decision.APPROVE, Decision.REJECT):
         raise ServiceError(ApprovalError.INVALID_DECISION, _("Choose approve or reject."))
     if decision == Decision.REJECT and not comment:
@@ -66,15 +51,43 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
             field="comment",
         )
     to_state = OrderState.RELEASED if decision == Decision.APPROVE else OrderState.REJECTED
+    return to_state, comment
+
+
+def _own_order_refused() -> ServiceError:
+    return ServiceError(
+        ApprovalError.CANNOT_APPROVE_OWN_ORDER, _("Nobody can decide an order they placed.")
+    )
+
+
+def _decide(*, actor: User, order: Order, to_state: str, comment: str) -> None:
+    """Move the order (a compare-and-set on its state) and note who decided, when and why."""
+    order_transition(order=order, to_state=to_state, actor=actor, comment=comment)
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(
+        decided_by=actor, decided_at=now, decision_comment=comment
+    )
+    order.decided_by, order.decided_at, order.decision_comment = actor, now, comment
+    _tell_orderer(order=order)
+
+
+def approval_decide(*, actor: User, order_id: int, decision: str, comment: str = "") -> Order:
+    """Approve (→ released) or reject one order: a compare-and-set on its state, so a second,
+    late decision changes nothing and is told who decided and when.
+
+    The permission comes before the state: an order the actor does not decide
+    (kvote.approvals.selectors, "Nobody decides an order for themselves" included) is "not
+    found" whatever its state, so its state, decider and time never leak; only its placer
+    and its deciders hear that it was already decided."""
+    order = access_decidable_order(actor=actor, order_id=order_id)
+    if order.placed_by_id == actor.pk:
+        raise _own_order_refused()
+    to_state, comment = _decision_checked(decision=decision, comment=comment)
+    if order.state != OrderState.AWAITING_APPROVAL:
+        raise already_decided(order)
     try:
         with transaction.atomic():
-            order_transition(order=order, to_state=to_state, actor=actor, comment=comment)
-            now = timezone.now()
-            Order.objects.filter(pk=order.pk).update(
-                decided_by=actor, decided_at=now, decision_comment=comment
-            )
-            order.decided_by, order.decided_at, order.decision_comment = actor, now, comment
-            _tell_orderer(order=order)
+            _decide(actor=actor, order=order, to_state=to_state, comment=comment)
     except ServiceError as exc:
         if exc.code == OrderError.STATE_CHANGED:
             raise already_decided(order) from exc
@@ -82,19 +95,60 @@ def approval_decide(*, actor: User, order_id: int, decision: str, comment: str =
     return order
 
 
+class DecideManyError(ServiceError):
+    """Nothing was decided: `errors` says why, one refusal per order that could not be."""
+
+    def __init__(self, errors: list[ServiceError], *, count: int) -> None:
+        super().__init__(
+            ApprovalError.NOT_ALL_DECIDABLE,
+            _("Nothing was decided: %(count)d of the chosen orders cannot be.") % {"count": count},
+        )
+        self.errors = errors
+
+
 def approval_decide_many(
     *, actor: User, order_ids: list[int], decision: str = Decision.APPROVE, comment: str = ""
-) -> tuple[list[Order], list[ServiceError]]:
-    """Approve several orders from the list; each is decided on its own."""
-    decided, refused = [], []
-    for order_id in order_ids:
-        try:
-            decided.append(
-                approval_decide(actor=actor, order_id=order_id, decision=decision, comment=comment)
+) -> list[Order]:
+    """Decide several orders from the queue the same way: all or nothing. Every id is checked
+    first, in one transaction with the orders locked (in id order): an id the actor may not
+    decide (unknown, another company's, one for themselves: named by the id sent, which tells
+    nothing the sender did not know), an order they placed, or one already decided makes
+    DecideManyError with a refusal for each, and nothing is decided."""
+    ids = sorted(set(order_ids))
+    if not ids:
+        raise ServiceError(ApprovalError.NO_ORDERS, _("Tick the orders you want to decide."))
+    to_state, comment = _decision_checked(decision=decision, comment=comment)
+    with transaction.atomic():
+        orders = list(
+            decides_whatever_state(actor=actor, order_ids=ids)
+            .select_related("placed_by")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        found = {order.pk for order in orders}
+        unknown = [str(order_id) for order_id in ids if order_id not in found]
+        refusals = [
+            _own_order_refused() if order.placed_by_id == actor.pk else already_decided(order)
+            for order in orders
+            if order.placed_by_id == actor.pk or order.state != OrderState.AWAITING_APPROVAL
+        ]
+        if unknown or refusals:
+            not_in_queue = ServiceError(
+                ApprovalError.NOT_ALL_DECIDABLE,
+                _("These orders are not in your queue: %(ids)s.") % {"ids": ", ".join(unknown)},
             )
-        except ServiceError as exc:
-            refused.append(exc)
-    return decided, refused
+            raise DecideManyError(
+                [not_in_queue, *refusals] if unknown else refusals,
+                count=len(unknown) + len(refusals),
+            )
+        for order in orders:
+            try:
+                _decide(actor=actor, order=order, to_state=to_state, comment=comment)
+            except ServiceError as exc:  # decided meanwhile (where rows cannot be locked)
+                if exc.code != OrderError.STATE_CHANGED:
+                    raise
+                raise DecideManyError([already_decided(order)], count=1) from exc
+    return orders
 
 
 def approvers_notify(*, order: Order) -> None:

@@ -63,7 +63,7 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     actor = request.user
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        selectors.access_company_order(actor=actor, order_id=order_id)  # another's: 404
+        selectors.access_decidable_order(actor=actor, order_id=order_id)  # not theirs: 404
         return _render_queue(request, failed_order_id=order_id, failed_form=form)
     decision = form.cleaned_data["decision"]
     try:
@@ -87,25 +87,29 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
 @portal_login_required
 @require_POST
 def decide_many(request: ActorRequest) -> HttpResponse:
-    """Approve the ticked orders; each is decided on its own, and each refusal is told."""
+    """Approve the ticked orders: all or nothing. A refusal names each order that cannot be
+    approved, and nothing is approved; the queue comes back with the same ticks."""
     form = DecideManyForm(request.POST)
     if not form.is_valid():
         return _render_queue(request, many_form=form)
-    decided, refused = services.approval_decide_many(
-        actor=request.user, order_ids=form.order_ids, decision=services.Decision.APPROVE
-    )
-    if decided:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d order approved: %(numbers)s.",
-                "%(count)d orders approved: %(numbers)s.",
-                len(decided),
-            )
-            % {"count": len(decided), "numbers": ", ".join(o.number for o in decided)},
+    try:
+        decided = services.approval_decide_many(
+            actor=request.user, order_ids=form.order_ids, decision=services.Decision.APPROVE
         )
-    for exc in refused:
-        messages.error(request, exc.message)
+    except ServiceError as exc:  # nothing approved: told above the queue, the ticks kept
+        form.add_error(None, exc.message)
+        for error in getattr(exc, "errors", []):
+            form.add_error(None, error.message)
+        return _render_queue(request, many_form=form)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d order approved: %(numbers)s.",
+            "%(count)d orders approved: %(numbers)s.",
+            len(decided),
+        )
+        % {"count": len(decided), "numbers": ", ".join(o.number for o in decided)},
+    )
     return redirect("approvals:queue")
 
 

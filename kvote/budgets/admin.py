@@ -56,6 +56,8 @@ class PeriodFilter(admin.SimpleListFilter):
 class BudgetForm(forms.ModelForm):
     """The rules of kvote.budgets.services, shown as form errors before anything is saved."""
 
+    actor: User  # who saves: set by BudgetAdmin.get_form on the form class of the request
+
     class Meta:
         model = Budget
         fields = ("employee", "period_start", "period_end", "amount")
@@ -76,7 +78,7 @@ class BudgetForm(forms.ModelForm):
             amount=cleaned["amount"],
         )
         try:
-            budget_back_office_check(budget=budget)
+            budget_back_office_check(actor=self.actor, budget=budget)
         except ServiceError as exc:
             raise forms.ValidationError(exc.message) from exc
         return cleaned
@@ -113,6 +115,14 @@ class BudgetAdmin(admin.ModelAdmin):
     autocomplete_fields = ("employee",)
     fields = ("company", "employee", "period_start", "period_end", "amount")
     inlines = (BudgetChangeInline,)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> "type[forms.ModelForm[Any]]":
+        form = super().get_form(request, obj, change, **kwargs)  # a class for this request
+        assert isinstance(request.user, User)
+        form.actor = request.user  # type: ignore[attr-defined]
+        return form
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: Budget | None = None

@@ -52,11 +52,22 @@ def _employees_for_update(*, actor: User, employee_ids: Iterable[int]) -> list[E
         manageable_employees(actor=actor).filter(pk__in=ids).select_for_update().order_by("pk")
     )
     if len(employees) != len(ids):
+        if Employee.objects.filter(pk__in=ids, user=actor).exists():
+            raise own_budget_refused()
         raise ServiceError(
             BudgetError.NOT_YOUR_EMPLOYEE,
             _("You can set budgets only for the employees you are responsible for."),
         )
     return employees
+
+
+def own_budget_refused() -> ServiceError:
+    """The answer to anyone setting the budget of their own employee record
+    (kvote.people.roles.may_set_budgets: nobody does, on any path)."""
+    return ServiceError(
+        BudgetError.NOT_YOUR_EMPLOYEE,
+        _("Nobody sets their own budget: another company admin, or your supervisor, sets it."),
+    )
 
 
 def _set_all(
@@ -180,10 +191,13 @@ def budgets_lock(*, company_id: int, employee_ids: Iterable[int], on: date) -> N
     )
 
 
-def budget_back_office_check(*, budget: Budget) -> None:
+def budget_back_office_check(*, actor: User, budget: Budget) -> None:
     """What a budget saved in the back office must hold (the same rules as in the portal):
+    nobody sets their own (`roles.is_own_record`: one of the staff linked to the employee),
     an amount ≥ 0 with two decimals at most, a period that is not empty, no overlap with
     another budget of the employee, and the employee of an existing budget stays the same."""
+    if roles.is_own_record(actor, budget.employee):
+        raise own_budget_refused()
     parse_budget_amount(budget.amount)
     if budget.period_end <= budget.period_start:
         raise ServiceError(
@@ -220,7 +234,8 @@ def budget_back_office_save(*, actor: User, budget: Budget) -> Budget:
                 .values_list("amount", flat=True)
                 .first()
             )
-        budget_back_office_check(budget=budget)  # again, now that the employee is locked
+        budget.employee = employee
+        budget_back_office_check(actor=actor, budget=budget)  # again, the employee locked
         budget.amount = parse_budget_amount(budget.amount)
         budget.company_id = employee.company_id
         budget.save()

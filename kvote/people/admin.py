@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kvote.common.errors import ServiceError
 from kvote.people import roles
-from kvote.people.employee_rules import employee_name_clean, employee_number_clean, may_supervise
+from kvote.people.employee_rules import (
+    employee_name_clean,
+    employee_number_clean,
+    employee_self_supervision_check,
+    may_supervise,
+)
 from kvote.people.models import Employee, User
 from kvote.people.roles import STORED_ROLES, Role
 
@@ -169,6 +174,10 @@ class EmployeeForm(forms.ModelForm):
                 "supervisor",
                 _("Choose an active supervisor or company admin of the company as supervisor."),
             )
+        try:  # on every save, whichever of the two was set first
+            employee_self_supervision_check(login=cleaned.get("user"), supervisor=supervisor)
+        except ServiceError as exc:
+            self.add_error("supervisor", exc.message)
         return cleaned
 
 

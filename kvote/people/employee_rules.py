@@ -7,7 +7,9 @@
   names who holds it, and says when they are deactivated);
 - the login: an email links the employee to the login of the same company with that address,
   which must not belong to another employee already;
-- the supervisor: see `employee_supervisor_check`.
+- the supervisor: see `employee_supervisor_check`;
+- nobody supervises their own employee record: see `employee_self_supervision_check` (the
+  database holds it too, constraint `employee_not_own_supervisor`).
 
 The rules that need the company's data read it from `EmployeeLookups`, fetched for every row at
 once in a fixed number of queries (`employee_lookups`): one row or five thousand, the same
@@ -47,6 +49,7 @@ class EmployeeErrorCode(models.TextChoices):
     EMAIL_UNKNOWN = "email_unknown", "No login of the company has this email."
     EMAIL_LINKED = "email_linked", "The login already belongs to another employee."
     SUPERVISOR_INVALID = "supervisor_invalid", "No supervisor or admin of the company has this id."
+    OWN_SUPERVISOR = "own_supervisor", "The login would supervise its own employee record."
 
 
 @dataclass(frozen=True)
@@ -313,6 +316,27 @@ def employee_supervisor_check(
     return named
 
 
+def employee_self_supervision_check(*, login: User | None, supervisor: User | None) -> None:
+    """Nobody supervises their own employee record: the login linked to an employee is never
+    that employee's supervisor. Whoever supervises an employee sets their budget and decides
+    their orders, so a login that supervised itself would set its own budget and approve its
+    own orders. The one rule for every way an employee gets a login or a supervisor: the page
+    and the API (`employee_row_check`), the import (the same), the back office (the employee
+    form of kvote.people.admin), in whichever order the two are set; the database holds it
+    too (Employee's constraint `employee_not_own_supervisor`)."""
+    if login is None or supervisor is None or login.pk != supervisor.pk:
+        return
+    raise ServiceError(
+        EmployeeErrorCode.OWN_SUPERVISOR,
+        _(
+            "%(email)s cannot be the supervisor of their own employee record: leave the "
+            "login out, or choose another supervisor."
+        )
+        % {"email": login.email},
+        field="email",
+    )
+
+
 # A row ---------------------------------------------------------------------------------------
 
 
@@ -320,7 +344,8 @@ def employee_row_check(
     *, actor: User, row: EmployeeInput, lookups: EmployeeLookups
 ) -> CheckedEmployee:
     """Every rule on one new employee, without a query (`lookups` holds what the rules need,
-    and notes what the row takes). Errors in the order supervisor, name, number, email."""
+        and notes what the row takes). Errors in the order supervisor, name, number, email (an
+    email's error also when its login would be the row's own supervisor)."""
     checked = CheckedEmployee(
         name=normalise_line(row.name),
         number=normalise_line(row.number),
@@ -348,6 +373,7 @@ def employee_row_check(
     try:
         checked.email = employee_email_clean(row.email)
         checked.login = employee_login_check(checked.email, lookups, line=row.line)
+        employee_self_supervision_check(login=checked.login, supervisor=checked.supervisor)
     except ServiceError as exc:
         checked.errors.append(exc)
     return checked

@@ -119,7 +119,13 @@ class Employee(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "number"], name="employee_number_unique_in_company"
-            )
+            ),
+            # Nobody supervises their own employee record (kvote.people.employee_rules,
+            # employee_self_supervision_check): held here for every path around the rules.
+            models.CheckConstraint(
+                condition=~models.Q(supervisor=models.F("user")),
+                name="employee_not_own_supervisor",
+            ),
         ]
         indexes = [
             models.Index(fields=["company", "is_active", "name"]),

@@ -161,6 +161,13 @@ def may_decide_orders(user: User) -> bool:
     return any(has_role(user, role) for role in ORDER_DECIDERS)
 
 
+def is_own_record(user: User, employee: Employee) -> bool:
+    """Whether `employee` is the user's own employee record (the one their login is linked
+    to). Nobody sets their own budget (`may_set_budgets`), decides an order for themselves
+    (kvote.approvals.selectors) or supervises themselves (kvote.people.employee_rules)."""
+    return user.pk is not None and employee.user_id == user.pk
+
+
 def _of_company_or_supervised(user: User, employee: Employee) -> bool:
     """An employee of a company admin's company, or one a supervisor supervises there."""
     if employee.company_id != user.company_id:
@@ -184,20 +191,25 @@ def employee_managers(qs: QuerySet[User]) -> QuerySet[User]:
 
 def may_set_budgets(user: User, employee: Employee | None = None) -> bool:
     """A company admin sets any employee's budget in the company, a supervisor those of the
-    employees they supervise. Without `employee`: whether the user sets budgets at all."""
+    employees they supervise; nobody their own (`is_own_record`: another admin, or their
+    supervisor, sets it). Without `employee`: whether the user sets budgets at all."""
     if not any(has_role(user, role) for role in BUDGET_SETTERS):
         return False
-    return employee is None or _of_company_or_supervised(user, employee)
+    if employee is None:
+        return True
+    return _of_company_or_supervised(user, employee) and not is_own_record(user, employee)
 
 
 def budget_employees(user: User, qs: QuerySet[Employee]) -> QuerySet[Employee]:
     """The SQL form of `may_set_budgets(user, employee)`: the employees of `qs` whose budgets
     the user sets."""
     if is_company_admin(user):
-        return qs.filter(company_id=company_id_of(user))
-    if is_supervisor(user):
-        return qs.filter(company_id=company_id_of(user), supervisor=user)
-    return qs.none()
+        qs = qs.filter(company_id=company_id_of(user))
+    elif is_supervisor(user):
+        qs = qs.filter(company_id=company_id_of(user), supervisor=user)
+    else:
+        return qs.none()
+    return qs.exclude(user=user)  # not their own (an employee without a login stays)
 
 
 def may_choose_recipients(user: User) -> bool:

@@ -33,10 +33,7 @@ KVOTE = Path(__file__).resolve().parents[2]
 # Each refusal and the messages that say it: one meaning per code.
 REFUSALS: dict[str, set[str]] = {
     ApprovalError.CANNOT_APPROVE_OWN_ORDER: {"Nobody can decide an order they placed."},
-    ApprovalError.NOT_AN_APPROVER: {
-        "You are not an approver of this order.",
-        "Only approvers name substitutes.",
-    },
+    ApprovalError.NOT_AN_APPROVER: {"Only approvers name substitutes."},
     # One code for every app: the request is for company admins only.
     CommonError.ADMIN_ONLY: {
         "Only a company admin sees all the company's orders.",
@@ -45,7 +42,8 @@ REFUSALS: dict[str, set[str]] = {
         "Only a company admin can change the budget period.",
     },
     BudgetError.NOT_YOUR_EMPLOYEE: {
-        "You can set budgets only for the employees you are responsible for."
+        "You can set budgets only for the employees you are responsible for.",
+        "Nobody sets their own budget: another company admin, or your supervisor, sets it.",
     },
     EmployeeErrorCode.NOT_YOURS: {
         "%(name)s is not one of your employees.",
@@ -243,7 +241,5 @@ def test_the_two_codes_that_had_two_meanings_now_have_one() -> None:
         "Only a company admin can change the budget period."
         in by_member["CommonError", "ADMIN_ONLY"]
     )
-    assert by_member["BudgetError", "NOT_YOUR_EMPLOYEE"] == {
-        "You can set budgets only for the employees you are responsible for."
-    }
+    assert by_member["BudgetError", "NOT_YOUR_EMPLOYEE"] == REFUSALS[BudgetError.NOT_YOUR_EMPLOYEE]
     assert STATUS_BY_CODE[CommonError.ADMIN_ONLY] == 403

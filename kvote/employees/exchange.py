@@ -1,9 +1,7 @@
-"""«Mine ansatte» in and out of spreadsheets: the export writers and the employee import.
+"""«Mine ansatte» in and out of spreadsheets: the sheets it exports and the employee import.
 
-Exports: one `Sheet` (headers and typed rows) written as CSV or xlsx. CSV follows the UI
-language: Norwegian gets semicolons and a decimal comma (what Excel in Norway opens directly),
-English gets commas and a decimal point; both are UTF-8 with a BOM and ISO dates. xlsx holds
-real numbers and real dates.
+Exports: `employees_sheet` and `purchases_sheet` build a `Sheet` of typed rows;
+kvote.common.exports writes it as CSV or xlsx (and holds the rule for a cell of every export).
 
 Import: `parse_employee_csv` reads the file; `validate_employee_rows` checks every row against
 the company (nothing is written); `services.employee_import` writes them all or none.
@@ -13,87 +11,17 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from kvote.common.exports import Sheet
 from kvote.common.money import ZERO
 from kvote.common.text import normalise_line
 from kvote.ordering.models import OrderLine
 from kvote.people.employee_rules import EmployeeInput, employee_rows_check
 from kvote.people.models import Employee, User
-
-Cell = str | int | Decimal | date | None
-
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "dd.mm.yyyy"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass
-class Sheet:
-    title: str
-    headers: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
-    widths: list[int] = field(default_factory=list)
-
-
-def _csv_cell(value: Cell, decimal_comma: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = f"{value:.2f}"
-        return text.replace(".", ",") if decimal_comma else text
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def write_csv(sheet: Sheet, language: str | None = None) -> bytes:
-    """UTF-8 with BOM; `;` and decimal comma for Norwegian, `,` and decimal point for English."""
-    language = language or get_language() or "nb"
-    norwegian = not language.startswith("en")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if norwegian else ",", lineterminator="\r\n")
-    writer.writerow(sheet.headers)
-    for row in sheet.rows:
-        writer.writerow([_csv_cell(value, norwegian) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(sheet: Sheet) -> bytes:
-    """Real numbers (Decimal is written exactly) and real dates, a bold frozen header row."""
-    workbook = Workbook()
-    ws = workbook.active
-    assert ws is not None
-    ws.title = sheet.title[:31]
-    ws.append(sheet.headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.rows:
-        ws.append(row)
-    for column in ws.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = MONEY_FORMAT
-            elif isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-    for index, header in enumerate(sheet.headers, start=1):
-        width = sheet.widths[index - 1] if index <= len(sheet.widths) else 14
-        ws.column_dimensions[get_column_letter(index)].width = max(width, len(header) + 2)
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
 
 # --- Import -------------------------------------------------------------------------------
 

@@ -6,29 +6,24 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kvote.budgets.selectors import figures_for_employees
+from kvote.common.exports import export_response
 from kvote.common.http import portal_login_required
 from kvote.common.tenancy import company_id_of
 from kvote.employees.exchange import (
-    CSV_CONTENT_TYPE,
     MAX_IMPORT_BYTES,
-    XLSX_CONTENT_TYPE,
     ImportFileError,
     ImportRow,
-    Sheet,
     bad_rows,
     employees_sheet,
     parse_employee_csv,
     purchases_sheet,
     validate_employee_rows,
-    write_csv,
-    write_xlsx,
 )
 from kvote.employees.periods import ChosenPeriod, PeriodError, parse_period
 from kvote.employees.selectors import employee_list, employee_purchases
@@ -62,16 +57,6 @@ def _bad_period(exc: PeriodError) -> HttpResponse:
     return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
 
 
-def _file_response(sheet: Sheet, fmt: str, stem: str) -> HttpResponse:
-    filename = f"{stem}-{timezone.localdate().isoformat()}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(write_xlsx(sheet), content_type=XLSX_CONTENT_TYPE)
-    else:
-        response = HttpResponse(write_csv(sheet), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _list_export(request: HttpRequest, *, fmt: str, mine: bool) -> HttpResponse:
     actor = _actor(request)
     try:
@@ -91,7 +76,7 @@ def _list_export(request: HttpRequest, *, fmt: str, mine: bool) -> HttpResponse:
         company_id=company_id_of(actor), employee_ids=[e.pk for e in employees]
     )
     stem = _("employees") if mine else _("all-employees")
-    return _file_response(employees_sheet(employees, figures), fmt, slugify(stem))
+    return export_response(employees_sheet(employees, figures), fmt, slugify(stem))
 
 
 @portal_login_required
@@ -119,7 +104,7 @@ def employee_purchases_export(request: HttpRequest, employee_id: int, fmt: str) 
         return _bad_period(exc)
     employee, lines = employee_purchases(actor=actor, employee_id=employee_id, period=chosen.range)
     stem = slugify(f"{_('purchases')}-{employee.number}")
-    return _file_response(purchases_sheet(lines), fmt, stem)
+    return export_response(purchases_sheet(lines), fmt, stem)
 
 
 # --- Import ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the employee's id. CSV comes last so that `reverse(name)` without `fmt` gives th
 
 from django.urls import path
 
+from kvote.common.exports import FORMATS
 from kvote.employees import exchange_views, views
 
 urlpatterns = [
@@ -14,7 +15,7 @@ urlpatterns = [
             {"fmt": fmt},
             name="employees_export",
         )
-        for fmt in ("xlsx", "csv")
+        for fmt in FORMATS
     ),
     *(
         path(
@@ -23,7 +24,7 @@ urlpatterns = [
             {"fmt": fmt},
             name="employees_all_export",
         )
-        for fmt in ("xlsx", "csv")
+        for fmt in FORMATS
     ),
     *(
         path(
@@ -32,7 +33,7 @@ urlpatterns = [
             {"fmt": fmt},
             name="employee_purchases_export",
         )
-        for fmt in ("xlsx", "csv")
+        for fmt in FORMATS
     ),
     path("min-side/ansatte/import/", exchange_views.employees_import, name="employees_import"),
     path("min-side/ansatte/", views.employees_mine, name="employees_mine"),

@@ -6,7 +6,8 @@
 - Each test gets a fresh browser context (no cookies), the demo data (`seed_demo`) in the real
   test database, and the live server (pytest-django's `live_server`, on loopback).
 - Every page a journey visits is checked with axe-core (`assert_accessible`), and any 5xx answer
-  from the server fails the test.
+  from the server, uncaught JavaScript error or Content-Security-Policy violation (an inline
+  script or style, anything from elsewhere the policy refuses) fails the test.
 - A failing test leaves a screenshot in var/e2e/<test name>.png.
 """
 
@@ -28,6 +29,7 @@ from django.core.management import call_command
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    ConsoleMessage,
     Page,
     Playwright,
     Response,
@@ -124,16 +126,38 @@ def demo_data(transactional_db: None) -> None:
     call_command("seed_demo", verbosity=0)
 
 
+# Every violation of the page's Content-Security-Policy, written to the console where PageWatch
+# reads it (Chromium also logs its own "Refused to …" line; this one names the directive).
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` on ${event.documentURI} (${event.sourceFile || ""}:${event.lineNumber || 0})`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 class PageWatch:
-    """Collects what the browser saw go wrong: 5xx answers and uncaught page errors."""
+    """Collects what the browser saw go wrong: 5xx answers, uncaught page errors and
+    Content-Security-Policy violations."""
 
     def __init__(self) -> None:
         self.server_errors: list[str] = []
         self.page_errors: list[str] = []
+        self.csp_violations: list[str] = []
 
     def attach(self, page: Page) -> None:
+        page.add_init_script(CSP_REPORTER)
         page.on("response", self._on_response)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("console", self._on_console)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if is_csp_violation(message.text):
+            self.csp_violations.append(message.text)
 
     def _on_response(self, response: Response) -> None:
         if response.status >= 500:
@@ -173,7 +197,11 @@ def _page_in(request: pytest.FixtureRequest, context: BrowserContext, name: str)
         except Exception as exc:  # the page may be gone; the test's own failure matters more
             print(f"could not save a screenshot: {exc}")
     context.close()
-    problems = watch.server_errors + [f"JavaScript error: {e}" for e in watch.page_errors]
+    problems = (
+        watch.server_errors
+        + [f"JavaScript error: {e}" for e in watch.page_errors]
+        + watch.csp_violations
+    )
     if problems and not failed:
         pytest.fail("The browser saw errors:\n" + "\n".join(problems))
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
-from kvote.employees.exchange import XLSX_CONTENT_TYPE
+from kvote.common.exports import XLSX_CONTENT_TYPE
 from kvote.people.models import Employee, User
 from tests.e2e.conftest import LoginFn
 from tests.e2e.helpers import (

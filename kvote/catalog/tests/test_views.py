@@ -79,7 +79,7 @@ class TestCatalogueList:
         assert "Jackets" in html
         assert "NOK\xa01,234.50 excl. VAT" in html
         assert "Black" in html and "Navy" in html
-        assert "background-color: #1b2a4a" in html
+        assert 'fill="#1b2a4a"' in html
         assert reverse("catalog:favourite_add", args=[product.pk]) in html
         assert "1 product" in html
 

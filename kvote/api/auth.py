@@ -5,6 +5,8 @@
 - The web session (cookie), with Django's CSRF check on writes (`X-CSRFToken` header).
 
 Both give the endpoint `request.auth`, the acting `User`, with the user's language active.
+A user whose company has lost access (kvote.people.access.portal_access_error) gets JSON 403
+`company_inactive`: for a token here, for a session from kvote.people.middleware.
 """
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -27,10 +29,19 @@ from kvote.api.errors import (
 )
 from kvote.api.schemas import Timestamp, error_responses
 from kvote.api.services import api_token_create, api_token_use
+from kvote.people.access import (
+    lockout_message,
+    lockout_minutes_left,
+    login_identity,
+    portal_access_error,
+)
 from kvote.people.models import User
 
 
 def _act_as(request: HttpRequest, user: User) -> User:
+    refused = portal_access_error(user)
+    if refused is not None:
+        raise ApiError(403, refused.code, refused.message)
     request.user = user
     translation.activate(user.language or translation.get_language())
     request.LANGUAGE_CODE = translation.get_language()
@@ -86,19 +97,19 @@ class TokenOut(Schema):
 def token_create(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     """Exchange email and password for a token to send as `Authorization: Bearer <token>`.
     Repeated wrong passwords for one account lock it for a while (429)."""
-    email = payload.email.strip()
+    email = login_identity(payload.email)
     user = authenticate(request, username=email, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         request.axes_locked_out = False  # type: ignore[attr-defined]  # answered here, in JSON
-        raise ApiError(
-            429,
-            TOO_MANY_ATTEMPTS,
-            _("Too many failed attempts for this account. Try again later."),
-        )
+        minutes = lockout_minutes_left(request, email)
+        raise ApiError(429, TOO_MANY_ATTEMPTS, lockout_message(minutes))
     if not isinstance(user, User):
         raise ApiError(401, INVALID_CREDENTIALS, _("Wrong email or password."))
     if user.company_id is None:
         raise ApiError(403, FORBIDDEN, _("This account belongs to no customer company."))
+    refused = portal_access_error(user)
+    if refused is not None:
+        raise ApiError(403, refused.code, refused.message)
     if settings.AXES_ENABLED and settings.AXES_RESET_ON_SUCCESS:
         # As a web login does (without the session axes' login signal would make).
         AxesProxyHandler.reset_attempts(

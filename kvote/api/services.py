@@ -72,6 +72,14 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(user: User) -> int:
+    """A new password withdraws every token of its user (registered with
+    kvote.people.models.on_password_change, so every way of changing a password does it)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
 def api_token_use(*, secret: str) -> User | None:
     """The active user a presented token belongs to, or None when the token is unknown, expired
     or revoked. Notes the token's last use."""
@@ -85,7 +93,7 @@ def api_token_use(*, secret: str) -> User | None:
             expires_at__gt=now,
             user__is_active=True,
         )
-        .select_related("user")
+        .select_related("user__company")
         .first()
     )
     if token is None or token.user.company_id != token.company_id:

@@ -18,3 +18,4 @@ class OrderError(models.TextChoices):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     ALREADY_DECIDED = "already_decided"
     NOT_CANCELLABLE = "not_cancellable"
+    COMPANY_INACTIVE = "company_inactive"

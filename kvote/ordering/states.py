@@ -5,6 +5,8 @@ the job queue names its handlers: kvote.supplier registers the outbox row of a r
 written in the same transaction as the release.
 A transition is a compare-and-set on the order's current state, so two actors deciding at once
 cannot both win: the loser gets `OrderError.STATE_CHANGED` and nothing is written.
+Nothing of a deactivated company (`Company.is_active` false) is released, by any caller: the
+release's compare-and-set also asks that the company is active (`OrderError.COMPANY_INACTIVE`).
 """
 
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
+from kvote.companies.models import Company
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.people.models import User
@@ -78,10 +81,26 @@ def path_between(from_state: str, to_state: str) -> list[str] | None:
     return None
 
 
+def _company_inactive() -> ServiceError:
+    return ServiceError(
+        OrderError.COMPANY_INACTIVE,
+        _(
+            "The company no longer has access to the portal: "
+            "none of its orders is sent to the supplier."
+        ),
+    )
+
+
+def _company_inactive_of(order: Order) -> bool:
+    return Company.objects.filter(pk=order.company_id, is_active=False).exists()
+
+
 def order_record_creation(*, order: Order, actor: User | None) -> OrderStateChange:
     """The first history row of a new order (from nothing to its first state)."""
     if not is_allowed("", order.state):
         raise ServiceError(OrderError.INVALID_TRANSITION, _("An order cannot start in this state."))
+    if order.state == S.RELEASED and _company_inactive_of(order):
+        raise _company_inactive()
     _entered(order)
     return OrderStateChange.objects.create(
         company_id=order.company_id, order=order, from_state="", to_state=order.state, actor=actor
@@ -100,7 +119,12 @@ def order_transition(
             % {"from": S(from_state).label, "to": S(to_state).label},
         )
     with transaction.atomic():
-        updated = Order.objects.filter(pk=order.pk, state=from_state).update(state=to_state)
+        current = Order.objects.filter(pk=order.pk, state=from_state)
+        if to_state == S.RELEASED:
+            current = current.filter(company__is_active=True)
+        updated = current.update(state=to_state)
+        if updated != 1 and to_state == S.RELEASED and _company_inactive_of(order):
+            raise _company_inactive()
         if updated != 1:
             raise ServiceError(
                 OrderError.STATE_CHANGED,

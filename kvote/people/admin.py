@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvote.common.errors import ServiceError
 from kvote.people import roles
+from kvote.people.access import login_identity
 from kvote.people.employee_rules import (
     employee_name_clean,
     employee_number_clean,
@@ -32,7 +33,7 @@ class UserAddForm(BaseUserCreationForm):
         field_classes: dict[str, type[forms.Field]] = {}
 
     def clean_email(self) -> str:
-        return str(self.cleaned_data["email"]).strip().lower()
+        return login_identity(str(self.cleaned_data["email"]))
 
 
 class UserEditForm(UserChangeForm):
@@ -48,7 +49,7 @@ class UserEditForm(UserChangeForm):
                 self.fields[flag].label = role.label
 
     def clean_email(self) -> str:
-        return str(self.cleaned_data["email"]).strip().lower()
+        return login_identity(str(self.cleaned_data["email"]))
 
 
 # The roles a user of a company holds besides buyer, one column and one filter each, in the

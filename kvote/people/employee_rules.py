@@ -31,6 +31,7 @@ from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.common.text import clean_line, normalise_line
 from kvote.people import roles
+from kvote.people.access import login_identity
 from kvote.people.models import Employee, User
 
 EMPLOYEE_NUMBER_RE = re.compile(r"^[0-9A-Za-z-]{1,20}$")
@@ -95,7 +96,7 @@ class EmployeeLookups:
 
 
 def _email_key(value: str) -> str:
-    return normalise_line(value).lower()
+    return login_identity(value)
 
 
 def employee_lookups(
@@ -212,14 +213,16 @@ def employee_number_check(
 
 
 def employee_email_clean(value: str) -> str:
-    """An email address in lower case, or "" when none is given."""
-    email = clean_line(
-        value,
-        max_length=EMAIL_MAX,
-        label=_("The email address"),
-        code=EmployeeErrorCode.EMAIL_INVALID,
-        field="email",
-    ).lower()
+    """An email address as its login identity (lower case), or "" when none is given."""
+    email = login_identity(
+        clean_line(
+            value,
+            max_length=EMAIL_MAX,
+            label=_("The email address"),
+            code=EmployeeErrorCode.EMAIL_INVALID,
+            field="email",
+        )
+    )
     if not email:
         return ""
     try:

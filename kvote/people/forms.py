@@ -1,12 +1,25 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kvote.people.access import login_identity, portal_access_error
+from kvote.people.models import User
+
+
+class LoginEmailField(forms.EmailField):
+    """An email as its login identity (kvote.people.access.login_identity), checked after."""
+
+    def to_python(self, value: Any) -> str:
+        return login_identity(super().to_python(value))
+
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Log in by email; the field keeps the name `username` that Django and django-axes expect."""
+    """Log in by email; the field keeps the name `username` that Django and django-axes expect.
+    A user whose company has lost access is told so (after the right password only)."""
 
-    username = forms.EmailField(
+    username = LoginEmailField(
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -14,3 +27,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("Wrong email or password. Note that the password is case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        refused = portal_access_error(user)
+        if refused is not None:
+            raise forms.ValidationError(refused.message, code=refused.code)

@@ -1,8 +1,13 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.utils import translation
+
+from kvote.people.access import portal_access_error
 
 
 class UserLanguageMiddleware:
@@ -20,3 +25,26 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class PortalAccessMiddleware:
+    """Every request of a logged-in session passes here: a user whose company has lost access
+    (kvote.people.access.portal_access_error) is logged out at once, sent to the login page
+    with the reason, or answered with JSON 403 under /api/. Bearer tokens are refused by the
+    same rule in kvote.api.auth."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            refused = portal_access_error(user)
+            if refused is not None:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    body = {"code": str(refused.code), "message": refused.message}
+                    return JsonResponse(body, status=403)
+                messages.error(request, refused.message)
+                return redirect("login")
+        return self.get_response(request)

@@ -1,13 +1,15 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kvote.common.models import TenantModel
+from kvote.people.access import login_identity
 
 
 class UserManager(BaseUserManager["User"]):
@@ -16,7 +18,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         if not email:
             raise ValueError("A user needs an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=login_identity(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -27,7 +29,21 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username or "")
+        """The login a typed email names: by its identity, as the login throttle counts it."""
+        return self.get(email=login_identity(username))
+
+
+# What must happen, in the same transaction, when a user's password is changed (by the reset
+# link, on the password page, in the back office): apps above this one register a handler from
+# their AppConfig.ready (kvote.api revokes the user's API tokens).
+_ON_PASSWORD_CHANGE: list[Callable[["User"], object]] = []
+
+
+def on_password_change(handler: Callable[["User"], object]) -> None:
+    """Run `handler(user)` whenever an existing user's new password is saved. Registering the
+    same handler twice is a no-op."""
+    if handler not in _ON_PASSWORD_CHANGE:
+        _ON_PASSWORD_CHANGE.append(handler)
 
 
 class Language(models.TextChoices):
@@ -81,6 +97,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        return login_identity(username)  # what a model form's clean() stores
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every path that changes a password ends in `set_password` and this save: the one
+        place where the password-change handlers run (see `on_password_change`)."""
+        if self._password is None or self._state.adding:  # type: ignore[attr-defined]
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            for handler in _ON_PASSWORD_CHANGE:
+                handler(self)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -1,12 +1,16 @@
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from kvote.common.http import portal_login_required, safe_next
+from kvote.common.tenancy import company_id_of
+from kvote.people.access import axes_username, lockout_message, lockout_minutes_left
 from kvote.people.forms import EmailAuthenticationForm
 from kvote.people.http import ActorRequest
 from kvote.people.models import Language
@@ -16,6 +20,35 @@ from kvote.people.services import user_language_set
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' answer to a throttled login (`AXES_LOCKOUT_CALLABLE`): how long to wait."""
+    minutes = lockout_minutes_left(request, axes_username(request, credentials))
+    context = {"minutes": minutes, "message": lockout_message(minutes)}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+_password_change = auth_views.PasswordChangeView.as_view()
+_password_change_done = auth_views.PasswordChangeDoneView.as_view()
+
+
+@portal_login_required
+def password_change(request: ActorRequest) -> HttpResponse:
+    """A portal user sets a new password (supplier staff do it in the back office); saving it
+    revokes their API tokens (kvote.people.models.on_password_change), as the page says."""
+    company_id_of(request.user)
+    return cast(HttpResponse, _password_change(request))
+
+
+@portal_login_required
+def password_change_done(request: ActorRequest) -> HttpResponse:
+    company_id_of(request.user)
+    return cast(HttpResponse, _password_change_done(request))
 
 
 @portal_login_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
 from kvote.common.text import clean_text, normalise_line
+from kvote.companies.models import Company
 from kvote.jobs import lease
 from kvote.ordering import states
 from kvote.ordering.models import Order, OrderState
@@ -51,8 +52,11 @@ def worker_id() -> str:
 
 
 def deliveries_claim(*, worker: str, limit: int = 10) -> list[Delivery]:
+    """Due deliveries of active companies: a deactivated company's released orders wait in the
+    outbox (nothing of it goes out) and go when it is active again."""
+    active = Company.objects.filter(is_active=True).values("pk")
     return lease.lease_claim(
-        Delivery.objects.select_related("order"),
+        Delivery.objects.select_related("order").filter(company_id__in=active),
         worker=worker,
         limit=limit,
         lease=timedelta(seconds=settings.KVOTE_DELIVERY_LEASE_SECONDS),

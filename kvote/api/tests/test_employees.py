@@ -17,13 +17,13 @@ from tests.world import Fjord, World
 
 pytestmark = pytest.mark.django_db
 
-# The token, the company (its budget period), the count, the page, the budgets and their sums
-# (a token's last use is written once a minute at most, not on these requests).
-LIST_QUERIES = 6
-LIST_QUERIES_WITHOUT_FIGURES = 4  # a user who manages no employees sees no budgets or totals
-# Token lookup and its last use, company, employee, total and count, one page of lines with
-# their orders.
-PURCHASE_QUERIES = 6
+# The token with its user and company (its budget period), the count, the page, the budgets
+# and their sums (a token's last use is written once a minute at most, not on these requests).
+LIST_QUERIES = 5
+LIST_QUERIES_WITHOUT_FIGURES = 3  # a user who manages no employees sees no budgets or totals
+# Token lookup (with the user's company) and its last use, employee, total and count, one page
+# of lines with their orders.
+PURCHASE_QUERIES = 5
 
 
 @pytest.fixture
@@ -509,7 +509,7 @@ def test_the_purchases_query_count_does_not_grow_with_lines(
 
 # Adding an employee: the token; the checks and the insert (in savepoints); then the employee
 # with its supervisor, budget and total for the answer. The same with 1 and 20 employees.
-ADD_QUERIES = 11
+ADD_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -320,8 +320,8 @@ def test_a_fjord_supervisor_sees_none_of_nordlys(
 
 
 # Budget figures are two queries: the budgets, then their sums (kvote.budgets.counting).
-LIST_QUERIES = 8
-DRILL_QUERIES = 8
+LIST_QUERIES = 7
+DRILL_QUERIES = 7
 
 
 def _staff(company: Company, leader: User, count: int) -> list[Employee]:

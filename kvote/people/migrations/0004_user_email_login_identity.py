@@ -20,6 +20,6 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0002_user_budget_holder_derived")]
+    dependencies = [("people", "0003_employee_not_own_supervisor")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -11,6 +11,7 @@ import io
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -243,3 +244,17 @@ def test_every_export_of_a_hostile_company_opens_and_holds_no_formula(
     assert "'-150" in listed
     assert Decimal("-10.00") in [Decimal(str(v)) for v in listed if isinstance(v, int | float)]
     assert "'" + FORMULA in exports["employee_purchases_export.csv"]
+
+
+def test_only_the_export_module_writes_spreadsheets():
+    """An export that the walk cannot reach (a back-office action, a command, a job) still goes
+    through kvote.common.exports: no other module writes CSV or xlsx itself."""
+    package = Path(__file__).resolve().parents[2]
+    writes = re.compile(r"csv\.(writer|DictWriter)\b|\bopenpyxl\b|\bxlsxwriter\b")
+    home = package / "common" / "exports.py"
+    writers = [
+        str(path.relative_to(package.parent))
+        for path in package.rglob("*.py")
+        if "tests" not in path.parts and path != home and writes.search(path.read_text())
+    ]
+    assert writers == [], "write through kvote.common.exports (cell, write_csv, write_xlsx)"

@@ -151,7 +151,8 @@ def employee_list(request: ApiRequest, query: Query[EmployeeListQuery]) -> dict[
 def employee_create(request: ApiRequest, payload: EmployeeIn) -> Status[EmployeeOut]:
     """Add an employee, supervised by the caller unless a company admin names `supervisor_id`
     (an active supervisor or company admin of the company). A number already used in the
-    company is 409 `duplicate_employee_number`."""
+    company is 409 `duplicate_employee_number`; an `email` whose login would be the employee's
+    own supervisor (nobody supervises their own employee record) is 400 `own_supervisor`."""
     actor = request.auth
     _require_role(actor)
     employee = services.employee_create(
@@ -264,7 +265,8 @@ def employee_budget(request: ApiRequest, employee_id: PathId) -> BudgetOut:
 )
 def employee_budget_set(request: ApiRequest, employee_id: PathId, payload: BudgetIn) -> BudgetOut:
     """Set the budget of the current budget period (every change is kept: who, when, old,
-    new). Company admins for anyone, supervisors for their own employees."""
+    new). Company admins for anyone, supervisors for their own employees; nobody for their own
+    employee record (403 `not_your_employee`)."""
     actor = request.auth
     _require_role(actor)
     employee = people_selectors.access_employee(actor=actor, employee_id=employee_id)

@@ -133,3 +133,33 @@ def test_a_decided_order_has_no_approvers(deciders: Deciders) -> None:
     within = place_order(deciders.loner, "10.00", key="within")
     assert within.state == OrderState.RELEASED
     assert agreed_approvers(within) == []
+
+
+def test_nobody_decides_an_order_for_their_own_record_nor_stands_in_on_it(
+    deciders: Deciders,
+) -> None:
+    """A line for an admin's own record: the admin, and the substitute standing in for them,
+    are passed over; the other admin and their substitute decide."""
+    buyer = member(deciders.company)
+    budget_set(actor=deciders.admin, employee_id=deciders.admin2.employee.pk, amount="10")
+    variant = VariantFactory(product__list_price=Decimal("800.00"))
+    fill_cart(buyer, variant, recipient=deciders.admin2.employee)
+    order = order_submit(actor=buyer, idempotency_key="for-admin2")
+    assert order.state == OrderState.AWAITING_APPROVAL
+    assert agreed_approvers(order) == [deciders.admin]
+
+
+def test_a_recipient_supervisor_is_passed_over_like_the_placer(deciders: Deciders) -> None:
+    """Lines for the leader's own record and the leader's employee: the leader decides none
+    of it; the leader's own supervisor (second) does; the leader's substitutes stand in for
+    nobody here."""
+    deciders.leader.employee.supervisor = deciders.second
+    deciders.leader.employee.save()
+    budget_set(actor=deciders.admin, employee_id=deciders.leader.employee.pk, amount="10")
+    buyer = member(deciders.company)
+    variant = VariantFactory(product__list_price=Decimal("800.00"))
+    fill_cart(buyer, variant, recipient=deciders.holder.employee)
+    fill_cart(buyer, variant, recipient=deciders.leader.employee)
+    order = order_submit(actor=buyer, idempotency_key="for-leader")
+    assert order.state == OrderState.AWAITING_APPROVAL
+    assert agreed_approvers(order) == [deciders.second]

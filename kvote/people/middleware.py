@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+from django_htmx.http import HttpResponseClientRedirect
 
 from kvote.people.access import portal_access_error
 
@@ -46,5 +48,7 @@ class PortalAccessMiddleware:
                     body = {"code": str(refused.code), "message": refused.message}
                     return JsonResponse(body, status=403)
                 messages.error(request, refused.message)
+                if request.headers.get("HX-Request") == "true":  # a whole page, not a fragment
+                    return HttpResponseClientRedirect(reverse("login"))
                 return redirect("login")
         return self.get_response(request)

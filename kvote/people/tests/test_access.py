@@ -1,6 +1,7 @@
 """Who may get in (kvote.people.access): the login throttle counts the login identity, a new
 password revokes the API tokens, and a deactivated company is locked out of everything."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -61,6 +62,17 @@ def test_every_spelling_of_a_login_is_one_identity_stored_and_looked_up(variant)
     assert User.objects.get_by_natural_key(variant) == user
     assert employee_email_clean(variant) == EMAIL
     assert User.objects.create_user(variant.replace("2", "3"), "x").email == EMAIL.replace("2", "3")
+
+
+def test_stored_emails_are_migrated_to_their_identity():
+    from django.apps import apps
+
+    migration = importlib.import_module("kvote.people.migrations.0003_user_email_login_identity")
+    kept = member(CompanyFactory(), email="kept@nordlys.example")
+    User.objects.filter(pk=kept.pk).update(email=" Kept@Nordlys.Example")
+    migration.forwards(apps, None)
+    kept.refresh_from_db()
+    assert kept.email == "kept@nordlys.example"
 
 
 def test_the_back_office_stores_a_new_login_by_its_identity():
@@ -244,6 +256,14 @@ def test_an_existing_session_is_ended_with_the_reason(client, buyer):
     response = client.get(reverse("catalog:list"), follow=True)
     assert response.redirect_chain[0][0] == reverse("login")
     assert REFUSED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_htmx_request_of_an_ended_session_loads_the_login_page(client, buyer):
+    client.force_login(buyer)
+    _deactivate(buyer)
+    response = client.get(reverse("catalog:list"), headers={"hx-request": "true"})
+    assert response.status_code == 200 and response["HX-Redirect"] == reverse("login")
     assert "_auth_user_id" not in client.session
 
 

@@ -67,7 +67,7 @@ def test_every_spelling_of_a_login_is_one_identity_stored_and_looked_up(variant)
 def test_stored_emails_are_migrated_to_their_identity():
     from django.apps import apps
 
-    migration = importlib.import_module("kvote.people.migrations.0003_user_email_login_identity")
+    migration = importlib.import_module("kvote.people.migrations.0004_user_email_login_identity")
     kept = member(CompanyFactory(), email="kept@nordlys.example")
     User.objects.filter(pk=kept.pk).update(email=" Kept@Nordlys.Example")
     migration.forwards(apps, None)

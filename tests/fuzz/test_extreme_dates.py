@@ -1,0 +1,95 @@
+"""Issue 13: a day outside the portal's days (kvote.common.dates: 2000-01-01 to 2100-12-31) is
+refused with a message wherever a day is typed, never a 500 (0001-01-01 has no local midnight
+in UTC; 9999-12-31 has no day after it). Each page and endpoint that reads a day is here, so a
+new one that reads days its own way is caught by the fuzzer (tests/fuzz/test_fuzz_forms.py)
+and should be added here."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kvote.api.tests.core_helpers import Api
+from kvote.common.dates import DateRange, local_bounds, typed_day
+from kvote.common.errors import ServiceError
+from kvote.people.models import Employee, User
+from tests.world import World
+
+EXTREMES = ["0001-01-01", "9999-12-31", "01.01.0001", "31.12.9999", "1999-12-31", "2101-01-01"]
+MESSAGE = "Choose a date between 2000 and 2100."
+
+
+@pytest.mark.parametrize("text", EXTREMES)
+def test_a_typed_day_outside_the_portals_days_is_refused(text: str) -> None:
+    with pytest.raises(ServiceError) as exc:
+        typed_day(text, field="from")
+    assert (exc.value.code, exc.value.field, exc.value.message) == (
+        "date_out_of_range",
+        "from",
+        MESSAGE,
+    )
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
+def test_local_bounds_refuse_rather_than_overflow(day: date) -> None:
+    with pytest.raises(ServiceError):
+        local_bounds(day, None)
+    with pytest.raises(ServiceError):
+        DateRange(None, day).bounds()
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("text", EXTREMES)
+@pytest.mark.parametrize("name", ["placed_from", "placed_to"])
+def test_mine_ordrer_shows_a_day_out_of_range_as_a_form_error(
+    world: World, name: str, text: str
+) -> None:
+    response = _client(world.holder).get(reverse("ordering:order_list"), {name: text})
+    assert response.status_code == 200
+    assert MESSAGE in response.content.decode()
+
+
+@pytest.mark.parametrize("text", EXTREMES)
+@pytest.mark.parametrize("name", ["from", "to"])
+def test_the_api_orders_list_refuses_a_day_out_of_range(world: World, name: str, text: str) -> None:
+    if "." in text:
+        return  # the API reads ISO days only
+    response = Api(world.holder).get("/orders", {name: text})
+    assert response.status_code == 400, response.content
+    assert MESSAGE in response.content.decode()
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "99999-01-01", "2026-02-30"])
+def test_every_period_filter_refuses_extreme_days(
+    world: World, team: list[Employee], text: str
+) -> None:
+    """«Mine ansatte», «Alle ansatte», both exports of each, the drill-down and its exports."""
+    client = _client(world.admin)
+    anne = team[0].pk
+    pages = [
+        reverse("employees_mine"),
+        reverse("employees_all"),
+        reverse("employee_purchases", args=[anne]),
+    ]
+    exports = [
+        reverse(name, kwargs={"fmt": fmt, **kwargs})
+        for name, kwargs in (
+            ("employees_export", {}),
+            ("employees_all_export", {}),
+            ("employee_purchases_export", {"employee_id": anne}),
+        )
+        for fmt in ("csv", "xlsx")
+    ]
+    for url in pages + exports:
+        for name in ("from", "to"):
+            response = client.get(url, {name: text})
+            assert response.status_code in (200, 400), (url, name, response.status_code)
+            assert response.content, url
+    for url in pages:
+        assert "Choose a date" in client.get(url, {"from": "0001-01-01"}).content.decode()

@@ -36,7 +36,8 @@ from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo.tests.conftest import seeded_demo  # noqa: F401 (the module's world)
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
-from tests.fuzz.walker import Finding, Role, Stats, Walker, endpoints, report
+from tests.fuzz.walker import Finding, Role, Stats, Walker, digest, endpoints, report, writes
+from tests.world import World
 
 ROLES = [
     Role("staff", "admin@kvote.example", None),
@@ -178,3 +179,14 @@ def test_known_findings_of_other_owners(
 ) -> None:
     role = next(r for r in ROLES if r.key == key[0])
     assert "|".join(key) not in _walk(role).known_seen
+
+
+def test_the_fuzzers_own_checks_see_what_they_look_for(world: World) -> None:
+    """The checks the walk relies on: a write is seen by the row hashes and by the statement
+    filter (which leaves the session table aside)."""
+    before = digest()
+    Employee.objects.filter(pk=world.team[0].pk).update(name="Endret")
+    assert digest() != before
+    assert writes({"sql": 'UPDATE "people_employee" SET "name" = %s'})
+    assert not writes({"sql": 'UPDATE "django_session" SET "session_data" = %s'})
+    assert not writes({"sql": 'SELECT * FROM "people_employee"'})

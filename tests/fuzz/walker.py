@@ -373,14 +373,6 @@ class Walker:
         # answer; no page links there)
         if 400 <= status < 500 and status != 405 and not page_text(answer):
             found("no message", f"status {status} with an empty page")
-        if (
-            300 <= status < 400
-            and method == "post"
-            and written == []
-            and not queued_messages(answer)
-            and where
-        ):
-            pass  # a redirect without a message after a refusal is caught by `refused` above
         return answer
 
     # the walk

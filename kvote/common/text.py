@@ -10,6 +10,10 @@ reference, an address, a comment, a token's name, a cell of an imported file) ca
 - `clean_text` for multi-line fields: the same, line by line, keeping the line breaks (\\r\\n
   and \\r become \\n) and dropping blank lines at the start and the end.
 
+`search_text` is what a search or filter parameter becomes before a query reads it: the same
+cleaning (so NUL, which PostgreSQL text cannot hold, and the other controls are dropped rather
+than refused: a search has nothing to keep) and at most SEARCH_MAX characters.
+
 `has_visible_text` says whether cleaned text shows anything (a letter, a digit, a punctuation
 mark or a symbol): a field that must say something (an address line) refuses text made only of
 invisible characters (format characters such as U+200B and U+200E, combining marks alone).
@@ -52,6 +56,14 @@ def normalise_text(value: str) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return unicodedata.normalize("NFC", "\n".join(lines))
+
+
+SEARCH_MAX = 100
+
+
+def search_text(value: str) -> str:
+    """A search term as a query reads it (see the module's docstring)."""
+    return normalise_line(value[: SEARCH_MAX * 4])[:SEARCH_MAX]
 
 
 _VISIBLE_CATEGORIES = ("L", "N", "P", "S")

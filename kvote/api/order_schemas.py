@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationInfo, field
 
 from kvote.api.schemas import EmployeeRefOut, Id, Money, PersonOut, Timestamp
 from kvote.checkout.drafts import REFERENCE_MAX, LineRequest, OneOffAddress, OrderPreview
+from kvote.companies.models import POSTAL_CODE_PATTERN
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderStateChange
 from kvote.people.models import User
 
@@ -34,7 +35,7 @@ class AddressIn(Schema):
 
     name: str = Field(min_length=1, max_length=200, description="Attention.")
     street: str = Field(min_length=1, max_length=200)
-    postal_code: str = Field(pattern=r"^\d{4}$")
+    postal_code: str = Field(pattern=POSTAL_CODE_PATTERN)
     city: str = Field(min_length=1, max_length=100)
 
 

@@ -17,7 +17,7 @@ from kvote.api.order_schemas import (
     orders_out,
     preview_out,
 )
-from kvote.api.schemas import AUTH_ERRORS, ListQuery, PathId, error_responses, page, paged
+from kvote.api.schemas import AUTH_ERRORS, Day, ListQuery, PathId, error_responses, page, paged
 from kvote.api.types import ApiRequest
 from kvote.checkout import services
 from kvote.checkout.drafts import order_preview
@@ -38,8 +38,8 @@ class OrderListQuery(ListQuery):
         default="mine", description="`company`: every order of the company (company admins)."
     )
     status: StatusName | None = None
-    from_: date | None = Field(default=None, alias="from", description="Placed on or after.")
-    to: date | None = Field(default=None, description="Placed on or before.")
+    from_: Day | None = Field(default=None, alias="from", description="Placed on or after.")
+    to: Day | None = Field(default=None, description="Placed on or before.")
 
     @field_validator("to")
     @classmethod

@@ -8,6 +8,8 @@
   returns `page(rows, query.limit, query.offset)` with `response=paged(ItemSchema)`:
   `{"items": [...], "count": N}` where N counts every row, not only this page. A limit outside
   1–500 or a negative offset is 400 `invalid` with `fields`.
+- Days in queries and bodies are `Day`: a date from 2000-01-01 to 2100-12-31 (the portal's
+  days, kvote.common.dates); another is 400 `invalid` with the field's message.
 - Ids: path parameters are named `order_id`, `employee_id` … and typed `PathId`; ids in bodies
   and queries are `Id` (strict integers from 1 to 2⁵³−1).
 - Errors: each operation documents its error statuses with `error_responses(400, 404, …)`;
@@ -24,9 +26,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Schema
 from ninja.params.functions import Path
-from pydantic import Field, PlainSerializer, Strict, WithJsonSchema, create_model
+from pydantic import AfterValidator, Field, PlainSerializer, Strict, WithJsonSchema, create_model
 
 from kvote.budgets.selectors import BudgetFigures
+from kvote.common.dates import day_error, in_portal
 from kvote.common.money import round_money
 
 CURRENCY = "NOK"
@@ -34,6 +37,15 @@ LIMIT_DEFAULT = 50
 LIMIT_MAX = 500
 OFFSET_MAX = 1_000_000_000
 ID_MAX = 2**53 - 1  # exact in JSON numbers everywhere (and far below bigint)
+
+
+def _portal_day(value: date) -> date:
+    if not in_portal(value):
+        raise ValueError(day_error())
+    return value
+
+
+Day = Annotated[date, AfterValidator(_portal_day)]
 
 
 def money_string(value: Decimal) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvote.approvals.services import COMMENT_MAX, Decision
 from kvote.budgets.forms import AMOUNT_ATTRS, AmountField
-from kvote.common.dates import TYPED_DATE_FORMATS
+from kvote.common.dates import TypedDayField
 from kvote.common.http import parse_id
 from kvote.common.tenancy import company_id_of
 from kvote.companies.models import ApprovalPolicy
@@ -68,15 +68,13 @@ class SubstituteForm(forms.Form):
         },
         widget=forms.Select(attrs={"class": "ds-input"}),
     )
-    starts_on = forms.DateField(
+    starts_on = TypedDayField(
         label=_("From"),
-        input_formats=TYPED_DATE_FORMATS,
         error_messages={"required": _("Write the first day."), "invalid": _("Write a date.")},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "ds-input"}),
     )
-    ends_on = forms.DateField(
+    ends_on = TypedDayField(
         label=_("To and including"),
-        input_formats=TYPED_DATE_FORMATS,
         error_messages={"required": _("Write the last day."), "invalid": _("Write a date.")},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "ds-input"}),
     )

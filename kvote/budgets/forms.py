@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kvote.common.dates import TYPED_DATE_FORMATS
+from kvote.common.dates import TypedDayField
 from kvote.common.http import parse_id
 from kvote.common.money import format_amount
 from kvote.companies.periods import PeriodKind
@@ -123,11 +123,10 @@ class BudgetPeriodForm(forms.Form):
         choices=PeriodKind.choices,
         widget=forms.RadioSelect(attrs={"class": "ds-input"}),
     )
-    year_start = forms.DateField(
+    year_start = TypedDayField(
         label=_("The budget year starts on"),
         required=False,
         help_text=_("Only for a year from a chosen date. The day and month count, every year."),
-        input_formats=TYPED_DATE_FORMATS,
         widget=forms.DateInput(
             format="%Y-%m-%d",
             attrs={

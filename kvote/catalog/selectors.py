@@ -16,6 +16,7 @@ from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, Favourit
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
+from kvote.common.text import search_text
 from kvote.companies.models import Company
 from kvote.people.models import User
 
@@ -54,7 +55,7 @@ def visible_products(*, actor: User) -> QuerySet[Product]:
 def product_list(*, actor: User, query: str = "", category_slug: str = "") -> QuerySet[Product]:
     """The catalogue: search by name, product number, description or item number."""
     qs = visible_products(actor=actor)
-    query = query.strip()
+    query = search_text(query)
     if query:
         words = query.split()
         for word in words[:6]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kvote.checkout.models import Cart
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import scoped
-from kvote.common.text import clean_line, normalise_line
+from kvote.common.text import clean_line, has_visible_text, normalise_line
 from kvote.companies.models import DeliveryAddress, postal_code_validator
 from kvote.ordering.errors import OrderError
 from kvote.people.models import User
@@ -68,7 +68,7 @@ def one_off_destination(*, name: str, street: str, postal_code: str, city: str) 
         )
     }
     cleaned["postal_code"] = normalise_line(postal_code)  # checked by its validator below
-    if not all(cleaned.values()):
+    if not all(has_visible_text(value) for value in cleaned.values()):
         raise ServiceError(
             OrderError.ADDRESS_REQUIRED,
             _("A one-off address needs a name, a street address, a postal code and a city."),

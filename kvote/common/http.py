@@ -3,6 +3,7 @@
 people write it, and a service's refusal shown on a form. The typed request of a
 logged-in user is `kvote.people.http.ActorRequest`."""
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -38,9 +39,16 @@ def portal_login_required(view: View) -> View:
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str | None:
-    """`url` when it points back into this site, else None."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`url` when it is a path or URL of this site ("/budgets/?q=a"), else None: not another host,
+    not a bare word (`redirect` would read "7" as a view's name), and no control character or
+    space anywhere (a header cannot hold them)."""
+    if (
+        url
+        and (url.startswith("/") or "://" in url)
+        and not any(char.isspace() or unicodedata.category(char)[0] == "C" for char in url)
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return None

@@ -10,6 +10,14 @@ reference, an address, a comment, a token's name, a cell of an imported file) ca
 - `clean_text` for multi-line fields: the same, line by line, keeping the line breaks (\\r\\n
   and \\r become \\n) and dropping blank lines at the start and the end.
 
+`search_text` is what a search or filter parameter becomes before a query reads it: the same
+cleaning (so NUL, which PostgreSQL text cannot hold, and the other controls are dropped rather
+than refused: a search has nothing to keep) and at most SEARCH_MAX characters.
+
+`has_visible_text` says whether cleaned text shows anything (a letter, a digit, a punctuation
+mark or a symbol): a field that must say something (an address line) refuses text made only of
+invisible characters (format characters such as U+200B and U+200E, combining marks alone).
+
 `normalise_line` and `normalise_text` are the same cleaning without the limit, for text that is
 compared or checked rather than kept as it is (a file's cells before their row is checked, a
 request's fingerprint).
@@ -48,6 +56,22 @@ def normalise_text(value: str) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return unicodedata.normalize("NFC", "\n".join(lines))
+
+
+SEARCH_MAX = 100
+
+
+def search_text(value: str) -> str:
+    """A search term as a query reads it (see the module's docstring)."""
+    return normalise_line(value[: SEARCH_MAX * 4])[:SEARCH_MAX]
+
+
+_VISIBLE_CATEGORIES = ("L", "N", "P", "S")
+
+
+def has_visible_text(value: str) -> bool:
+    """Whether `value` has a character people can see (see the module's docstring)."""
+    return any(unicodedata.category(char)[0] in _VISIBLE_CATEGORIES for char in value)
 
 
 def _limited(value: str, *, max_length: int, label: str, code: str, field: str | None) -> str:

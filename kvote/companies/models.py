@@ -31,7 +31,13 @@ class ApprovalPolicy(models.TextChoices):
     ALWAYS = "always", _("Every order placed by an employee with a budget")
 
 
-postal_code_validator = RegexValidator(r"^\d{4}$", _("A Norwegian postal code has four digits."))
+# A Norwegian postal code: exactly four ASCII digits (not "٠١٥٠" or "０１５０", which `\d` takes,
+# and no line break after them, which `$` lets through). Every path reads this one rule: the
+# company's addresses, a one-off address (kvote.checkout.destinations), the API's schema.
+POSTAL_CODE_PATTERN = r"^[0-9]{4}$"
+postal_code_validator = RegexValidator(
+    r"\A[0-9]{4}\Z", _("A Norwegian postal code has four digits.")
+)
 
 
 class Company(TimeStampedModel):

@@ -10,24 +10,23 @@ Input, the same everywhere (GET parameters, API query):
 
 Refused, with code `invalid_period` and a message the web shows as a form error, the exports
 as a 400 and the API as a 400 `{"code", "message"}`: a day that is no date, a day before
-2000-01-01 or after 2100-12-31 (FIRST_DAY, LAST_DAY: the portal has no orders outside them, and
-every day inside has a local midnight after it), `to` before `from`, and an unknown preset.
+2000-01-01 or after 2100-12-31 (kvote.common.dates.typed_day, the portal's days), `to` before
+`from`, and an unknown preset.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kvote.common.dates import TYPED_DATE_FORMATS, DateRange
+from kvote.common.dates import DateRange, typed_day
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.people.models import User
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 DEFAULT_PRESET = "budget"
 PRESETS = [
     ("budget", gettext_lazy("This budget period")),
@@ -76,22 +75,10 @@ def preset_range(preset: str, today: date) -> DateRange:
 
 
 def _day(field: str, text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in TYPED_DATE_FORMATS:
-        try:
-            day = datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise PeriodError(
-                field,
-                _("Choose a date between %(first)s and %(last)s.")
-                % {"first": FIRST_DAY.year, "last": LAST_DAY.year},
-            )
-        return day
-    raise PeriodError(field, _("Enter a valid date, for example 2025-12-31 or 31.12.2025."))
+    try:
+        return typed_day(text, field=field)
+    except ServiceError as exc:
+        raise PeriodError(field, exc.message) from exc
 
 
 def parse_period(

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kvote.common.dates import TYPED_DATE_FORMATS
+from kvote.common.dates import TypedDayField
 from kvote.ordering.models import OrderState
 
 
@@ -18,16 +18,14 @@ class OrderFilterForm(forms.Form):
         choices=[("", _("All statuses")), *OrderState.choices],
         widget=forms.Select(attrs={"class": "ds-input"}),
     )
-    placed_from = forms.DateField(
+    placed_from = TypedDayField(
         label=_("From date"),
         required=False,
-        input_formats=TYPED_DATE_FORMATS,
         widget=forms.DateInput(attrs={"class": "ds-input", "type": "date"}, format="%Y-%m-%d"),
     )
-    placed_to = forms.DateField(
+    placed_to = TypedDayField(
         label=_("To date"),
         required=False,
-        input_formats=TYPED_DATE_FORMATS,
         widget=forms.DateInput(attrs={"class": "ds-input", "type": "date"}, format="%Y-%m-%d"),
     )
 

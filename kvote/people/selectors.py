@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from kvote.common.tenancy import get_scoped
+from kvote.common.text import search_text
 from kvote.people import roles
 from kvote.people.models import Employee, User
 
@@ -22,8 +23,8 @@ def access_employee(*, actor: User, employee_id: int, for_update: bool = False) 
 def search_employees(qs: QuerySet[Employee], query: str) -> QuerySet[Employee]:
     """The one employee search (the lists, the budgets page, the recipient picker and the API):
     employees whose name contains `query`, or whose employee number starts with it; both
-    regardless of case."""
-    query = query.strip()
+    regardless of case. The term is cleaned by kvote.common.text.search_text."""
+    query = search_text(query)
     if not query:
         return qs
     return qs.filter(Q(name__icontains=query) | Q(number__istartswith=query))

@@ -128,6 +128,17 @@ def test_a_next_that_leaves_the_site_goes_to_the_list(leader: User, team: list[E
     assert response["Location"] == LIST
 
 
+@pytest.mark.parametrize("next_url", ["7", "budgets:list", "a\x00b", "/budgets/\x00"])
+def test_a_next_that_is_no_path_goes_to_the_list(
+    leader: User, team: list[Employee], next_url: str
+) -> None:
+    """Issue 13 (found by tests/fuzz): `redirect("7")` reads a bare word as a view's name and
+    answered 500; kvote.common.http.safe_next takes paths only."""
+    response = client_of(leader).post(set_url(team[0]), {"amount": "100", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == LIST
+
+
 def test_english_thousands_are_read_as_thousands_or_asked_about(
     leader: User, team: list[Employee]
 ) -> None:

@@ -204,6 +204,13 @@ def test_foreign_address_is_refused_and_the_earlier_choice_is_kept(company, buye
         ({"one_off_name": ""}, OrderError.ADDRESS_REQUIRED),
         ({"one_off_postal_code": "12345"}, OrderError.INVALID_ADDRESS),
         ({"one_off_postal_code": "12a4"}, OrderError.INVALID_ADDRESS),
+        # Issue 13: four ASCII digits only, not other scripts' digits or a line break after;
+        # and each line of the address must show something once cleaned.
+        ({"one_off_postal_code": "٠١٥٠"}, OrderError.INVALID_ADDRESS),
+        ({"one_off_postal_code": "０１５０"}, OrderError.INVALID_ADDRESS),
+        ({"one_off_name": "\x00\x01\x1b\u202e"}, OrderError.ADDRESS_REQUIRED),
+        ({"one_off_street": "\u200b\u200e\u0301"}, OrderError.ADDRESS_REQUIRED),
+        ({"one_off_city": "\u2028\xa0\ufeff"}, OrderError.ADDRESS_REQUIRED),
         ({"customer_reference": "x" * 101}, OrderError.INVALID_REFERENCE),
     ],
 )

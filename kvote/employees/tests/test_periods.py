@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kvote.api.tests.people_helpers import JsonApi
-from kvote.common.dates import DateRange
+from kvote.common.dates import FIRST_DAY, LAST_DAY, DateRange
 from kvote.companies.periods import PeriodKind
-from kvote.employees.periods import FIRST_DAY, LAST_DAY, ChosenPeriod, PeriodError, parse_period
+from kvote.employees.periods import ChosenPeriod, PeriodError, parse_period
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order

@@ -4,12 +4,11 @@ The walker reads the URL map itself, so a new URL with an id it does not know fa
 the test learns which row of the other company to aim it at.
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from kvote.api.services import api_token_create
@@ -25,33 +24,15 @@ from tests.factories import (
     VariantFactory,
     member,
 )
+from tests.urlmap import NOT_IDS, url_patterns
 
 pytestmark = pytest.mark.django_db
 
-# Namespaces that are not tenant pages: the supplier's back office has its own staff-only login,
-# and the supplier's status replies are authenticated by signature (kvote/supplier/tests).
-NOT_TENANT = {"admin", "supplier"}
-# Parameters that carry no tenant id (the password-reset link is checked in test_auth).
-NOT_IDS = {"uidb64", "token"}
 # The REST API (JSON bodies): ninja's root only names the prefix (it always answers 404), and
 # the API's documentation and OpenAPI schema are public.
 API = "api-v1:"
 NOT_PAGES = {"api-v1:api-root"}
 PUBLIC_API_DOCS = {"api-v1:openapi-json", "api-v1:openapi-view"}
-
-
-def _patterns(
-    resolver: URLResolver, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, URLPattern]]:
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or namespace
-            if ns in NOT_TENANT:
-                continue
-            yield from _patterns(entry, prefix + str(entry.pattern), ns)
-        else:
-            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
-            yield name, entry
 
 
 def _params(pattern: URLPattern) -> set[str]:
@@ -97,7 +78,7 @@ def test_every_portal_url_answers_404_with_another_companys_ids(client, foreign_
     intruder, ids, order = foreign_ids
     client.force_login(intruder)
     checked = []
-    for name, pattern in _patterns(get_resolver()):
+    for name, pattern in url_patterns():
         params = _params(pattern) - NOT_IDS
         if not params or _params(pattern) & NOT_IDS:
             continue
@@ -125,7 +106,7 @@ def test_every_portal_page_without_ids_works_for_a_user_and_stays_inside_the_com
 ):
     intruder, _ids, order = foreign_ids
     client.force_login(intruder)
-    for name, pattern in _patterns(get_resolver()):
+    for name, pattern in url_patterns():
         if _params(pattern) or name in NOT_PAGES:
             continue
         response = client.get(reverse(name))
@@ -139,7 +120,7 @@ def test_supplier_staff_without_a_company_get_404_on_portal_pages(client):
 
     staff = UserFactory(company=None, is_staff=True)
     client.force_login(staff)
-    for name, pattern in _patterns(get_resolver()):
+    for name, pattern in url_patterns():
         if (
             _params(pattern)
             or name in {"home", "login", "logout", "language_set"}

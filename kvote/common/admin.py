@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import connections
@@ -30,6 +30,7 @@ from django.db.models import Field, Model, QuerySet
 from django.forms import Field as FormField
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 # The errors a value the column cannot hold raises when a query is built or compiled.
 BAD_VALUE = (ValueError, TypeError, OverflowError, ValidationError)
@@ -173,6 +174,18 @@ class HardenedAdmin(HardenedFields):
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         base = super().get_changelist(request, **kwargs)  # type: ignore[misc]
         return hardened(base, HardenedChangeList)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Django sends a filter it cannot use back to `?e=1` and says nothing there.
+        if request.method == "GET" and list(request.GET) == [ERROR_FLAG]:
+            self.message_user(  # type: ignore[attr-defined]
+                request,
+                _("The filter could not be used: the list is shown without it."),
+                messages.ERROR,
+            )
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
 
     def get_inlines(self, request: HttpRequest, obj: Model | None) -> list[type[Any]]:
         inlines = super().get_inlines(request, obj)  # type: ignore[misc]

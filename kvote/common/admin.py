@@ -136,19 +136,23 @@ class HardenedFields:
 
 class HardenedChangeList(ChangeList):
     """A changelist whose queryset is compiled before it is used: lookup values the columns
-    cannot hold are `IncorrectLookupParameters`, which Django answers with a redirect to
-    `?e=1` and its message, as for any other wrong filter."""
+    cannot hold (NUL included) are `IncorrectLookupParameters`, which Django answers with a
+    redirect to `?e=1` (where HardenedAdmin says so), as for any other wrong filter."""
 
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Any]:
         try:
             # Django's own parsing of the date hierarchy (`?placed_at__year=`) lets an
             # OverflowError through; the compiler raises those of the values it converts.
             qs = super().get_queryset(request, exclude_parameters)
-            qs.query.sql_with_params()
+            _sql, params = qs.query.sql_with_params()
         except (EmptyResultSet, FullResultSet):
             pass  # a filter that matches nothing (or everything) is no error
         except (ValueError, OverflowError, ValidationError) as exc:
             raise IncorrectLookupParameters(exc) from exc
+        else:
+            # PostgreSQL's text cannot hold NUL: psycopg refuses it only when the query runs.
+            if any(isinstance(p, str) and "\x00" in p for p in params):
+                raise IncorrectLookupParameters("NUL in a lookup value")
         return qs
 
 

@@ -122,13 +122,15 @@ def test_a_third_party_relation_that_is_no_id_is_a_form_error(staff, bad) -> Non
         "placed_at__gte=0001-01-01",
         "placed_at__lt=0001-01-01",
         "placed_at__year=99999999999999999999999",
+        "number__exact=a%00b",  # PostgreSQL text cannot hold NUL (refused as the query runs)
     ],
 )
 @pytest.mark.parametrize("url", ["/admin/ordering/order/", "/admin/axes/accessattempt/"])
 def test_a_filter_the_database_cannot_hold_is_refused(staff, url, query) -> None:
     _attempt()
     field = "placed_at" if "order" in url else "attempt_time"
-    response = staff.get(f"{url}?{query.replace('placed_at', field)}")
+    text = "number" if "order" in url else "path_info"
+    response = staff.get(f"{url}?{query.replace('placed_at', field).replace('number', text)}")
     if response.status_code == 200:
         # PostgreSQL holds year 1 (SQLite's conversion to UTC overflows): a filter that fits
         assert "0001-01-01" in query and connection.vendor == "postgresql"

@@ -63,13 +63,7 @@ MINIMUM = {
 
 # Findings not closed on this branch: (role, route pattern, field or "" for any) -> owner and
 # reason. Each is an xfail(strict=True) test below: it fails once the finding is gone.
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("staff", "admin:*", ""): (
-        "owner: fuzz, left open (issue 13): Django's back office answers 500 to an id that is "
-        "no number in a foreign-key field or `_selected_action` (ValueError, OverflowError on "
-        "SQLite) and to a date filter of year 1 (`placed_at__gte=0001-01-01`, OverflowError)"
-    ),
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 RESULTS: dict[str, Walker] = {}
 

@@ -10,12 +10,9 @@ each demo role, fills every form field and query parameter with hostile values, 
 The demo's seed (`seed_demo`) is the world, once per module; every request runs in a savepoint
 that is rolled back. Deterministic: the values come from fixed lists and a seeded sampler. The
 counts go to var/fuzz-report.json and to the terminal summary (tests/fuzz/conftest.py).
-Findings in another helper's area are listed in KNOWN with their owner: each is an
-`xfail(strict=True)` test, which fails once the owner's fix lands, so the entry can go.
 """
 
-from collections.abc import Callable, Iterator
-from fnmatch import fnmatch
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +33,7 @@ from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo.tests.conftest import seeded_demo  # noqa: F401 (the module's world)
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
-from tests.fuzz.walker import Finding, Role, Stats, Walker, digest, endpoints, report, writes
+from tests.fuzz.walker import Role, Stats, Walker, digest, endpoints, report, writes
 from tests.world import World
 
 ROLES = [
@@ -60,10 +57,6 @@ MINIMUM = {
     "other_company": (40, 8),
     "anonymous": (40, 2),
 }
-
-# Findings not closed on this branch: (role, route pattern, field or "" for any) -> owner and
-# reason. Each is an xfail(strict=True) test below: it fails once the finding is gone.
-KNOWN: dict[tuple[str, str, str], str] = {}
 
 RESULTS: dict[str, Walker] = {}
 
@@ -110,17 +103,6 @@ def _ids(user: User | None) -> tuple[dict[str, list[str]], list[str]]:
     return ids, other_ids
 
 
-def _known(role: str) -> Callable[[Finding], str | None]:
-    def match(finding: Finding) -> str | None:
-        for key in KNOWN:
-            who, route, where = key
-            if who == role and fnmatch(finding.route, route) and where in ("", finding.where):
-                return "|".join(key)
-        return None
-
-    return match
-
-
 def _walk(role: Role) -> Walker:
     if role.key in RESULTS:
         return RESULTS[role.key]
@@ -130,7 +112,7 @@ def _walk(role: Role) -> Walker:
         user = User.objects.select_related("company").get(email=role.email)
         client.force_login(user)
     ids, other_ids = _ids(user)
-    walker = Walker(client, ids, other_ids, _known(role.key), staff=role.key == "staff")
+    walker = Walker(client, ids, other_ids, staff=role.key == "staff")
     walker.run(endpoints())
     RESULTS[role.key] = walker
     return walker
@@ -160,19 +142,6 @@ def test_no_input_breaks_a_page(role: Role, seeded_demo: str, db: None) -> None:
     assert walker.stats.urls >= least_urls, walker.stats.as_dict()
     assert walker.stats.forms >= least_forms, walker.stats.as_dict()
     assert not walker.findings, "\n".join(str(f) for f in walker.findings)
-
-
-@pytest.mark.parametrize(
-    "key",
-    [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=v)) for k, v in KNOWN.items()],
-)
-def test_known_findings_of_other_owners(
-    key: tuple[str, str, str],
-    seeded_demo: str,  # noqa: F811
-    db: None,
-) -> None:
-    role = next(r for r in ROLES if r.key == key[0])
-    assert "|".join(key) not in _walk(role).known_seen
 
 
 def test_the_fuzzers_own_checks_see_what_they_look_for(world: World) -> None:

@@ -411,3 +411,29 @@ def test_importing_makes_a_fixed_number_of_queries(
     assert (
         Employee.objects.filter(number__startswith="80", supervisor__isnull=False).count() == rows
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name,number,email,supervisor email\nAn\x00ne,2001,,\n",
+        "name,number,email,supervisor email\nAnne,20\x0001,,\n",
+        "name,number,email,supervisor email\nAnne,2001,an\x00ne@nordlys.test,\n",
+        "name,number,email,supervisor email\nAnne,2001,,leder@nordlys\x00.test\n",
+        "na\x00me,number\nAnne,2001\n",
+        "\x00\n\x00\n",
+    ],
+    ids=["name", "number", "email", "supervisor", "header", "only-nul"],
+)
+def test_a_nul_anywhere_in_an_imported_file_never_reaches_the_database(client, nordlys, text):
+    """PostgreSQL cannot hold a NUL in text (a DataError, a 500): the file is read with its NULs
+    dropped, so the preview shows what would be stored, and nothing is written before the
+    import is confirmed (issue 13)."""
+    client.force_login(_admin(nordlys))
+    before = Employee.objects.count()
+    response = _upload(client, text)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "\x00" not in page
+    assert "Import employees: preview" in page or "ds-error-summary" in page, page
+    assert Employee.objects.count() == before

@@ -31,6 +31,7 @@ from kvote.budgets.forms import (
 from kvote.common.errors import ServiceError
 from kvote.common.http import first_error, portal_login_required, safe_next
 from kvote.common.money import format_nok
+from kvote.common.text import search_text
 from kvote.companies.models import Company
 from kvote.companies.periods import Period, PeriodKind
 from kvote.people.http import ActorRequest
@@ -58,7 +59,7 @@ def _list_state(request: HttpRequest, url: str | None) -> ListState:
     """The list URL a form came from (its `next`), when it points back into this site."""
     url = safe_next(request, url) or reverse("budgets:list")
     params = QueryDict(urlsplit(url).query)
-    return ListState(url=url, query=params.get("q", "").strip()[:100], page=params.get("page"))
+    return ListState(url=url, query=search_text(params.get("q", "")), page=params.get("page"))
 
 
 def _render_list(

@@ -130,7 +130,7 @@ def employee_lookups(
     return EmployeeLookups(
         company_id=company_id,
         holders=holders,
-        users_by_email={user.email.lower(): user for user in users},
+        users_by_email={_email_key(user.email): user for user in users},
         users_by_id={user.pk: user for user in users},
     )
 
@@ -294,10 +294,12 @@ def employee_supervisor_check(
       company admin (`supervisor_invalid` otherwise: unknown, another company's, deactivated,
       or a user with neither role).
 
-    The supervisor is named by id or by email (in lower case)."""
+    The supervisor is named by id or by email (as its login identity)."""
     if supervisor_id is None and not supervisor_email:
         return actor
-    if supervisor_id == actor.pk or (supervisor_email and supervisor_email == actor.email.lower()):
+    if supervisor_id == actor.pk or (
+        supervisor_email and supervisor_email == _email_key(actor.email)
+    ):
         return actor
     if not roles.is_company_admin(actor):
         raise ServiceError(

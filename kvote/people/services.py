@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.people import roles
+from kvote.people.access import login_identity
 from kvote.people.employee_rules import (
     EmployeeErrorCode,
     EmployeeInput,
@@ -60,7 +61,7 @@ def _save_guarded(employee: Employee, **save: Any) -> None:
         )
         try:
             employee_number_check(employee.number, lookups)
-            employee_login_check(login.email.lower() if login else "", lookups)
+            employee_login_check(login_identity(login.email) if login else "", lookups)
         except ServiceError as error:
             raise error from exc
         raise

@@ -190,7 +190,7 @@ def employee_search(request: ActorRequest) -> HttpResponse:
     """htmx: the <option>s of a line's recipient select for a search (name or employee number)."""
     keep = parse_id(request.GET.get("recipient"))
     options = selectors.recipient_search(
-        actor=request.user, query=request.GET.get("q", "")[:100], keep_id=keep
+        actor=request.user, query=request.GET.get("q", ""), keep_id=keep
     )
     return render(
         request,

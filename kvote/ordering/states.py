@@ -121,7 +121,11 @@ def order_transition(
     with transaction.atomic():
         current = Order.objects.filter(pk=order.pk, state=from_state)
         if to_state == S.RELEASED:
-            current = current.filter(company__is_active=True)
+            # A subquery on the company, not a join: with a join Django moves the whole
+            # condition, state included, into a subquery on the statement's snapshot, and
+            # PostgreSQL no longer re-checks the state on a row another decision just committed.
+            active = Company.objects.filter(is_active=True).values("pk")
+            current = current.filter(company_id__in=active)
         updated = current.update(state=to_state)
         if updated != 1 and to_state == S.RELEASED and _company_inactive_of(order):
             raise _company_inactive()

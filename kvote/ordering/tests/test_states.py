@@ -5,6 +5,7 @@ from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
 from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition, path_between
+from kvote.supplier.models import Delivery
 from tests.concurrency import postgresql_only, run_at_once
 from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
 
@@ -98,3 +99,60 @@ def test_path_between_follows_the_table_and_never_goes_back() -> None:
             path = path_between(start, end)
             for before, after in zip([start, *(path or [])], path or [], strict=False):
                 assert after in TRANSITIONS[before]
+
+
+def _wait_until_a_backend_waits_for_a_lock(timeout: float = 30.0) -> None:
+    """Block until another PostgreSQL session waits on a lock (this one holds it)."""
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the second transition never waited for the row lock")
+
+
+@postgresql_only()
+@pytest.mark.django_db(transaction=True)
+def test_a_release_that_waited_for_another_decision_is_told_the_state_changed() -> None:
+    """The release's compare-and-set (the one that also asks for an active company) keeps the
+    state in the UPDATE's own condition: PostgreSQL re-checks that condition on the row a
+    concurrent transaction just committed. Written as a join, Django put it in a subquery on
+    the statement's old snapshot, and a release that had waited for a rejection went through
+    too (two decisions of one order)."""
+    import threading
+
+    from django.db import transaction
+
+    actor = member(CompanyFactory())
+    order = place_order(actor)
+    Delivery.objects.filter(order=order).delete()  # as if it had waited for approval
+    Order.objects.filter(pk=order.pk).update(state=S.AWAITING_APPROVAL)
+    copies = [Order.objects.get(pk=order.pk) for _ in range(2)]
+    rejected = threading.Event()
+
+    def work(i: int) -> object:
+        if i == 0:
+            with transaction.atomic():
+                change = order_transition(order=copies[0], to_state=S.REJECTED, actor=None)
+                rejected.set()
+                _wait_until_a_backend_waits_for_a_lock()
+            return change
+        assert rejected.wait(30)
+        return order_transition(order=copies[1], to_state=S.RELEASED, actor=None)
+
+    first, second = run_at_once(2, work)
+    assert isinstance(first, OrderStateChange), first
+    assert isinstance(second, ServiceError) and second.code == OrderError.STATE_CHANGED, second
+    order.refresh_from_db()
+    assert order.state == S.REJECTED
+    assert (
+        not OrderStateChange.objects.filter(order=order, to_state=S.RELEASED)
+        .exclude(from_state="")
+        .exists()
+    )

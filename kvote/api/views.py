@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kvote.api import selectors, services
 from kvote.api.forms import TokenForm
 from kvote.common.errors import ServiceError
-from kvote.common.http import portal_login_required
+from kvote.common.http import portal_login_required, post_only
 from kvote.common.tenancy import company_id_of
 from kvote.people.http import ActorRequest
 
@@ -50,7 +50,7 @@ def token_list(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("api_tokens:list")
 def token_revoke(request: ActorRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's own tokens (anyone else's: 404)."""
     token = services.api_token_revoke(actor=request.user, token_id=token_id)

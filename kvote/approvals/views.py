@@ -10,13 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kvote.approvals import selectors, services
 from kvote.approvals.forms import DecideManyForm, DecisionForm, PolicyForm, SubstituteForm
 from kvote.budgets.forms import amount_value
 from kvote.common.errors import ServiceError
-from kvote.common.http import money_context, portal_login_required
+from kvote.common.http import money_context, portal_login_required, post_only
 from kvote.ordering.models import OrderState
 from kvote.people import roles
 from kvote.people.http import ActorRequest
@@ -56,7 +56,7 @@ def queue(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("approvals:queue")
 def decide(request: ActorRequest, order_id: int) -> HttpResponse:
     """Approve or reject one order. A refused decision changes nothing: a missing comment on a
     rejection comes back with what was typed; anything else is told above the queue."""
@@ -85,7 +85,7 @@ def decide(request: ActorRequest, order_id: int) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("approvals:queue")
 def decide_many(request: ActorRequest) -> HttpResponse:
     """Approve the ticked orders: all or nothing. A refusal names each order that cannot be
     approved, and nothing is approved; the queue comes back with the same ticks."""
@@ -153,7 +153,7 @@ def substitutes(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("approvals:substitutes")
 def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse:
     services.substitute_remove(actor=request.user, substitute_row_id=substitute_id)
     messages.success(request, _("The substitute is removed."))

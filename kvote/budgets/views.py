@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kvote.budgets import selectors, services
 from kvote.budgets.errors import BudgetError
@@ -29,7 +29,7 @@ from kvote.budgets.forms import (
     amount_value,
 )
 from kvote.common.errors import ServiceError
-from kvote.common.http import first_error, portal_login_required, safe_next
+from kvote.common.http import first_error, portal_login_required, post_only, safe_next
 from kvote.common.money import format_nok
 from kvote.common.text import search_text
 from kvote.companies.models import Company
@@ -113,7 +113,7 @@ def budget_list(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("budgets:history")
 def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
     """One employee's budget for the company's current period, from the row's inline form."""
     actor = request.user
@@ -155,7 +155,7 @@ def budget_set(request: ActorRequest, employee_id: int) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("budgets:list")
 def budget_set_many(request: ActorRequest) -> HttpResponse:
     """The same amount for the chosen employees, or for every employee the list holds (all of
     My employees for a supervisor, all the employees found for an admin). All or nothing."""

@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from kvote.catalog import selectors, services
 from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
 from kvote.catalog.models import Product
-from kvote.common.http import page_query, portal_login_required, safe_next
+from kvote.common.http import page_query, portal_login_required, post_only, safe_next
 from kvote.people.http import ActorRequest
 
 VARIANT_PANEL_ID = "variant-panel"
@@ -81,7 +81,7 @@ def favourites(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("catalog:product")
 def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
     product = selectors.access_product(actor=request.user, product_id=product_id)
     services.favourite_add(actor=request.user, product_id=product.pk)
@@ -90,7 +90,7 @@ def favourite_add(request: ActorRequest, product_id: int) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("catalog:product")
 def favourite_remove(request: ActorRequest, product_id: int) -> HttpResponse:
     product = selectors.access_product(actor=request.user, product_id=product_id)
     services.favourite_remove(actor=request.user, product_id=product.pk)

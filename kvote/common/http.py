@@ -6,12 +6,20 @@ logged-in user is `kvote.people.http.ActorRequest`."""
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    QueryDict,
+)
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -19,6 +27,7 @@ from kvote.common.errors import ServiceError
 from kvote.common.money import vat_rate
 
 View = Callable[..., HttpResponse]
+AnyView = TypeVar("AnyView", bound=Callable[..., HttpResponseBase])
 
 
 def portal_login_required(view: View) -> View:
@@ -36,6 +45,35 @@ def portal_login_required(view: View) -> View:
         return guarded(request, *args, **kwargs)
 
     return wrapper
+
+
+def post_only(page: str) -> Callable[[AnyView], AnyView]:
+    """For a URL that only takes a form's POST. Whatever a person can see in the address bar
+    answers a GET: a reload, a bookmark or a shared link of such a URL goes to the page the form
+    is on (`page`, a URL name, given the view's own URL arguments when it takes them), never an
+    empty 405. Other methods are still refused. Every POST-only view of the portal uses it
+    (tests/e2e and kvote/common/tests/test_post_only.py walk the URL map)."""
+
+    def decorator(view: AnyView) -> AnyView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method == "POST":
+                return view(request, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                return redirect(page_url(page, kwargs))
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+
+        return cast(AnyView, wrapper)
+
+    return decorator
+
+
+def page_url(page: str, kwargs: dict[str, Any]) -> str:
+    """`page` reversed with the arguments it takes of `kwargs` (all, or none)."""
+    try:
+        return reverse(page, kwargs=kwargs)
+    except NoReverseMatch:
+        return reverse(page)
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str | None:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kvote.budgets.selectors import figures_for_employees
 from kvote.common.exports import export_response
@@ -80,21 +80,21 @@ def _list_export(request: HttpRequest, *, fmt: str, mine: bool) -> HttpResponse:
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def employees_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """«Ansattliste» (the employees I supervise) as CSV or xlsx, with the list's filters."""
     return _list_export(request, fmt=fmt, mine=True)
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def employees_all_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """«Alle ansatte» as CSV or xlsx, with the list's filters."""
     return _list_export(request, fmt=fmt, mine=False)
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def employee_purchases_export(request: HttpRequest, employee_id: int, fmt: str) -> HttpResponse:
     """What one employee bought in the period, with a total row."""
     actor = _actor(request)
@@ -140,7 +140,7 @@ def _preview(request: HttpRequest, rows: list[ImportRow], *, stored: str = "") -
 
 
 @portal_login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def employees_import(request: HttpRequest) -> HttpResponse:
     """Step 1: upload → a preview of every row (nothing written). Step 2: confirm → all or none."""
     actor = _actor(request)

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kvote.budgets.selectors import figures_for_employees
 from kvote.common.errors import ServiceError
-from kvote.common.http import portal_login_required, refusal_to_form
+from kvote.common.http import portal_login_required, post_only, refusal_to_form
 from kvote.common.money import ZERO
 from kvote.employees import selectors
 from kvote.employees.forms import (
@@ -157,7 +157,7 @@ def employees_mine(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def employees_all(request: ActorRequest) -> HttpResponse:
     """«Alle ansatte»: every active employee of the company."""
     _check_role(request.user)
@@ -165,7 +165,7 @@ def employees_all(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("employees_mine")
 def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
     """Edit one employee's name and number. Errors show the form again with what was typed."""
     employee = people_selectors.access_employee(actor=request.user, employee_id=employee_id)
@@ -195,7 +195,7 @@ def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("employees_mine")
 def employee_deactivate(request: ActorRequest, employee_id: int) -> HttpResponse:
     mine = request.POST.get("list") != "all"
     back = _clean_query(request.POST.get("back", ""))
@@ -216,7 +216,7 @@ def employee_deactivate(request: ActorRequest, employee_id: int) -> HttpResponse
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
     """What one employee bought in the period, newest first, with the total of all of it."""
     actor = request.user

@@ -6,10 +6,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe
 
 from kvote.common.errors import ServiceError
-from kvote.common.http import money_context, page_query, portal_login_required
+from kvote.common.http import money_context, page_query, portal_login_required, post_only
 from kvote.ordering import selectors
 from kvote.ordering.forms import OrderFilterForm
 from kvote.ordering.services import order_cancel as cancel_order
@@ -17,7 +17,7 @@ from kvote.people.http import ActorRequest
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def order_list(request: ActorRequest) -> HttpResponse:
     """Mine ordrer: filtered by status and dates, a page at a time."""
     form = OrderFilterForm(request.GET)
@@ -44,14 +44,14 @@ def order_list(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def order_detail(request: ActorRequest, order_id: int) -> HttpResponse:
     detail = selectors.order_detail(actor=request.user, order_id=order_id)
     return render(request, "ordering/order_detail.html", {"detail": detail, **money_context()})
 
 
 @portal_login_required
-@require_POST
+@post_only("ordering:order_detail")
 def order_cancel(request: ActorRequest, order_id: int) -> HttpResponse:
     """The orderer withdraws an order while it awaits approval (anyone else: 404)."""
     try:

@@ -6,9 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_POST
 
-from kvote.common.http import portal_login_required, safe_next
+from kvote.common.http import portal_login_required, post_only, safe_next
 from kvote.common.tenancy import company_id_of
 from kvote.people.access import axes_username, lockout_message, lockout_minutes_left
 from kvote.people.forms import EmailAuthenticationForm
@@ -58,7 +57,7 @@ def home(request: ActorRequest) -> HttpResponse:
     return redirect("catalog:list")
 
 
-@require_POST
+@post_only("home")
 def language_set(request: HttpRequest) -> HttpResponse:
     """The language switch: saved on the user when logged in, and in a cookie always."""
     language = request.POST.get("language", "")

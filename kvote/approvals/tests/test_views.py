@@ -280,12 +280,15 @@ def test_approve_several_without_choosing_any_or_with_a_decided_one(
     assert "already decided" in page and "orders approved" not in page
 
 
-def test_writing_urls_refuse_get(holder: User, leader: User) -> None:
+def test_writing_urls_send_a_get_to_their_page(holder: User, leader: User) -> None:
     order = over_budget_order(holder)
     client = client_for(leader)
-    assert client.get(reverse("approvals:decide", args=[order.pk])).status_code == 405
-    assert client.get(reverse("approvals:decide_many")).status_code == 405
-    assert client.get(reverse("ordering:order_cancel", args=[order.pk])).status_code == 405
+    assert client.get(reverse("approvals:decide", args=[order.pk]))["Location"] == QUEUE
+    assert client.get(reverse("approvals:decide_many"))["Location"] == QUEUE
+    detail = reverse("ordering:order_detail", args=[order.pk])
+    assert client.get(reverse("ordering:order_cancel", args=[order.pk]))["Location"] == detail
+    order.refresh_from_db()
+    assert order.state == "awaiting_approval"
 
 
 def test_pages_need_a_login() -> None:
@@ -356,7 +359,10 @@ def test_a_refused_substitute_keeps_what_was_typed_and_one_can_be_removed(
     row = Substitute.objects.create(
         company=company, approver=leader, substitute=other, starts_on=today, ends_on=today
     )
-    assert client.get(reverse("approvals:substitute_remove", args=[row.pk])).status_code == 405
+    assert client.get(reverse("approvals:substitute_remove", args=[row.pk]))["Location"] == (
+        reverse("approvals:substitutes")
+    )
+    assert Substitute.objects.filter(pk=row.pk).exists()
     someone = member(company, language="en", is_supervisor=True)
     remove = reverse("approvals:substitute_remove", args=[row.pk])
     assert client_for(someone).post(remove).status_code == 404  # not their substitute

@@ -94,10 +94,10 @@ def test_the_menu_leads_admins_and_supervisors_to_budgets(admin: User, leader: U
         assert f'href="{LIST}" aria-current="page"' in page
 
 
-def test_writing_pages_take_only_post(leader: User, team: list[Employee]) -> None:
+def test_writing_pages_send_a_get_to_their_page(leader: User, team: list[Employee]) -> None:
     client = client_of(leader)
-    assert client.get(set_url(team[0])).status_code == 405
-    assert client.get(SET_MANY).status_code == 405
+    assert client.get(set_url(team[0]))["Location"] == reverse("budgets:history", args=[team[0].pk])
+    assert client.get(SET_MANY)["Location"] == LIST
     assert client.get(LIST).status_code == 200
 
 

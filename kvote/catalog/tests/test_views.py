@@ -401,10 +401,12 @@ class TestAccess:
         for method, url in self.urls(product):
             assert getattr(client, method)(url).status_code == 404, url
 
-    def test_get_on_post_only_urls_is_not_allowed(self, client: Client) -> None:
+    def test_get_on_post_only_urls_goes_to_the_product(self, client: Client) -> None:
         product = jacket()
         for name in ("catalog:favourite_add", "catalog:favourite_remove"):
-            assert client.get(reverse(name, args=[product.pk])).status_code == 405
+            response = client.get(reverse(name, args=[product.pk]))
+            assert response.status_code == 302
+            assert response["Location"] == reverse("catalog:product", args=[product.pk])
 
     def test_htmx_request_after_the_session_ended_sends_the_whole_page_to_log_in(self) -> None:
         product = jacket()

@@ -521,8 +521,13 @@ POST_ONLY = [
 
 
 @pytest.mark.parametrize(("name", "args"), POST_ONLY)
-def test_post_only_endpoints_refuse_get(client: Client, name: str, args: list[int]) -> None:
-    assert client.get(reverse(name, args=args)).status_code == 405
+def test_post_only_endpoints_send_a_get_to_their_page(
+    client: Client, name: str, args: list[int]
+) -> None:
+    client.force_login(member(CompanyFactory()))
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert response["Location"] in (reverse("checkout:cart"), reverse("checkout:checkout"))
 
 
 def test_pages_need_a_login() -> None:

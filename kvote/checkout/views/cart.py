@@ -8,7 +8,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe
 
 from kvote.checkout import selectors, services
 from kvote.checkout.forms import CartAddForm, CartLineUpdateForm, QuickAddForm
@@ -19,6 +19,7 @@ from kvote.common.http import (
     money_context,
     parse_id,
     portal_login_required,
+    post_only,
     safe_next,
 )
 from kvote.ordering.errors import OrderError
@@ -41,7 +42,7 @@ def _cart_url(line_id: int | None = None) -> str:
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def cart(request: ActorRequest) -> HttpResponse:
     return _render_cart(request)
 
@@ -75,7 +76,7 @@ def _render_cart(
 
 
 @portal_login_required
-@require_POST
+@post_only("checkout:cart")
 def cart_add(request: ActorRequest) -> HttpResponse:
     """Posted from the catalogue's product page: back there (or to the cart) with a message."""
     back = safe_next(request, request.POST.get("next")) or reverse("checkout:cart")
@@ -125,7 +126,7 @@ def _cart_add_fragment(request: ActorRequest, *, message: str, ok: bool) -> Http
 
 
 @portal_login_required
-@require_POST
+@post_only("checkout:cart")
 def cart_quick_add(request: ActorRequest) -> HttpResponse:
     """Quick order by item number; a refusal re-renders the cart with what was typed."""
     form = QuickAddForm(request.POST)
@@ -147,7 +148,7 @@ def cart_quick_add(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("checkout:cart")
 def cart_line_update(request: ActorRequest, line_id: int) -> HttpResponse:
     """A new quantity and/or recipient for one line; a refusal changes nothing and re-renders the
     cart with the typed values beside that line."""
@@ -177,7 +178,7 @@ def cart_line_update(request: ActorRequest, line_id: int) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("checkout:cart")
 def cart_line_remove(request: ActorRequest, line_id: int) -> HttpResponse:
     services.cart_line_remove(actor=request.user, line_id=line_id)
     messages.success(request, _("The line is removed from the cart."))
@@ -185,7 +186,7 @@ def cart_line_remove(request: ActorRequest, line_id: int) -> HttpResponse:
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def employee_search(request: ActorRequest) -> HttpResponse:
     """htmx: the <option>s of a line's recipient select for a search (name or employee number)."""
     keep = parse_id(request.GET.get("recipient"))

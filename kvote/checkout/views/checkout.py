@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kvote.checkout import selectors, services
 from kvote.checkout.forms import CheckoutForm
 from kvote.common.errors import ServiceError
-from kvote.common.http import money_context, portal_login_required, refusal_to_form
+from kvote.common.http import money_context, portal_login_required, post_only, refusal_to_form
 from kvote.ordering.errors import OrderError
 from kvote.people.http import ActorRequest
 
@@ -22,7 +22,7 @@ def _empty_cart(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: ActorRequest) -> HttpResponse:
     """Where the order goes and the customer's reference; kept on the cart, then the review."""
     actor = request.user
@@ -54,7 +54,7 @@ def checkout(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def checkout_review(request: ActorRequest) -> HttpResponse:
     """Everything the order will be, what it does to each recipient's budget, what still needs
     fixing, and the button that places it."""
@@ -69,7 +69,7 @@ def checkout_review(request: ActorRequest) -> HttpResponse:
 
 
 @portal_login_required
-@require_POST
+@post_only("checkout:checkout")
 def order_submit(request: ActorRequest) -> HttpResponse:
     """Place the order. The key made when the review was shown makes a double click or a
     retried request land on the same order."""

@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from kvote.approvals.selectors import orders_to_decide
 from kvote.checkout import selectors
@@ -13,7 +13,7 @@ from kvote.people.http import ActorRequest
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def order_confirmation(request: ActorRequest, order_id: int) -> HttpResponse:
     detail = order_detail(actor=request.user, order_id=order_id)
     return render(request, "checkout/confirmation.html", {"detail": detail, **money_context()})
@@ -23,7 +23,7 @@ MY_PAGE_TO_APPROVE = 3
 
 
 @portal_login_required
-@require_GET
+@require_safe
 def my_page(request: ActorRequest) -> HttpResponse:
     """Min side: my budget (when I have one), who I am in the company, and my latest orders."""
     actor = request.user

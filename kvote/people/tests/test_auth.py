@@ -38,10 +38,11 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
     assert response.status_code == 302
 
 
-def test_logout_needs_a_post(client):
+def test_logout_needs_a_post_and_a_get_goes_home(client):
     user = member(CompanyFactory())
     client.force_login(user)
-    assert client.get(reverse("logout")).status_code == 405
+    assert client.get(reverse("logout"))["Location"] == reverse("home")
+    assert "_auth_user_id" in client.session
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 

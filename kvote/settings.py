@@ -71,11 +71,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kvote.people.middleware.UserLanguageMiddleware",
+    "kvote.people.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kvote.people.middleware.PortalAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -175,6 +174,11 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "kvote_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Which language a request gets (kvote.people.middleware.LanguageMiddleware): the logged-in
+# user's saved language, else the language switch's cookie, else Norwegian. The browser's
+# Accept-Language is not asked: the portal is Norwegian unless the person chose English.
+# How dates read in each language, day first in both: kvote/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = "kvote.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

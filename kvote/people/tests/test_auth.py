@@ -1,7 +1,9 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from kvote.people.models import User
 from tests.factories import PASSWORD, CompanyFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -100,5 +102,41 @@ def test_norwegian_is_the_default_and_english_the_alternative(client):
     response = client.get(reverse("login"))
     assert response["Content-Language"] == "nb"
     assert '<html lang="nb"' in response.content.decode()
-    response = client.get(reverse("login"), headers={"accept-language": "en"})
+    assert "Logg inn" in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("login"))
     assert response["Content-Language"] == "en"
+    assert '<html lang="en"' in response.content.decode()
+
+
+def test_a_browser_that_prefers_english_still_gets_norwegian_until_the_person_chooses(client):
+    for accept in ("en", "en-GB,en;q=0.9", "en-US,en;q=0.9,nb;q=0.5"):
+        response = client.get(reverse("login"), headers={"accept-language": accept})
+        assert response["Content-Language"] == "nb", accept
+        assert '<html lang="nb"' in response.content.decode()
+    response = client.post(reverse("language_set"), {"language": "en", "next": reverse("login")})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    response = client.get(reverse("login"), headers={"accept-language": "nb"})
+    assert response["Content-Language"] == "en"
+    assert "Log in" in response.content.decode()
+
+
+def test_an_unknown_language_in_the_cookie_is_norwegian(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    assert client.get(reverse("login"))["Content-Language"] == "nb"
+
+
+def test_the_saved_language_wins_over_the_cookie_of_the_browser(client):
+    user = member(CompanyFactory())  # saved: Norwegian
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    response = client.get(reverse("checkout:my_page"))
+    assert response["Content-Language"] == "nb"
+    assert "Min side" in response.content.decode()
+    User.objects.filter(pk=user.pk).update(language="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    assert client.get(reverse("checkout:my_page"))["Content-Language"] == "en"
+
+
+def test_a_page_that_depends_on_the_language_cookie_says_so_to_caches(client):
+    assert "Cookie" in client.get(reverse("login"))["Vary"]

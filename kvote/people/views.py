@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,15 @@ from kvote.people.services import user_language_set
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset link in the email leads to the portal's address (settings.KVOTE_BASE_URL, the
+    one home of links in emails), never to whatever host the request named."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {"base_url": settings.KVOTE_BASE_URL}
+        return super().form_valid(form)
 
 
 def locked_out(

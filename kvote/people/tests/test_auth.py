@@ -55,7 +55,8 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
-    path = link.split("testserver", 1)[1]
+    assert link.startswith(settings.KVOTE_BASE_URL + "/password-reset/")
+    path = link.removeprefix(settings.KVOTE_BASE_URL)
     response = client.get(path, follow=True)
     form_path = response.redirect_chain[-1][0]
     response = client.post(
@@ -64,6 +65,18 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Nytt-passord-42")
+
+
+def test_the_reset_link_leads_to_the_portals_address_whatever_host_the_request_named(
+    client, settings
+):
+    settings.KVOTE_BASE_URL = "http://127.0.0.1:8134"
+    settings.ALLOWED_HOSTS = ["*"]
+    user = member(CompanyFactory())
+    client.post(reverse("password_reset"), {"email": user.email}, headers={"host": "evil.example"})
+    (link,) = [line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line]
+    assert link.startswith("http://127.0.0.1:8134/password-reset/")
+    assert "evil.example" not in mail.outbox[0].body
 
 
 def test_password_reset_for_an_unknown_address_says_the_same(client):

@@ -153,3 +153,39 @@ def test_the_saved_language_wins_over_the_cookie_of_the_browser(client):
 
 def test_a_page_that_depends_on_the_language_cookie_says_so_to_caches(client):
     assert "Cookie" in client.get(reverse("login"))["Vary"]
+
+
+def test_a_program_calling_the_api_without_a_user_is_answered_in_the_language_it_asks_for(
+    client,
+):
+    body = {"email": "nobody@example.test", "password": "wrong"}
+    url = "/api/v1/auth/token"
+    english = client.post(
+        url, body, content_type="application/json", headers={"accept-language": "en"}
+    )
+    norwegian = client.post(url, body, content_type="application/json")
+    assert english.status_code == norwegian.status_code == 401
+    assert english.json()["message"] != norwegian.json()["message"]
+    assert english["Content-Language"] == "en" and norwegian["Content-Language"] == "nb"
+    assert "Accept-Language" in english["Vary"]
+
+
+def test_a_language_chosen_before_logging_in_is_saved_on_the_user_at_login(client):
+    user = member(CompanyFactory())  # saved: Norwegian
+    client.post(reverse("language_set"), {"language": "en", "next": reverse("login")})
+    response = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert client.get(reverse("checkout:my_page"))["Content-Language"] == "en"
+
+
+def test_a_language_cookie_alone_does_not_change_the_saved_language_at_login(client):
+    """A cookie may be another person's choice on a shared browser; only a choice made in this
+    visit (the session) is saved."""
+    user = member(CompanyFactory())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    user.refresh_from_db()
+    assert user.language == "nb"
+    assert client.get(reverse("checkout:my_page"))["Content-Language"] == "nb"

@@ -37,6 +37,7 @@ if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEMO_SECRET_KEY):
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "kvote.common.error_pages.csrf_failure"  # templates/403_csrf.html
 
 INSTALLED_APPS = [
     "kvote.common.apps.KvoteAdminConfig",  # django.contrib.admin, hardened (kvote.common.admin)
@@ -185,6 +186,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Without collectstatic (the demo, tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files a browser asks for at the site's root (/favicon.ico, /apple-touch-icon.png), served as
+# they are by WhiteNoise; the pages name the SVG icon under static/ (includes/head.html).
+WHITENOISE_ROOT = BASE_DIR / "kvote" / "public"
 STATICFILES_DIRS = [BASE_DIR / "kvote" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

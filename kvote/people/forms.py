@@ -21,15 +21,19 @@ class LoginEmailField(forms.EmailField):
 
 
 class DesignsystemetInputs(forms.BaseForm):
-    """Every field of the form drawn as Designsystemet's input (`ds-input`): for the sign-in and
-    password forms, whose fields Django declares."""
+    """Every field of the form drawn as Designsystemet's input (`ds-input`) and described by its
+    help (`<id>-help`, as includes/field.html writes it): for the sign-in and password forms,
+    whose fields Django declares."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            classes = field.widget.attrs.get("class", "").split()
+        for name, field in self.fields.items():
+            attrs = field.widget.attrs
+            classes = attrs.get("class", "").split()
             if "ds-input" not in classes:
-                field.widget.attrs["class"] = " ".join([*classes, "ds-input"])
+                attrs["class"] = " ".join([*classes, "ds-input"])
+            if field.help_text and isinstance(self.auto_id, str):
+                attrs.setdefault("aria-describedby", f"{self.auto_id % name}-help")
 
 
 class EmailAuthenticationForm(DesignsystemetInputs, AuthenticationForm):

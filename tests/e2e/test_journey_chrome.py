@@ -202,7 +202,23 @@ def test_the_header_is_one_line_at_1280_too(laptop_page: Page, login: LoginFn) -
     _assert_one_line(laptop_page, "nb")
 
 
-def test_the_sign_in_pages_are_kvote_cards_that_fit_a_phone(phone_page: Page) -> None:
+def _assert_card(page: Page, heading: str) -> None:
+    card = page.locator("main .kv-card-page")
+    expect(card).to_be_visible()
+    expect(card.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    expect(page.locator(".kv-header .kv-brand")).to_be_visible()
+    box = card.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    for field in card.locator("input.ds-input").all():
+        field_box = field.bounding_box()
+        assert field_box is not None and field_box["width"] >= 0.8 * box["width"], page.url
+    assert_fits_width(page)
+    assert_accessible(page)
+
+
+def test_the_sign_in_pages_are_kvote_cards_that_fit_a_phone(
+    phone_page: Page, login: LoginFn
+) -> None:
     page = phone_page
     for path, heading in (
         ("/login/", _("Log in")),
@@ -212,17 +228,7 @@ def test_the_sign_in_pages_are_kvote_cards_that_fit_a_phone(phone_page: Page) ->
         ("/password-reset/MQ/bad-token/", _("Choose a new password")),
     ):
         page.goto(path)
-        card = page.locator("main .kv-card-page")
-        expect(card).to_be_visible()
-        expect(card.get_by_role("heading", level=1, name=heading)).to_be_visible()
-        expect(page.locator(".kv-header .kv-brand")).to_be_visible()
-        box = card.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-        for field in card.locator("input.ds-input").all():
-            field_box = field.bounding_box()
-            assert field_box is not None and field_box["width"] >= 0.8 * box["width"], path
-        assert_fits_width(page)
-        assert_accessible(page)
+        _assert_card(page, heading)
     # A wrong password: the error summary stands above the form, in view, and has the focus.
     page.goto("/login/")
     page.get_by_label("E-post").fill(ADMIN)
@@ -232,6 +238,13 @@ def test_the_sign_in_pages_are_kvote_cards_that_fit_a_phone(phone_page: Page) ->
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
     assert_accessible(page)
+    # Changing the password, logged in: the same card, the rules described to each field.
+    login(page, ADMIN)
+    page.goto("/password/")
+    _assert_card(page, _("Change your password"))
+    new_password = page.locator("#id_new_password1")
+    expect(new_password).to_have_attribute("aria-describedby", "id_new_password1-help")
+    expect(page.locator("#id_new_password1-help li").first).to_be_visible()
 
 
 def test_error_pages_look_like_kvote_and_every_icon_loads(page: Page, login: LoginFn) -> None:

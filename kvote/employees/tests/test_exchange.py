@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from kvote.budgets.models import Budget
 from kvote.common.dates import DateRange
@@ -48,9 +48,11 @@ def nordlys():
     return {"company": company, "boss": boss, "kari": kari, "ola": ola, "per": per}
 
 
-def budget_days(nordlys) -> str:
-    """The company's budget period as the export's headings name it (in the active language)."""
-    return nordlys["company"].budget_period_of(timezone.localdate()).label()
+def budget_days(nordlys, language: str) -> str:
+    """The company's budget period as the export's headings name it in `language` (the one
+    date format of that language: kvote.companies.periods.Period.label)."""
+    with translation.override(language):
+        return nordlys["company"].budget_period_of(timezone.localdate()).label()
 
 
 def _csv_rows(response, delimiter: str) -> list[list[str]]:
@@ -75,15 +77,17 @@ def test_list_csv_in_english_has_commas_points_and_the_selectors_totals(client, 
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="all-employees-' in response["Content-Disposition"]
     rows = _csv_rows(response, ",")
-    budget_days = nordlys["company"].budget_period_of(timezone.localdate()).label()
-    chosen = f"{(timezone.localdate() - timedelta(days=365)).strftime('%m/%d/%Y')}–…"
+    days = budget_days(nordlys, "en")
+    with translation.override("en"):
+        first = formats.date_format(timezone.localdate() - timedelta(days=365), "SHORT_DATE_FORMAT")
+    chosen = f"{first}–…"
     assert rows[0] == [
         "Employee number",
         "Name",
         "Supervisor",
-        f"Budget ({budget_days})",
-        f"Spent ({budget_days})",
-        f"Remaining ({budget_days})",
+        f"Budget ({days})",
+        f"Spent ({days})",
+        f"Remaining ({days})",
         f"Bought in the period ({chosen})",
     ]
     by_number = {row[0]: row for row in rows[1:]}
@@ -106,9 +110,9 @@ def test_list_csv_in_norwegian_has_semicolons_and_decimal_commas(client, nordlys
     response = client.get(reverse("employees_export", kwargs={"fmt": "csv"}) + "?period=all")
     rows = _csv_rows(response, ";")
     assert rows[0][3:] == [
-        f"Budsjett ({budget_days(nordlys)})",
-        f"Brukt ({budget_days(nordlys)})",
-        f"Igjen ({budget_days(nordlys)})",
+        f"Budsjett ({budget_days(nordlys, 'nb')})",
+        f"Brukt ({budget_days(nordlys, 'nb')})",
+        f"Igjen ({budget_days(nordlys, 'nb')})",
         "Kjøpt i perioden (Alle datoer)",
     ]
     kari = next(row for row in rows if row[0] == "1001")

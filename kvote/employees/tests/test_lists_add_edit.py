@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from kvote.budgets.services import budget_set
@@ -122,7 +122,8 @@ def test_the_list_says_which_period_each_figure_is_for(
     company: Company, leader: User, anne_with_budget: Employee
 ) -> None:
     client = client_of(leader)
-    days = company.budget_period_of(timezone.localdate()).label()
+    with translation.override("en"):  # the test world reads English
+        days = company.budget_period_of(timezone.localdate()).label()
     same = client.get(MINE)
     assert f"All figures are for the budget period {days}." in page_text(same)
     other = client.get(MINE, {"period": "all"})

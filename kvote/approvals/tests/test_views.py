@@ -6,7 +6,7 @@ The users read the English pages (language "en")."""
 
 import html as html_lib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -187,17 +187,21 @@ def test_min_side_shows_an_approver_the_newest_waiting_orders_with_amounts_and_l
     rows = table_rows(waiting, "to-approve-caption")
     assert [row[0] for row in rows] == [newest.number, third.number, second.number]
     assert first.number not in waiting
-    placed = timezone.localtime(third.placed_at).strftime("%d.%m.%Y %H:%M")
+
+    def english(moment: datetime) -> str:  # day first in English too (kvote/formats)
+        local = timezone.localtime(moment)
+        return f"{local.day} {local:%b %Y %H:%M}"
+
     assert rows[1] == [
         third.number,
         "Kari Kjøper",
-        placed,
+        english(third.placed_at),
         "Anne Berg (101), Mats Berg (1003)",
         nok("140.00"),
     ]
     assert rows[0][1:] == [
         "Mats Berg",
-        timezone.localtime(newest.placed_at).strftime("%d.%m.%Y %H:%M"),
+        english(newest.placed_at),
         "Mats Berg (1003)",
         nok("10.00"),
     ]

@@ -179,8 +179,9 @@ def test_min_side_shows_the_budget_figures_and_the_orders_that_used_it(
     lines = {line.order_id: line for line in OrderLine.objects.filter(recipient=me)}
     for row, order in zip(rows, [by_admin, over, released], strict=True):
         line = lines[order.pk]
+        placed = timezone.localtime(order.placed_at)
         assert row == [
-            timezone.localtime(order.placed_at).strftime("%d.%m.%Y"),
+            f"{placed.day} {placed:%b %Y}",  # English, day first (kvote/formats)
             order.number,
             line.item_number,
             line.product_name_en,

@@ -215,7 +215,7 @@ def test_a_budget_holder_goes_over_budget_and_the_order_waits(
     by_number = {r[_("Order number")]: r for r in lines}
     assert by_number[over.number][_("Status")] == clean(_("Awaiting approval"))
     assert parse_nok(by_number[over.number][_("Sum excl. VAT")], LANG) == this_order
-    assert by_number[within.number][_("Status")] == clean(_("Released"))
+    assert by_number[within.number][_("Status")] == clean(_("Sent to supplier"))
     used = my_budget(actor=User.objects.get(email=EMAIL))
     assert used is not None
     assert [r[_("Order number")] for r in lines] == [line.order.number for line in used.lines]

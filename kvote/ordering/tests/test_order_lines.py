@@ -110,7 +110,7 @@ def test_with_the_order_each_line_leads_to_its_order(order: Order) -> None:
     ]
     link = reverse("ordering:order_detail", args=[order.pk])
     assert f'<th scope="row" class="kv-nowrap"><a class="ds-link" href="{link}">' in table
-    assert _cells(table)[-1] == "Released"
+    assert _cells(table)[-1] == "Sent to supplier"
 
 
 def test_the_table_is_named_by_its_caption_and_scrolls_in_a_named_region(order: Order) -> None:

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.utils import translation
 
 from kvote.checkout.services import order_submit
 from kvote.common.errors import ServiceError
@@ -26,6 +29,25 @@ def test_the_transition_table_is_exactly_the_documented_one() -> None:
     }
     assert not is_allowed(S.SHIPPED, S.RELEASED)
     assert not is_allowed(S.REJECTED, S.RELEASED)
+
+
+@pytest.mark.parametrize(
+    ("language", "released", "sent"),
+    [
+        ("nb", "Sendt til leverandør", "Mottatt av leverandør"),
+        ("en", "Sent to supplier", "Received by supplier"),
+    ],
+)
+def test_each_state_reads_in_the_words_of_the_person_who_ordered(
+    language: str, released: str, sent: str
+) -> None:
+    """One label per state (the status tag, the filter and the history all read it), no two
+    states alike, and none in the portal's own jargon ("released", «frigitt»)."""
+    with translation.override(language):
+        labels = {state: str(state.label) for state in S}
+    assert len(set(labels.values())) == len(S)
+    assert not [label for label in labels.values() if re.search("releas|frigi", label, re.I)]
+    assert (labels[S.RELEASED], labels[S.SENT]) == (released, sent)
 
 
 @pytest.mark.django_db

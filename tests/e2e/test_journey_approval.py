@@ -189,7 +189,5 @@ def test_an_order_over_budget_is_approved_by_the_nearest_manager(
     assert document_problems((tmp_path / f"{order.number}.xml").read_bytes()) == []
     page.reload()
     assert clean(definition(page, _("Status"))) == clean(_("Received by supplier"))
-    assert re.fullmatch(
-        r"\d\d\.\d\d\.\d{4} \d\d:\d\d", definition(page, _("Received by supplier"))
-    )
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", definition(page, _("Received by supplier")))
     assert_accessible(page)

@@ -166,9 +166,10 @@ def test_a_budget_holder_goes_over_budget_and_the_order_waits(
     expect(page.locator(".ds-alert").filter(has_text=_("Over budget"))).to_have_count(0)
     within = place_order(page)
     assert within.state == OrderState.RELEASED
-    expect(
-        page.get_by_text(_("The order is released and sent on to the supplier."))
-    ).to_be_visible()
+    sent = (
+        "The order is sent to the supplier. Under My orders you can follow it until it is shipped."
+    )
+    expect(page.get_by_text(_(sent))).to_be_visible()
 
     # An order above what is left: the review says so, with the amount, and still lets me order.
     after_within = figures()

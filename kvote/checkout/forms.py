@@ -92,8 +92,7 @@ class QuickAddForm(forms.Form):
     """Quick order by item number (varenummer)."""
 
     item_number = forms.CharField(
-        label=_("Item number"),
-        max_length=40,
+        label=_("Item number"),  # no maxlength: a longer one pasted is refused, not cut
         error_messages={"required": _("Type an item number.")},
         widget=forms.TextInput(
             attrs={"class": "ds-input", "autocomplete": "off", "spellcheck": "false"}

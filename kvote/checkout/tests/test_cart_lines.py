@@ -196,6 +196,18 @@ def test_each_field_saves_itself_and_the_limit_is_said_where_it_is_typed(
     assert text_of(quick, "id_quantity-help") == "At most 999 on one line."
 
 
+def test_quick_add_cuts_no_item_number(client: Client, buyer: User, line: CartLine) -> None:
+    html = client.get(reverse("checkout:cart")).content.decode()
+    field = re.search(r'<input[^>]* name="item_number"[^>]*>', html)
+    assert field and "maxlength" not in field.group(0)
+    item = line.variant.item_number
+    response = client.post(
+        reverse("checkout:cart_quick_add"), {"item_number": item + "-X" * 30, "quantity": "1"}
+    )
+    assert "There is no item number" in response.content.decode()
+    assert CartLine.objects.filter(cart__user=buyer).count() == 1
+
+
 def test_an_empty_cart_loads_no_script(client: Client) -> None:
     html = client.get(reverse("checkout:cart")).content.decode()
     assert "cart.js" not in html and "Your cart is empty." in html

@@ -390,6 +390,25 @@ def test_a_refused_change_made_right_before_leaving_keeps_the_person_on_the_cart
     assert cart.stored("a") == (2, cart.before.pk)
 
 
+def test_a_change_not_yet_sent_survives_the_browsers_back_button(
+    page: Page, cart: Cart, login: LoginFn
+) -> None:
+    """Typed, and gone by the browser's own back button before the field was left: the page
+    sends it on its way out."""
+    login(page, EMAIL)
+    open_cart(page, cart)
+    cart.line(page, "a").get_by_label(_("Quantity")).fill("7")  # still in the field
+    page.go_back()
+    for _attempt in range(50):
+        if cart.stored("a") == (7, cart.before.pk):
+            break
+        page.wait_for_timeout(100)
+    assert cart.stored("a") == (7, cart.before.pk)
+    open_cart(page, cart)
+    expect(cart.line(page, "a").get_by_label(_("Quantity"))).to_have_value("7")
+    expect(page.locator("#messages")).to_have_text("")  # no message left for a later page
+
+
 def test_without_script_update_saves_a_line(browser: Browser, live_server: Any, cart: Cart) -> None:
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, locale="nb-NO"

@@ -12,7 +12,7 @@
  * - marks a field invalid while its message says so, and says «Lagrer …» and when a save
  *   failed (the server's answer says «Lagret» or why not);
  * - sends a change that is still unsent when the page goes away by other means (the browser's
- *   back button, closing the tab) as a beacon.
+ *   back button, an address typed, closing the tab) with a request that outlives the page.
  */
 (function () {
   "use strict";
@@ -185,7 +185,15 @@
 
   window.addEventListener("pagehide", function () {
     forms().forEach(function (form) {
-      if (dirty(form)) navigator.sendBeacon(form.action, new FormData(form));
+      if (!dirty(form)) return;
+      // keepalive: the request outlives the page; as htmx, so no message waits for the next page.
+      window.fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        keepalive: true,
+        credentials: "same-origin",
+        headers: { "HX-Request": "true" },
+      });
     });
   });
 })();

@@ -79,7 +79,7 @@ def _render_cart(
 ) -> HttpResponse:
     actor = request.user
     view = selectors.cart_view(actor=actor)
-    problems = selectors.cart_problems(actor=actor, view=view)
+    selectors.cart_problems(actor=actor, view=view)  # fills in each row's problem
     employees = (
         list(selectors.recipient_choices(actor=actor))
         if roles.may_choose_recipients(actor) and not view.is_empty
@@ -95,7 +95,6 @@ def _render_cart(
         {
             "view": view,
             "lines": lines,
-            "problems": problems,
             "employees": employees,
             "quick_form": quick_form or QuickAddForm(),
             "max_quantity": MAX_QUANTITY,

@@ -162,13 +162,13 @@ def test_an_order_over_budget_is_approved_by_the_nearest_manager(
         r[_("Order number")]: r
         for r in table_rows(page.get_by_role("table").filter(has_text=order.number))
     }
-    assert rows[order.number][_("Status")] == clean(_("Released"))
+    assert rows[order.number][_("Status")] == clean(_("Sent to supplier"))
     page.get_by_role("link", name=order.number, exact=True).click()
     expect(
         page.get_by_role("heading", level=1, name=_("Order %(number)s", number=order.number))
     ).to_be_visible()
     assert_accessible(page)
-    assert clean(definition(page, _("Status"))) == clean(_("Released"))
+    assert clean(definition(page, _("Status"))) == clean(_("Sent to supplier"))
     assert re.fullmatch(
         rf"{LEDER_NAME}, \d\d\.\d\d\.\d{{4}} \d\d:\d\d", definition(page, _("Approved by"))
     )
@@ -178,7 +178,7 @@ def test_an_order_over_budget_is_approved_by_the_nearest_manager(
     steps = [(h[_("From")], h[_("To")], h[_("By")], h[_("Comment")]) for h in history]
     assert steps == [
         (clean(_("New order")), clean(_("Awaiting approval")), ORDERER_NAME, ""),
-        (clean(_("Awaiting approval")), clean(_("Released")), LEDER_NAME, COMMENT),
+        (clean(_("Awaiting approval")), clean(_("Sent to supplier")), LEDER_NAME, COMMENT),
     ]
 
     # The approved order counts as spent, no longer as waiting.
@@ -191,6 +191,6 @@ def test_an_order_over_budget_is_approved_by_the_nearest_manager(
     assert deliveries_run_due(transport=FolderTransport(folder=tmp_path)) >= 1
     assert document_problems((tmp_path / f"{order.number}.xml").read_bytes()) == []
     page.reload()
-    assert clean(definition(page, _("Status"))) == clean(_("Sent to supplier"))
-    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", definition(page, _("Sent to supplier")))
+    assert clean(definition(page, _("Status"))) == clean(_("Received by supplier"))
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", definition(page, _("Received by supplier")))
     assert_accessible(page)

@@ -172,9 +172,10 @@ def test_a_budget_holder_goes_over_budget_and_the_order_waits(
     expect(page.locator(".ds-alert").filter(has_text=_("Over budget"))).to_have_count(0)
     within = place_order(page)
     assert within.state == OrderState.RELEASED
-    expect(
-        page.get_by_text(_("The order is released and sent on to the supplier."))
-    ).to_be_visible()
+    sent = (
+        "The order is sent to the supplier. Under My orders you can follow it until it is shipped."
+    )
+    expect(page.get_by_text(_(sent))).to_be_visible()
 
     # An order above what is left: the review says so, with the amount, and still lets me order.
     after_within = figures()
@@ -222,7 +223,7 @@ def test_a_budget_holder_goes_over_budget_and_the_order_waits(
     by_number = {r[_("Order number")]: r for r in lines}
     assert by_number[over.number][_("Status")] == clean(_("Awaiting approval"))
     assert parse_nok(by_number[over.number][_("Sum excl. VAT")], LANG) == this_order
-    assert by_number[within.number][_("Status")] == clean(_("Released"))
+    assert by_number[within.number][_("Status")] == clean(_("Sent to supplier"))
     used = my_budget(actor=User.objects.get(email=EMAIL))
     assert used is not None
     assert [r[_("Order number")] for r in lines] == [line.order.number for line in used.lines]

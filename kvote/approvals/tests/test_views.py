@@ -285,7 +285,7 @@ def test_a_second_decision_is_told_who_decided_and_changes_nothing(
     decide(client, order, "approve")
     decided_at = Order.objects.get(pk=order.pk).decided_at
     page = decide(client, order, "reject", "Changed my mind")
-    assert f"Order {order.number} was already decided: released by Liv Leder" in page
+    assert f"Order {order.number} was already decided: approved by Liv Leder" in page
     order.refresh_from_db()
     assert order.state == OrderState.RELEASED and order.decided_at == decided_at
     assert order.decision_comment == "" and len(orderer_emails(order)) == 1

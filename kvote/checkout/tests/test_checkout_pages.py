@@ -45,7 +45,7 @@ def test_no_text_field_of_the_checkout_cuts_what_is_typed(client: Client) -> Non
         assert "maxlength" not in field_tag(html, name), name
     reference = field_tag(html, "customer_reference")
     assert 'aria-describedby="id_customer_reference-help"' in reference
-    help_text = re.search(r'id="id_customer_reference-help">(.*?)</p>', html)
+    help_text = re.search(r'id="id_customer_reference-help">(.*?)</div>', html)
     assert help_text and "at most 100 characters" in help_text.group(1)
 
 

@@ -35,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import (
@@ -210,7 +211,7 @@ def classify(context: BrowserContext, url: str) -> str:
     answer = context.request.get(url, max_redirects=0)
     if answer.status in (301, 302, 303, 307, 308):
         location = path_of(answer.headers.get("location", ""))
-        if location.startswith("/login/"):
+        if location.startswith(reverse("login")):
             return "needs a login"
         return "redirects (a form's POST-only URL, or a page that sends you on)"
     if answer.status == 404:
@@ -264,7 +265,7 @@ def logged_out_states() -> list[Step]:
     token = default_token_generator.make_token(user)
 
     def wrong_password(page: Page) -> None:
-        page.goto("/login/")
+        page.goto(reverse("login"))
         page.fill("input[name=username]", "ansatt1@nordlys.example")
         page.fill("input[name=password]", "feil-passord")
         with page.expect_navigation():
@@ -272,28 +273,35 @@ def logged_out_states() -> list[Step]:
 
     return [
         Step("login-wrong-password", act=wrong_password),
-        Step("password-reset-link", f"/password-reset/{uid}/{token}/"),
-        Step("password-reset-bad-link", f"/password-reset/{uid}/ugyldig-lenke/"),
+        Step("password-reset-link", reverse("password_reset_confirm", args=[uid, token])),
+        Step(
+            "password-reset-bad-link",
+            reverse("password_reset_confirm", args=[uid, "ugyldig-lenke"]),
+        ),
     ]
 
 
 def logged_in_states() -> list[Step]:
+    checkout, review = reverse("checkout:checkout"), reverse("checkout:checkout_review")
+    submit = reverse("checkout:order_submit")
+
     def checkout_with_errors(page: Page) -> None:
-        page.goto("/checkout/")
+        """A one-off address left empty."""
+        page.goto(checkout)
         page.check("input[name=delivery][value=one_off]")
         for name in ("one_off_name", "one_off_street", "one_off_postal_code", "one_off_city"):
             page.fill(f"input[name={name}]", "")
         with page.expect_navigation():
-            page.click("form.kv-checkout [type=submit]")
+            page.click("form:has(input[name=delivery]) [type=submit]")
 
     def place_order(page: Page) -> None:
-        page.goto("/checkout/review/")
+        page.goto(review)
         with page.expect_navigation():
-            page.click("form[action='/checkout/submit/'] [type=submit]")
+            page.click(f"form[action='{submit}'] [type=submit]")
         assert re.search(r"/orders/\d+/confirmation/$", page.url), f"not placed: {page.url}"
 
     return [
-        Step("not-found", f"/orders/{NO_SUCH_ID}/", status=404),
+        Step("not-found", reverse("ordering:order_detail", args=[NO_SUCH_ID]), status=404),
         Step("checkout-with-errors", act=checkout_with_errors),
         Step("order-placed", act=place_order, once=True),  # last: it empties the cart
     ]
@@ -472,14 +480,14 @@ def look(screens: list[Screen], step: Step, number: int, run: Run) -> None:
 
 
 def log_in(page: Page, visitor: Visitor) -> None:
-    page.goto("/login/")
+    page.goto(reverse("login"))
     page.fill("input[name=username]", visitor.email)
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():
         page.press("input[name=password]", "Enter")
-    assert "/login/" not in page.url, f"{visitor.email} could not log in"
+    assert reverse("login") not in page.url, f"{visitor.email} could not log in"
     if page.get_attribute("html", "lang") != visitor.language:  # it is kept on the user
-        switch = f"form[action='/language/'] button[value={visitor.language}]"
+        switch = f"form[action='{reverse('language_set')}'] button[value={visitor.language}]"
         with page.expect_navigation():
             page.eval_on_selector(switch, "button => button.click()")
     assert page.get_attribute("html", "lang") == visitor.language

@@ -658,10 +658,10 @@ def index_html(run: Run, counts: str) -> str:
         by_page[(shot.visitor, shot.number, shot.name)][shot.viewport] = shot
     out = [
         "<!doctype html><html lang='en'><meta charset='utf-8'><title>Kvote: every page</title>",
-        "<style>body{font-family:sans-serif;margin:1rem}td{vertical-align:top;padding:.5rem;"
-        "max-width:28rem}img{border:1px solid #999;max-height:50rem;object-fit:cover;"
-        "object-position:top}.bad{color:#b00020;font-size:.875rem}pre{white-space:pre-wrap}"
-        "</style>",
+        "<style>body{font-family:sans-serif;margin:1rem}td{vertical-align:top;padding:.5rem}"
+        "img{border:1px solid #999;max-height:50rem;object-fit:cover;object-position:top}"
+        ".bad{color:#b00020;font-size:.875rem;padding-left:1rem;overflow-wrap:anywhere}"
+        "pre{white-space:pre-wrap}</style>",
         f"<h1>Kvote: every page</h1><pre>{html.escape(counts)}</pre><p>"
         + " · ".join(f"<a href='#{v}'>{v}</a>" for v in order)
         + "</p>",
@@ -686,7 +686,7 @@ def index_html(run: Run, counts: str) -> str:
             bad = "".join(f"<li>{html.escape(p)}</li>" for p in shot.problems)
             cells.append(
                 f"<td><a href='{rel}'><img src='{rel}' width='{width}' alt=''></a>"
-                + (f"<ul class=bad>{bad}</ul>" if bad else "")
+                + (f"<ul class=bad style='width:{width}px'>{bad}</ul>" if bad else "")
                 + "</td>"
             )
         first = next(iter(shots.values()))

@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails lead here (settings.KVOTE_BASE_URL): the address `make demo`/`make run` serve
+# (127.0.0.1 when it listens on every address). Set it yourself for a public name or a proxy.
+KVOTE_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+export KVOTE_BASE_URL
 
 .PHONY: demo install static test lint typecheck pytest e2e messages theme run worker clean bench
 
@@ -41,6 +45,7 @@ demo: install
 	@echo
 	@$(MANAGE) shell --no-imports -c "from django.conf import settings as s; print('Emails: ' + (f'written as files to {s.EMAIL_FILE_PATH}/ by the background worker' if s.EMAIL_BACKEND.endswith('filebased.EmailBackend') else f'sent by the background worker through {s.EMAIL_BACKEND}'))"
 	@$(MANAGE) shell --no-imports -c "from django.conf import settings as s; print('Orders to the supplier: ' + (f'PEPPOL XML files in {s.KVOTE_OUTBOX_DIR}/' if s.KVOTE_DELIVERY_TRANSPORT == 'folder' else f'POSTed to {s.KVOTE_DELIVERY_URL}') + ', by the delivery worker')"
+	@echo "Links in emails lead to $(KVOTE_BASE_URL)/"
 	@echo "Kvote runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it and the workers)"
 	@$(MANAGE) run_worker & worker=$$!; \
 	$(MANAGE) deliver_orders & deliverer=$$!; \

@@ -37,6 +37,7 @@ if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEMO_SECRET_KEY):
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "kvote.common.error_pages.csrf_failure"  # templates/403_csrf.html
 
 INSTALLED_APPS = [
     "kvote.common.apps.KvoteAdminConfig",  # django.contrib.admin, hardened (kvote.common.admin)
@@ -71,11 +72,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kvote.people.middleware.UserLanguageMiddleware",
+    "kvote.people.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kvote.people.middleware.PortalAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -175,12 +175,20 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "kvote_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Which language a request gets (kvote.people.middleware.LanguageMiddleware): the logged-in
+# user's saved language, else the language switch's cookie, else Norwegian. The browser's
+# Accept-Language is not asked: the portal is Norwegian unless the person chose English.
+# How dates read in each language, day first in both: kvote/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = "kvote.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Without collectstatic (the demo, tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files a browser asks for at the site's root (/favicon.ico, /apple-touch-icon.png), served as
+# they are by WhiteNoise; the pages name the SVG icon under static/ (includes/head.html).
+WHITENOISE_ROOT = BASE_DIR / "kvote" / "public"
 STATICFILES_DIRS = [BASE_DIR / "kvote" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

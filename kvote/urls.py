@@ -8,6 +8,10 @@ admin.site.site_header = _("Kvote back office")
 admin.site.site_title = _("Kvote back office")
 admin.site.index_title = _("Supplier administration")
 
+# The portal's own error pages (kvote.common.error_pages); 404, 403 and 400 are Django's handlers
+# drawing templates/404.html, 403.html and 400.html.
+handler500 = "kvote.common.error_pages.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kvote.people.urls")),

@@ -2,11 +2,19 @@
 
 from ninja import Query, Router
 
-from kvote.api.order_schemas import CommentIn, OrderOut, order_out, orders_out
+from kvote.api.order_schemas import (
+    AwaitingOrderOut,
+    CommentIn,
+    OrderOut,
+    awaiting_orders_out,
+    order_out,
+)
 from kvote.api.schemas import AUTH_ERRORS, ListQuery, PathId, error_responses, page, paged
 from kvote.api.types import ApiRequest
 from kvote.approvals.selectors import orders_to_decide
 from kvote.approvals.services import Decision, approval_decide
+from kvote.budgets.selectors import placed_order_effects
+from kvote.common.tenancy import company_id_of
 from kvote.ordering import selectors
 
 router = Router(tags=["approvals"])
@@ -16,16 +24,25 @@ DECISION_ERRORS = error_responses(*AUTH_ERRORS, 403, 404, 409)
 
 @router.get(
     "",
-    response={200: paged(OrderOut), **error_responses(*AUTH_ERRORS)},
+    response={200: paged(AwaitingOrderOut), **error_responses(*AUTH_ERRORS)},
     by_alias=True,
     summary="Orders awaiting my decision",
 )
 def approval_list(request: ApiRequest, query: Query[ListQuery]) -> dict[str, object]:
     """The orders I may approve or reject now (as approver, supervisor of a recipient, company
-    admin, or standing in for one), oldest first."""
-    orders = selectors.with_lines_and_history(orders_to_decide(actor=request.auth))
+    admin, or standing in for one), oldest first, each with what it does to each recipient's
+    budget: `budget` − `spent_before` = `remaining_before`; `remaining_before` − `this_order` =
+    `remaining_after` (the figures of «Til godkjenning»)."""
+    actor = request.auth
+    orders = selectors.with_lines_and_history(orders_to_decide(actor=actor))
     found = page(orders, query.limit, query.offset)
-    return {"items": orders_out(found["items"]), "count": found["count"]}
+    items = found["items"]
+    effects = placed_order_effects(
+        company_id=company_id_of(actor),
+        orders=items,
+        lines=[line for order in items for line in order.lines.all()],
+    )
+    return {"items": awaiting_orders_out(items, effects), "count": found["count"]}
 
 
 @router.post(

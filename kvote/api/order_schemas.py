@@ -8,7 +8,16 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationInfo, field_validator
 
-from kvote.api.schemas import EmployeeRefOut, Id, Money, PersonOut, Timestamp
+from kvote.api.schemas import (
+    BudgetEffectOut,
+    EmployeeRefOut,
+    Id,
+    Money,
+    PersonOut,
+    Timestamp,
+    budget_effect_out,
+)
+from kvote.budgets.selectors import BudgetEffect
 from kvote.checkout.drafts import REFERENCE_MAX, LineRequest, OneOffAddress, OrderPreview
 from kvote.companies.models import POSTAL_CODE_PATTERN
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderStateChange
@@ -94,16 +103,6 @@ class OrderLineOut(Schema):
     recipient: EmployeeRefOut
 
 
-class BudgetEffectOut(Schema):
-    employee_id: int
-    amount: Money
-    spent: Money
-    remaining: Money
-    order_amount: Money
-    remaining_after: Money
-    over_budget: bool
-
-
 class PreviewOut(Schema):
     lines: list[OrderLineOut]
     total_excl_vat: Money
@@ -156,6 +155,15 @@ class OrderOut(Schema):
     history: list[HistoryOut]
 
 
+class AwaitingOrderOut(OrderOut):
+    """An order awaiting my decision, with what it does to each recipient's budget."""
+
+    budgets: list[BudgetEffectOut] = Field(
+        description="Per recipient with a budget for the period holding the order's day, by "
+        "name: the order is counted in `spent` once placed, so `spent_before` leaves it out."
+    )
+
+
 def _person(user: User | None) -> PersonOut | None:
     return PersonOut(id=user.pk, name=user.full_name) if user is not None else None
 
@@ -182,18 +190,7 @@ def preview_out(preview: OrderPreview) -> PreviewOut:
         total_excl_vat=draft.totals.excl_vat,
         vat=draft.totals.vat,
         total_incl_vat=draft.totals.incl_vat,
-        budgets=[
-            BudgetEffectOut(
-                employee_id=effect.employee.pk,
-                amount=effect.figures.amount,
-                spent=effect.figures.spent,
-                remaining=effect.remaining_now,
-                order_amount=effect.order_amount,
-                remaining_after=effect.remaining_after,
-                over_budget=effect.goes_over,
-            )
-            for effect in assessment.effects
-        ],
+        budgets=[budget_effect_out(effect) for effect in assessment.effects],
         requires_approval=assessment.approval.needed,
         approval_reason=kinds[0].value if kinds else None,  # type: ignore[arg-type]
     )
@@ -259,6 +256,20 @@ def order_out(
             for change in history
         ],
     )
+
+
+def awaiting_orders_out(
+    orders: Iterable[Order], effects: dict[int, list[BudgetEffect]]
+) -> list[AwaitingOrderOut]:
+    """Orders read with kvote.ordering.selectors.with_lines_and_history, and their budget
+    effects (kvote.budgets.selectors.placed_order_effects)."""
+    return [
+        AwaitingOrderOut(
+            **dict(order_out(order, order.lines.all(), order.history.all())),
+            budgets=[budget_effect_out(effect) for effect in effects[order.pk]],
+        )
+        for order in orders
+    ]
 
 
 def orders_out(orders: Iterable[Order]) -> list[OrderOut]:

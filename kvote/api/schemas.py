@@ -14,7 +14,12 @@
   and queries are `Id` (strict integers from 1 to 2⁵³−1).
 - Errors: each operation documents its error statuses with `error_responses(400, 404, …)`;
   the body is `ErrorOut` (kvote.api.errors).
-- Budgets: `BudgetOut` with `budget_out(figures)` from kvote.budgets.selectors.BudgetFigures.
+- Budgets: `BudgetOut` with `budget_out(figures)` from kvote.budgets.selectors.BudgetFigures
+  (budget, spent, pending, remaining: budget − spent = remaining); what an order does to a
+  recipient's budget: `BudgetEffectOut` with `budget_effect_out(effect)` from its BudgetEffect
+  (budget − spent_before = remaining_before; remaining_before − this_order = remaining_after).
+  The names are the portal's words (Budsjett, Brukt, Brukt før denne ordren, Igjen før, Denne
+  ordren, Igjen etter); older names stay as aliases.
 """
 
 from collections.abc import Sequence
@@ -28,7 +33,7 @@ from ninja import Schema
 from ninja.params.functions import Path
 from pydantic import AfterValidator, Field, PlainSerializer, Strict, WithJsonSchema, create_model
 
-from kvote.budgets.selectors import BudgetFigures
+from kvote.budgets.selectors import BudgetEffect, BudgetFigures
 from kvote.common.dates import day_error, in_portal
 from kvote.common.money import round_money
 
@@ -125,12 +130,18 @@ def page(rows: QuerySet[Any] | Sequence[Any], limit: int, offset: int) -> dict[s
 
 
 class BudgetOut(Schema):
+    """A budget without an order: budget − spent = remaining (kvote.budgets.selectors)."""
+
     period_start: date = Field(description="The first day of the budget period.")
     period_end: date = Field(description="The last day of the budget period (included).")
-    amount: Money
-    spent: Money
+    budget: Money = Field(description="The budget of the period.")
+    spent: Money = Field(
+        description="What counts against the budget: the period's orders that are not rejected "
+        "or cancelled, those awaiting approval included."
+    )
     pending: Money = Field(description="The part of `spent` still awaiting approval.")
-    remaining: Money = Field(description="amount − spent; negative when over budget.")
+    remaining: Money = Field(description="budget − spent; negative when over budget.")
+    amount: Money = Field(description="The same as `budget` (its older name).")
     currency: str = CURRENCY
 
 
@@ -140,10 +151,55 @@ def budget_out(figures: BudgetFigures | None) -> BudgetOut | None:
     return BudgetOut(
         period_start=figures.period.start,
         period_end=figures.period.last_day,
-        amount=figures.amount,
+        budget=figures.amount,
         spent=figures.spent,
         pending=figures.pending,
         remaining=figures.remaining,
+        amount=figures.amount,
+    )
+
+
+class BudgetEffectOut(Schema):
+    """What an order does to one recipient's budget (kvote.budgets.selectors.BudgetEffect):
+    budget − spent_before = remaining_before; remaining_before − this_order = remaining_after."""
+
+    employee_id: int
+    period_start: date = Field(description="The first day of the budget period.")
+    period_end: date = Field(description="The last day of the budget period (included).")
+    budget: Money
+    spent_before: Money = Field(
+        description="What counts against the budget in the period but this order: the orders "
+        "not rejected or cancelled, those awaiting approval included (for an order awaiting "
+        "approval, other waiting orders too, placed later ones included)."
+    )
+    remaining_before: Money = Field(description="budget − spent_before.")
+    this_order: Money = Field(description="This order's lines for the recipient, excl. VAT.")
+    remaining_after: Money = Field(
+        description="remaining_before − this_order; negative when the order goes over budget."
+    )
+    over_budget: bool = Field(description="remaining_after is below zero.")
+    amount: Money = Field(description="The same as `budget` (its older name).")
+    spent: Money = Field(description="The same as `spent_before` (its older name).")
+    remaining: Money = Field(description="The same as `remaining_before` (its older name).")
+    order_amount: Money = Field(description="The same as `this_order` (its older name).")
+    currency: str = CURRENCY
+
+
+def budget_effect_out(effect: BudgetEffect) -> BudgetEffectOut:
+    return BudgetEffectOut(
+        employee_id=effect.employee_id,
+        period_start=effect.period.start,
+        period_end=effect.period.last_day,
+        budget=effect.budget,
+        spent_before=effect.spent_before,
+        remaining_before=effect.remaining_before,
+        this_order=effect.this_order,
+        remaining_after=effect.remaining_after,
+        over_budget=effect.goes_over,
+        amount=effect.budget,
+        spent=effect.spent_before,
+        remaining=effect.remaining_before,
+        order_amount=effect.this_order,
     )
 
 

@@ -31,11 +31,10 @@ from django.utils.translation import gettext as _
 
 from kvote.approvals.models import Substitute
 from kvote.approvals.policy import ApprovalNeed, approval_need
-from kvote.budgets.selectors import BudgetEffect, BudgetFigures, figures_for_employees
+from kvote.budgets.selectors import BudgetEffect, placed_order_effects
 from kvote.common.errors import CommonError, ServiceError, not_found
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import ApprovalPolicy, Company
-from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine, OrderState
 from kvote.people import roles
 from kvote.people.models import Employee, User
@@ -176,78 +175,73 @@ def approvers_of(*, order: Order) -> list[User]:
 
 
 @dataclass(frozen=True)
-class RecipientEffect:
-    """One recipient's budget seen by the approver: the order's amount is already in `spent`."""
+class WaitingOrder:
+    """An order awaiting a decision, with its lines."""
 
-    employee_id: int
-    name: str
-    number: str
-    figures: BudgetFigures
-    order_amount: Decimal
-
-    @property
-    def remaining_before(self) -> Decimal:
-        return self.figures.remaining + self.order_amount
-
-    @property
-    def remaining_after(self) -> Decimal:
-        return self.figures.remaining
-
-
-@dataclass(frozen=True)
-class OrderToDecide:
     order: Order
     lines: list[OrderLine]
-    effects: list[RecipientEffect]
 
     @property
     def recipients(self) -> list[str]:
         return sorted({f"{line.recipient_name} ({line.recipient_number})" for line in self.lines})
 
 
-def approval_queue(*, actor: User) -> list[OrderToDecide]:
-    """«Til godkjenning»: each order awaiting the actor, with its lines and, per recipient with
-    a budget, budget/spent/remaining before and after. A fixed number of queries."""
-    orders = list(orders_to_decide(actor=actor))
-    if not orders:
-        return []
-    lines = list(OrderLine.objects.filter(order__in=orders).order_by("order_id", "id"))
+@dataclass(frozen=True)
+class OrderToDecide(WaitingOrder):
+    """…and what it does to each recipient's budget (kvote.budgets.selectors.BudgetEffect)."""
+
+    effects: list[BudgetEffect]
+
+    @property
+    def goes_over(self) -> bool:
+        """The order takes a recipient below zero («i minus etter kjøp»)."""
+        return any(effect.goes_over for effect in self.effects)
+
+
+def _with_lines(orders: list[Order]) -> dict[int, list[OrderLine]]:
+    """Each order's lines, in the order they were added. One query; none without orders."""
     by_order: dict[int, list[OrderLine]] = {o.pk: [] for o in orders}
-    for line in lines:
-        by_order[line.order_id].append(line)
-    result = []
-    # Each order counts in the budget period holding its date: one read per period (usually
-    # all waiting orders lie in the current one).
-    company = Company.objects.get(pk=company_id_of(actor))
-    recipient_ids = {line.recipient_id for line in lines}
-    figures_by_period: dict[Period, dict[int, BudgetFigures]] = {}
-    for order in orders:
-        period = company.budget_period_of(timezone.localdate(order.placed_at))
-        if period not in figures_by_period:
-            figures_by_period[period] = figures_for_employees(
-                company_id=company.pk, employee_ids=recipient_ids, on=period.start
-            )
-        figures = figures_by_period[period]
-        amounts: dict[int, Decimal] = {}
-        names: dict[int, tuple[str, str]] = {}
-        for line in by_order[order.pk]:
-            amounts[line.recipient_id] = (
-                amounts.get(line.recipient_id, Decimal(0)) + line.line_total
-            )
-            names[line.recipient_id] = (line.recipient_name, line.recipient_number)
-        effects = [
-            RecipientEffect(
-                employee_id=employee_id,
-                name=names[employee_id][0],
-                number=names[employee_id][1],
-                figures=figures[employee_id],
-                order_amount=amount,
-            )
-            for employee_id, amount in sorted(amounts.items(), key=lambda kv: names[kv[0]])
-            if employee_id in figures
-        ]
-        result.append(OrderToDecide(order=order, lines=by_order[order.pk], effects=effects))
-    return result
+    if orders:
+        for line in OrderLine.objects.filter(order__in=orders).order_by("order_id", "id"):
+            by_order[line.order_id].append(line)
+    return by_order
+
+
+def approval_queue(*, actor: User) -> list[OrderToDecide]:
+    """«Til godkjenning»: each order awaiting the actor, oldest first, with its lines and, per
+    recipient with a budget, what the order does to it. Four queries (orders, lines, budgets,
+    their sums), whatever the number of orders, recipients and periods."""
+    orders = list(orders_to_decide(actor=actor))
+    lines = _with_lines(orders)
+    effects = placed_order_effects(
+        company_id=company_id_of(actor),
+        orders=orders,
+        lines=[line for order_lines in lines.values() for line in order_lines],
+    )
+    return [
+        OrderToDecide(order=order, lines=lines[order.pk], effects=effects[order.pk])
+        for order in orders
+    ]
+
+
+@dataclass(frozen=True)
+class AwaitingDecision:
+    """Min side's «Til godkjenning»: how many orders await the actor, and the newest few."""
+
+    count: int
+    newest: list[WaitingOrder]
+
+
+def awaiting_decision(*, actor: User, newest: int) -> AwaitingDecision:
+    """How many orders await the actor's decision, and the `newest` latest placed with their
+    lines. Three queries (count, orders, lines)."""
+    waiting = orders_to_decide(actor=actor)
+    count = waiting.count()
+    latest = list(waiting.order_by("-placed_at", "-id")[:newest]) if count else []
+    lines = _with_lines(latest)
+    return AwaitingDecision(
+        count=count, newest=[WaitingOrder(order=o, lines=lines[o.pk]) for o in latest]
+    )
 
 
 def responsible_for(*, actor: User) -> QuerySet[Employee]:
@@ -292,6 +286,6 @@ def order_approval_need(
         placed_by_budget_holder=(
             company.approval_policy == ApprovalPolicy.ALWAYS and roles.is_budget_holder(placed_by)
         ),
-        over_budget_names=[e.employee.name for e in effects if e.goes_over],
+        over_budget_names=[e.name for e in effects if e.goes_over],
         total_excl_vat=total_excl_vat,
     )

@@ -8,6 +8,7 @@ selectors' rule (kvote.approvals.selectors.orders_to_decide); another company's 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
@@ -138,8 +139,8 @@ def substitutes(request: ActorRequest) -> HttpResponse:
                     _("%(name)s decides in your place from %(start)s to and including %(end)s.")
                     % {
                         "name": row.substitute.full_name,
-                        "start": row.starts_on.strftime("%d.%m.%Y"),
-                        "end": row.ends_on.strftime("%d.%m.%Y"),
+                        "start": date_format(row.starts_on, "SHORT_DATE_FORMAT"),
+                        "end": date_format(row.ends_on, "SHORT_DATE_FORMAT"),
                     },
                 )
                 return redirect("approvals:substitutes")

@@ -5,9 +5,14 @@ spent     = what counts against the employee in the budget's period (kvote.budge
             are not rejected or cancelled, awaiting approval included);
 pending   = the part of spent that still awaits approval;
 remaining = budget − spent (may be negative).
+
+What one order does to a recipient's budget is `BudgetEffect` (budget − spent before this
+order = remaining before; remaining before − this order = remaining after), for an order not
+yet placed (`order_budget_effects`) and for placed orders awaiting approval
+(`placed_order_effects`).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,11 +26,11 @@ from django.utils import timezone
 from kvote.budgets.counting import counted_lines, counted_sums
 from kvote.budgets.models import Budget, BudgetChange
 from kvote.common.errors import not_found
-from kvote.common.money import round_money
+from kvote.common.money import ZERO, round_money
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
 from kvote.companies.periods import Period
-from kvote.ordering.models import OrderLine
+from kvote.ordering.models import Order, OrderLine
 from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
@@ -58,24 +63,82 @@ class BudgetFigures:
 
 @dataclass(frozen=True)
 class BudgetEffect:
-    """What one order does to one recipient's budget (the review and order_submit share it)."""
+    """What one order does to one recipient's budget: the one home of the figures the review,
+    order_submit, the approval queue and the API show and decide by, in the same words
+    everywhere, so that a reader can check them by eye:
 
-    employee: Employee
-    figures: BudgetFigures
-    order_amount: Decimal
+        Budget − Spent before this order = Remaining before
+        Remaining before − This order   = Remaining after   (below zero: «i minus etter kjøp»)
+
+    Made by one of two constructors, by how the order stands to the counting rule
+    (kvote.budgets.counting): `before_placing`, an order not yet placed (the cart, the API's
+    preview, order_submit deciding): nothing of it is counted yet; `of_placed_order`, a placed
+    order that counts (awaiting approval): its amount is in the budget's spent and is taken out
+    again. The effect keeps no "spent" that holds the order, so no page can show one.
+
+    "Spent before this order" is everything else that counts against the budget in its period:
+    for a waiting order, the recipient's other orders that wait too (placed later ones
+    included). So every waiting order of a recipient ends at the same "Remaining after": the
+    remaining that Min side shows (which counts what awaits approval)."""
+
+    employee_id: int
+    name: str
+    number: str
+    period: Period
+    budget: Decimal
+    spent_before: Decimal  # what counts against the budget in the period, but this order
+    this_order: Decimal  # this order's lines for the recipient
+
+    @classmethod
+    def before_placing(
+        cls, *, employee: Employee, figures: BudgetFigures, amount: Decimal
+    ) -> "BudgetEffect":
+        """An order not yet placed: `figures` do not count it."""
+        return cls(
+            employee_id=employee.pk,
+            name=employee.name,
+            number=employee.number,
+            period=figures.period,
+            budget=figures.amount,
+            spent_before=figures.spent,
+            this_order=amount,
+        )
+
+    @classmethod
+    def of_placed_order(
+        cls, *, lines: Sequence[OrderLine], figures: BudgetFigures
+    ) -> "BudgetEffect":
+        """A placed order that counts (awaiting approval) in the period of `figures`: `lines`,
+        its lines for one recipient, are part of that recipient's spent. The recipient as the
+        order names them (name and number when it was placed)."""
+        amount = sum((line.line_total for line in lines), ZERO)
+        return cls(
+            employee_id=lines[0].recipient_id,
+            name=lines[0].recipient_name,
+            number=lines[0].recipient_number,
+            period=figures.period,
+            budget=figures.amount,
+            spent_before=figures.spent - amount,
+            this_order=amount,
+        )
 
     @property
-    def remaining_now(self) -> Decimal:
-        return self.figures.remaining
+    def remaining_before(self) -> Decimal:
+        return self.budget - self.spent_before
 
     @property
     def remaining_after(self) -> Decimal:
-        return self.figures.remaining - self.order_amount
+        return self.remaining_before - self.this_order
 
     @property
     def goes_over(self) -> bool:
         """«Du er i minus etter kjøp»."""
         return self.remaining_after < 0
+
+    @property
+    def over_by(self) -> Decimal:
+        """How far below zero the order takes the budget (0 when it stays within)."""
+        return max(ZERO, -self.remaining_after)
 
 
 def figures_of(budgets: Iterable[Budget]) -> list[BudgetFigures]:
@@ -125,15 +188,56 @@ def budget_figures(
 def order_budget_effects(
     *, company_id: int, amounts: dict[Employee, Decimal], on: date | None = None
 ) -> list[BudgetEffect]:
-    """For each recipient with a budget: remaining now, this order's amount, remaining after."""
+    """What an order not yet placed would do: for each recipient with a budget in the period
+    holding `on` (today), by name. Two queries (budgets, their sums)."""
     figures = figures_for_employees(
         company_id=company_id, employee_ids=[e.pk for e in amounts], on=on
     )
-    return [
-        BudgetEffect(employee=employee, figures=figures[employee.pk], order_amount=amount)
-        for employee, amount in sorted(amounts.items(), key=lambda item: item[0].name)
+    effects = [
+        BudgetEffect.before_placing(employee=employee, figures=figures[employee.pk], amount=amount)
+        for employee, amount in amounts.items()
         if employee.pk in figures
     ]
+    return sorted(effects, key=_by_name)
+
+
+def placed_order_effects(
+    *, company_id: int, orders: Iterable[Order], lines: Iterable[OrderLine]
+) -> dict[int, list[BudgetEffect]]:
+    """What placed orders that count (awaiting approval) do, order id → for each recipient with
+    a budget in the period holding the order's day, by name. `lines`: the orders' lines. Two
+    queries (the budgets, their sums) whatever the number of orders, recipients and periods;
+    none without lines."""
+    days = {order.pk: timezone.localdate(order.placed_at) for order in orders}
+    grouped: dict[int, dict[int, list[OrderLine]]] = {pk: {} for pk in days}
+    for line in lines:
+        grouped[line.order_id].setdefault(line.recipient_id, []).append(line)
+    recipient_ids = {pk for recipients in grouped.values() for pk in recipients}
+    if not recipient_ids:
+        return {pk: [] for pk in days}
+    budgets = Budget.objects.filter(
+        company_id=company_id,
+        employee_id__in=recipient_ids,
+        period_start__lte=max(days.values()),
+        period_end__gt=min(days.values()),
+    )
+    periods: dict[int, list[BudgetFigures]] = {}
+    for figures in figures_of(budgets):
+        periods.setdefault(figures.employee_id, []).append(figures)
+    effects: dict[int, list[BudgetEffect]] = {}
+    for order_id, recipients in grouped.items():
+        found = [
+            BudgetEffect.of_placed_order(lines=recipient_lines, figures=figures)
+            for employee_id, recipient_lines in recipients.items()
+            for figures in periods.get(employee_id, [])
+            if days[order_id] in figures.period
+        ]
+        effects[order_id] = sorted(found, key=_by_name)
+    return effects
+
+
+def _by_name(effect: BudgetEffect) -> tuple[str, str]:
+    return (effect.name, effect.number)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def parse_quantity(value: int | str | None) -> int:
         raise ServiceError(
             OrderError.INVALID_QUANTITY,
             _("The quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY},
+            field="quantity",
         )
     return quantity
 
@@ -74,10 +75,16 @@ def recipient_for(*, actor: User, recipient_id: int | None) -> Employee | None:
     employee = scoped(Employee, actor).filter(pk=recipient_id, is_active=True).first()
     if employee is None:
         raise ServiceError(
-            OrderError.RECIPIENT_NOT_ALLOWED, _("The chosen employee cannot receive orders.")
+            OrderError.RECIPIENT_NOT_ALLOWED,
+            _("The chosen employee cannot receive orders."),
+            field="recipient",
         )
     if employee.user_id != actor.pk and not roles.may_choose_recipients(actor):
-        raise ServiceError(OrderError.RECIPIENT_NOT_ALLOWED, _("You can only order for yourself."))
+        raise ServiceError(
+            OrderError.RECIPIENT_NOT_ALLOWED,
+            _("You can only order for yourself."),
+            field="recipient",
+        )
     return employee
 
 

@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kvote.checkout.drafts import REFERENCE_MAX
 from kvote.checkout.models import Cart
 from kvote.companies.models import DeliveryAddress, postal_code_validator
 from kvote.ordering.models import MAX_QUANTITY
@@ -22,6 +23,22 @@ def _quantity_message() -> str:
 
 
 QUANTITY_MESSAGE = lazy(_quantity_message, str)()
+
+
+def _quantity_help() -> str:
+    return gettext("At most %(max)d on one line.") % {"max": MAX_QUANTITY}
+
+
+def _reference_help() -> str:
+    return gettext(
+        "Optional, for example a project or a cost centre; at most %(max)d characters. "
+        "Shown on the order."
+    ) % {"max": REFERENCE_MAX}
+
+
+def described_by_help(field: forms.Field, auto_id: str) -> None:
+    """Point the input at its help text as includes/field.html names it (`<id>-help`)."""
+    field.widget.attrs["aria-describedby"] = f"{auto_id}-help"
 
 
 class QuantityField(forms.IntegerField):
@@ -75,14 +92,17 @@ class QuickAddForm(forms.Form):
     """Quick order by item number (varenummer)."""
 
     item_number = forms.CharField(
-        label=_("Item number"),
-        max_length=40,
+        label=_("Item number"),  # no maxlength: a longer one pasted is refused, not cut
         error_messages={"required": _("Type an item number.")},
         widget=forms.TextInput(
             attrs={"class": "ds-input", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
-    quantity = QuantityField(initial=1)
+    quantity = QuantityField(initial=1, help_text=lazy(_quantity_help, str)())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        described_by_help(self.fields["quantity"], self["quantity"].auto_id)
 
 
 class CartLineUpdateForm(forms.Form):
@@ -93,9 +113,8 @@ class CartLineUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].error_messages["invalid"] = _(
-            "The chosen employee cannot receive orders."
-        )
+        cannot = _("The chosen employee cannot receive orders.")
+        self.fields["recipient"].error_messages.update({"invalid": cannot, "min_value": cannot})
 
     def clean_quantity(self) -> int | None:
         quantity = self.cleaned_data.get("quantity")
@@ -106,7 +125,12 @@ class CartLineUpdateForm(forms.Form):
 
 class CheckoutForm(forms.Form):
     """Where the order goes (a saved address of the company or a one-off one) and the customer's
-    own reference."""
+    own reference.
+
+    The text fields carry no `maxlength`: a browser cuts what is pasted beyond it without a
+    word. The limits have one home, the services (kvote.checkout.destinations for the address,
+    kvote.checkout.drafts.clean_reference for the reference), which refuse longer text with a
+    message shown at the field; the reference's limit is said where it is typed."""
 
     delivery = forms.ChoiceField(
         label=_("Delivery address"),
@@ -118,19 +142,16 @@ class CheckoutForm(forms.Form):
     )
     one_off_name = forms.CharField(
         label=_("Name or attention"),
-        max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "name"}),
     )
     one_off_street = forms.CharField(
         label=_("Street address"),
-        max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "street-address"}),
     )
     one_off_postal_code = forms.CharField(
         label=_("Postal code"),
-        max_length=4,
         required=False,
         widget=forms.TextInput(
             attrs={
@@ -142,14 +163,12 @@ class CheckoutForm(forms.Form):
     )
     one_off_city = forms.CharField(
         label=_("City"),
-        max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "address-level2"}),
     )
     customer_reference = forms.CharField(
         label=_("Your reference"),
-        help_text=_("Optional, for example a project or a cost centre. Shown on the order."),
-        max_length=100,
+        help_text=lazy(_reference_help, str)(),
         required=False,
         widget=forms.TextInput(attrs={"class": "ds-input"}),
     )
@@ -163,6 +182,7 @@ class CheckoutForm(forms.Form):
         ]
         choices.append((ONE_OFF, str(_("Another address (one-off)"))))
         self.fields["delivery"].choices = choices  # type: ignore[attr-defined]
+        described_by_help(self.fields["customer_reference"], self["customer_reference"].auto_id)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

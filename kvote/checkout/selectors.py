@@ -175,11 +175,6 @@ class ReviewBudget:
     effect: BudgetEffect
     is_me: bool
 
-    @property
-    def over_by(self) -> Decimal:
-        """How far below zero the order takes the budget (0 when it stays within)."""
-        return max(Decimal(0), -self.effect.remaining_after)
-
 
 @dataclass
 class CheckoutReview:
@@ -189,6 +184,10 @@ class CheckoutReview:
     problems: list[Problem]
     budgets: list[ReviewBudget] = field(default_factory=list)
     approval: ApprovalNeed = field(default_factory=ApprovalNeed)
+
+    @property
+    def effects(self) -> list[BudgetEffect]:
+        return [budget.effect for budget in self.budgets]
 
     @property
     def goes_over(self) -> list[ReviewBudget]:
@@ -256,8 +255,13 @@ def checkout_review(*, actor: User) -> CheckoutReview:
     if not delivery_lines:
         problems.append(Problem(message=_("Choose where the order goes."), fix="checkout"))
     assessment = review_assessment(actor=actor, view=view)
+    mine = {
+        row.line.recipient.pk
+        for row in view.rows
+        if row.line.recipient is not None and row.line.recipient.user_id == actor.pk
+    }
     budgets = [
-        ReviewBudget(effect=effect, is_me=effect.employee.user_id == actor.pk)
+        ReviewBudget(effect=effect, is_me=effect.employee_id in mine)
         for effect in assessment.effects
     ]
     return CheckoutReview(

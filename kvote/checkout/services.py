@@ -76,6 +76,7 @@ def cart_add(
                 OrderError.INVALID_QUANTITY,
                 _("You already have %(have)d in the cart; one line holds at most %(max)d.")
                 % {"have": line.quantity, "max": MAX_QUANTITY},
+                field="quantity",
             )
         line.quantity += quantity
         line.save(update_fields=["quantity", "updated_at"])

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -123,10 +124,21 @@ def write_xlsx(sheet: Sheet) -> bytes:
     return out.getvalue()
 
 
-def export_response(sheet: Sheet, fmt: str, stem: str) -> HttpResponse:
-    """The sheet as a download named `<stem>-<today>.<fmt>` (`fmt` one of FORMATS; the stem is
-    the caller's slug)."""
-    filename = f"{stem}-{timezone.localdate().isoformat()}.{fmt}"
+# Norwegian letters as a file name spells them in plain ASCII (slugify would drop them).
+_ASCII_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
+
+
+def export_filename(name: str, fmt: str) -> str:
+    """The one naming of every export: the export's name in the UI's language (the caller
+    translates it: «alle ansatte», "all employees"), as a lower-case slug with æ, ø and å
+    spelled ae, o and a, then today's date: `alle-ansatte-2026-11-30.xlsx`."""
+    stem = slugify(name.translate(_ASCII_LETTERS)) or "export"
+    return f"{stem}-{timezone.localdate().isoformat()}.{fmt}"
+
+
+def export_response(sheet: Sheet, fmt: str, name: str) -> HttpResponse:
+    """The sheet as a download (`fmt` one of FORMATS), named by `export_filename`."""
+    filename = export_filename(name, fmt)
     if fmt == "xlsx":
         response = HttpResponse(write_xlsx(sheet), content_type=XLSX_CONTENT_TYPE)
     else:

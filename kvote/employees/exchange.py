@@ -16,9 +16,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvote.budgets.selectors import BudgetFigures
 from kvote.common.exports import Sheet
 from kvote.common.money import ZERO
 from kvote.common.text import normalise_line
+from kvote.companies.periods import Period
+from kvote.employees.periods import ChosenPeriod
 from kvote.ordering.models import OrderLine
 from kvote.people.employee_rules import EmployeeInput, employee_rows_check
 from kvote.people.models import Employee, User
@@ -180,19 +183,29 @@ def bad_rows(rows: Iterable[ImportRow]) -> list[ImportRow]:
 # --- The sheets of «Mine ansatte» -----------------------------------------------------------
 
 
-def employees_sheet(employees: Iterable[Employee], figures: dict[int, Any]) -> Sheet:
-    """The list: number, name, supervisor, budget, remaining, bought in the period."""
+def employees_sheet(
+    employees: Iterable[Employee],
+    figures: dict[int, BudgetFigures],
+    *,
+    budget_period: Period,
+    chosen: ChosenPeriod,
+) -> Sheet:
+    """The list, with the page's columns: number, name, supervisor, budget, spent, remaining
+    (budget − spent), bought in the period. Each figure's heading says its period: the budget
+    period for the budget's three, the chosen period for what was bought."""
+    budget_days = budget_period.label()
     sheet = Sheet(
         title=_("Employees"),
         headers=[
             _("Employee number"),
             _("Name"),
             _("Supervisor"),
-            _("Budget"),
-            _("Remaining"),
-            _("Bought in period"),
+            f"{_('Budget')} ({budget_days})",
+            f"{_('Spent')} ({budget_days})",
+            f"{_('Remaining')} ({budget_days})",
+            f"{_('Bought in the period')} ({chosen.label()})",
         ],
-        widths=[16, 30, 30, 14, 14, 18],
+        widths=[16, 30, 30, 16, 16, 16, 22],
     )
     for employee in employees:
         budget = figures.get(employee.pk)
@@ -203,6 +216,7 @@ def employees_sheet(employees: Iterable[Employee], figures: dict[int, Any]) -> S
                 employee.name,
                 (supervisor.full_name or supervisor.email) if supervisor else "",
                 budget.amount if budget else None,
+                budget.spent if budget else None,
                 budget.remaining if budget else None,
                 employee.total,  # type: ignore[attr-defined]
             ]

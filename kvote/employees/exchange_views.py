@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kvote.budgets.selectors import figures_for_employees
 from kvote.common.exports import export_response
 from kvote.common.http import portal_login_required
-from kvote.common.tenancy import company_id_of
 from kvote.employees.exchange import (
     MAX_IMPORT_BYTES,
     ImportFileError,
@@ -72,11 +71,17 @@ def _list_export(request: HttpRequest, *, fmt: str, mine: bool) -> HttpResponse:
             sort=request.GET.get("sort", "name"),
         )
     )
+    company = actor.company
+    assert company is not None
+    today = timezone.localdate()
     figures = figures_for_employees(
-        company_id=company_id_of(actor), employee_ids=[e.pk for e in employees]
+        company_id=company.pk, employee_ids=[e.pk for e in employees], on=today
     )
-    stem = _("employees") if mine else _("all-employees")
-    return export_response(employees_sheet(employees, figures), fmt, slugify(stem))
+    name = _("employees") if mine else _("all employees")
+    sheet = employees_sheet(
+        employees, figures, budget_period=company.budget_period_of(today), chosen=chosen
+    )
+    return export_response(sheet, fmt, name)
 
 
 @portal_login_required
@@ -103,8 +108,8 @@ def employee_purchases_export(request: HttpRequest, employee_id: int, fmt: str) 
     except PeriodError as exc:
         return _bad_period(exc)
     employee, lines = employee_purchases(actor=actor, employee_id=employee_id, period=chosen.range)
-    stem = slugify(f"{_('purchases')}-{employee.number}")
-    return export_response(purchases_sheet(lines), fmt, stem)
+    name = _("employee %(number)s purchases") % {"number": employee.number}
+    return export_response(purchases_sheet(lines), fmt, name)
 
 
 # --- Import ---------------------------------------------------------------------------------

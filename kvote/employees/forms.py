@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from kvote.employees.periods import ChosenPeriod, PeriodError, parse_period
 from kvote.people.models import User
 
-SORTS = ["name", "-name", "number", "-number", "total", "-total"]
+SORTS = [
+    ("name", _("Name (A–Z)")),
+    ("-name", _("Name (Z–A)")),
+    ("number", _("Employee number (ascending)")),
+    ("-number", _("Employee number (descending)")),
+    ("total", _("Bought in the period (most first)")),
+    ("-total", _("Bought in the period (least first)")),
+]
 
 
 class PeriodForm(forms.Form):
@@ -48,7 +55,12 @@ class EmployeeListForm(PeriodForm):
         max_length=100,
         widget=forms.TextInput(attrs={"class": "ds-input", "type": "search"}),
     )
-    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=SORTS,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
 
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or "name"
@@ -74,9 +86,39 @@ class EmployeeForm(forms.Form):
 
 
 class EmployeeAddForm(EmployeeForm):
+    """A new employee. With `supervisors` (a company admin on «Alle ansatte»), also who
+    supervises them: the actor, or one of those users (the rules decide, in
+    kvote.people.employee_rules); without, the actor does."""
+
     email = forms.CharField(
         label=_("Email of their login (optional)"),
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"class": "ds-input", "autocomplete": "off"}),
     )
+
+    def __init__(
+        self, *args: Any, actor: User, supervisors: list[User] | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", "id_add_%s")
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        if supervisors is not None:
+            others = [(str(u.pk), _label(u)) for u in supervisors if u.pk != actor.pk]
+            self.fields["supervisor"] = forms.TypedChoiceField(
+                label=_("Supervisor"),
+                coerce=int,
+                choices=[(str(actor.pk), _("Me (%(name)s)") % {"name": _label(actor)}), *others],
+                initial=str(actor.pk),
+                widget=forms.Select(attrs={"class": "ds-input"}),
+                error_messages={"invalid_choice": _("Choose a supervisor from the list.")},
+            )
+
+    def supervisor_id(self) -> int | None:
+        """The supervisor chosen (None: none was offered, the actor supervises)."""
+        chosen = self.cleaned_data.get("supervisor")
+        return chosen if isinstance(chosen, int) else None
+
+
+def _label(user: User) -> str:
+    return user.full_name or user.email

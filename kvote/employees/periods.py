@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +51,17 @@ class PeriodError(ServiceError):
 class ChosenPeriod:
     range: DateRange
     preset: str  # the preset in force, or "" for dates given by the user
+
+    def label(self) -> str:
+        """The days as people read them: «01.01.2026–31.12.2026», «01.01.2026–…», or «All
+        time» when the period is open on both sides."""
+        first, last = self.range.first, self.range.last
+        if first is None and last is None:
+            return str(_("All time"))
+        return "–".join(
+            formats.date_format(day, "SHORT_DATE_FORMAT") if day is not None else "…"
+            for day in (first, last)
+        )
 
     def query(self) -> dict[str, str]:
         """The GET parameters that choose this period again (links: drill-down, sort, export)."""

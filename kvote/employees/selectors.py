@@ -14,8 +14,9 @@ from django.db.models.functions import Coalesce
 from kvote.budgets.counting import counted_lines, counts
 from kvote.common.dates import DateRange
 from kvote.common.money import ZERO
-from kvote.common.tenancy import scoped
+from kvote.common.tenancy import company_id_of, scoped
 from kvote.ordering.models import OrderLine
+from kvote.people.employee_rules import may_name_supervisor, supervisors
 from kvote.people.models import Employee, User
 from kvote.people.selectors import access_employee, search_employees
 
@@ -76,3 +77,11 @@ def employee_count(*, actor: User, mine: bool, query: str = "") -> int:
     """How many employees employee_list(actor, mine, query=query) lists, counted without its
     totals (the paginator's count over the aggregate would join every order line)."""
     return _listed(actor=actor, mine=mine, query=query).count()
+
+
+def supervisor_choices(*, actor: User) -> list[User] | None:
+    """Whom the actor may name supervisor of a new employee, by name (one query), or None when
+    the actor may name only themselves (kvote.people.employee_rules decides both)."""
+    if not may_name_supervisor(actor):
+        return None
+    return list(supervisors(company_id=company_id_of(actor)).order_by("full_name", "email"))

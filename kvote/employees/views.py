@@ -16,10 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kvote.budgets.selectors import figures_for_employees
+from kvote.budgets.selectors import BudgetFigures, figures_for_employees
 from kvote.common.errors import ServiceError
 from kvote.common.http import portal_login_required, post_only, refusal_to_form
 from kvote.common.money import ZERO
+from kvote.companies.periods import Period
 from kvote.employees import selectors
 from kvote.employees.forms import (
     EmployeeAddForm,
@@ -31,7 +32,7 @@ from kvote.employees.periods import PRESETS
 from kvote.people import roles, services
 from kvote.people import selectors as people_selectors
 from kvote.people.http import ActorRequest
-from kvote.people.models import User
+from kvote.people.models import Employee, User
 
 
 def _export_links(name: str, query: str, **kwargs: int) -> list[tuple[str, str]]:
@@ -52,8 +53,21 @@ def _list_url(mine: bool, query: str = "") -> str:
 
 
 def _clean_query(raw: str) -> str:
-    """A list's query string from a hidden field, re-encoded (never a URL of its own)."""
+    """A list's query string from a hidden field or a parameter, re-encoded (never a URL of
+    its own)."""
     return QueryDict(raw[:2000]).urlencode()
+
+
+def _edit_url(employee: Employee, *, mine: bool, back: str) -> str:
+    """The edit page of `employee`, remembering the list (and its query) to go back to."""
+    query = urlencode({"list": "mine" if mine else "all", "back": back})
+    return f"{reverse('employee_update', args=[employee.pk])}?{query}"
+
+
+def _add_form(actor: User, *, mine: bool, data: QueryDict | None = None) -> EmployeeAddForm:
+    """«Legg til ansatt»: on «Alle ansatte» a company admin also picks the supervisor."""
+    choices = None if mine else selectors.supervisor_choices(actor=actor)
+    return EmployeeAddForm(data, actor=actor, supervisors=choices)
 
 
 def _render_list(
@@ -67,8 +81,9 @@ def _render_list(
     actor = request.user
     company = actor.company
     assert company is not None
+    today = timezone.localdate()
     filter_form = EmployeeListForm(params)
-    chosen = filter_form.chosen(actor, timezone.localdate())
+    chosen = filter_form.chosen(actor, today)
     cleaned = getattr(filter_form, "cleaned_data", {})
     query, sort = cleaned.get("q") or "", cleaned.get("sort") or "name"
     employees = selectors.employee_list(
@@ -79,7 +94,10 @@ def _render_list(
     paginator.__dict__["count"] = selectors.employee_count(actor=actor, mine=mine, query=query)
     page = paginator.get_page(params.get("page"))
     rows = list(page.object_list)
-    figures = figures_for_employees(company_id=company.pk, employee_ids=[e.pk for e in rows])
+    figures = figures_for_employees(
+        company_id=company.pk, employee_ids=[e.pk for e in rows], on=today
+    )
+    budget_period = company.budget_period_of(today)
     period_query = chosen.query()
     keep = {"q": query} if query else {}
     drill_query = urlencode(period_query)
@@ -90,6 +108,8 @@ def _render_list(
         "mine": mine,
         "filter_form": filter_form,
         "chosen": chosen,
+        "budget_period": budget_period,
+        "same_period": chosen.range == budget_period.days,
         "quick_links": [
             (key, label, _list_url(mine, urlencode({"period": key, **keep, "sort": sort})))
             for key, label in PRESETS
@@ -106,25 +126,77 @@ def _render_list(
         "page_obj": page,
         "page_query": urlencode({**period_query, **keep, "sort": sort}),
         "rows": [
-            {
-                "employee": e,
-                "figures": figures.get(e.pk),
-                "drill_url": reverse("employee_purchases", args=[e.pk]) + "?" + drill_query,
-                "may_edit": roles.may_manage_employees(actor, e),
-            }
+            _row(actor, e, figures.get(e.pk), budget_period, drill_query, mine, current)
             for e in rows
         ],
         "page_total": sum((e.total for e in rows), ZERO),
-        "name_label": EmployeeForm.base_fields["name"].label,
-        "number_label": EmployeeForm.base_fields["number"].label,
         "exports": _export_links(
             "employees_export" if mine else "employees_all_export",
             urlencode({**period_query, **keep, "sort": sort}),
         ),
         "back": current,
-        "add_form": add_form or (EmployeeAddForm(auto_id="id_add_%s") if mine else None),
+        "add_form": add_form or _add_form(actor, mine=mine),
     }
     return render(request, "employees/employee_list.html", context, status=status)
+
+
+def _row(
+    actor: User,
+    employee: Employee,
+    figures: BudgetFigures | None,
+    budget_period: Period,
+    drill_query: str,
+    mine: bool,
+    back: str,
+) -> dict[str, Any]:
+    """One employee of a list: their budget figures (with their period when it is not the
+    company's current one), the drill-down and, when the actor may change them, the edit page."""
+    may_edit = roles.may_manage_employees(actor, employee)
+    return {
+        "employee": employee,
+        "figures": figures,
+        "own_period": figures.period.label()
+        if figures is not None and figures.period != budget_period
+        else "",
+        "drill_url": reverse("employee_purchases", args=[employee.pk]) + "?" + drill_query,
+        "edit_url": _edit_url(employee, mine=mine, back=back) if may_edit else "",
+    }
+
+
+def _add(request: ActorRequest, *, mine: bool) -> HttpResponse:
+    """POST of «Legg til ansatt» on either list: the employee is added and the list shown again
+    (where it was); refused, the list shows the form open at the top with the error summary
+    (which takes focus) and what was typed."""
+    actor = request.user
+    back = _clean_query(request.POST.get("back", ""))
+    form = _add_form(actor, mine=mine, data=request.POST)
+    if form.is_valid():
+        try:
+            employee = services.employee_create(
+                actor=actor,
+                name=form.cleaned_data["name"],
+                number=form.cleaned_data["number"],
+                email=form.cleaned_data["email"],
+                supervisor_id=form.supervisor_id(),
+            )
+        except ServiceError as exc:
+            refusal_to_form(form, exc)
+        else:
+            facts = {"name": employee.name, "number": employee.number}
+            if employee.supervisor_id == actor.pk:
+                message = _("%(name)s (%(number)s) is added to your employees.") % facts
+            else:
+                supervisor = employee.supervisor
+                assert supervisor is not None
+                message = _(
+                    "%(name)s (%(number)s) is added, with %(supervisor)s as supervisor."
+                ) % {
+                    **facts,
+                    "supervisor": supervisor.full_name or supervisor.email,
+                }
+            messages.success(request, message)
+            return redirect(_list_url(mine, back))
+    return _render_list(request, mine=mine, params=QueryDict(back), add_form=form, status=400)
 
 
 @portal_login_required
@@ -132,71 +204,77 @@ def _render_list(
 def employees_mine(request: ActorRequest) -> HttpResponse:
     """«Ansattliste»: the employees I supervise; POST adds one (supervised by me)."""
     _check_role(request.user)
-    if request.method != "POST":
-        return _render_list(request, mine=True, params=request.GET)
-    back = _clean_query(request.POST.get("back", ""))
-    form = EmployeeAddForm(request.POST, auto_id="id_add_%s")
-    if form.is_valid():
-        try:
-            employee = services.employee_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                number=form.cleaned_data["number"],
-                email=form.cleaned_data["email"],
-            )
-        except ServiceError as exc:
-            refusal_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s (%(number)s) is added to your employees.")
-                % {"name": employee.name, "number": employee.number},
-            )
-            return redirect(_list_url(True, back))
-    return _render_list(request, mine=True, params=QueryDict(back), add_form=form, status=400)
+    if request.method == "POST":
+        return _add(request, mine=True)
+    return _render_list(request, mine=True, params=request.GET)
 
 
 @portal_login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def employees_all(request: ActorRequest) -> HttpResponse:
-    """«Alle ansatte»: every active employee of the company."""
+    """«Alle ansatte»: every active employee of the company; POST adds one (a company admin
+    names the supervisor)."""
     _check_role(request.user)
+    if request.method == "POST":
+        return _add(request, mine=False)
     return _render_list(request, mine=False, params=request.GET)
 
 
 @portal_login_required
-@post_only("employees_mine")
+@require_http_methods(["GET", "HEAD", "POST"])
 def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
-    """Edit one employee's name and number. Errors show the form again with what was typed."""
-    employee = people_selectors.access_employee(actor=request.user, employee_id=employee_id)
-    mine = request.POST.get("list") != "all"
-    back = _clean_query(request.POST.get("back", ""))
-    form = EmployeeForm(request.POST, auto_id=f"id_e{employee.pk}_%s")
-    if form.is_valid():
-        try:
-            employee = services.employee_update(
-                actor=request.user,
-                employee_id=employee.pk,
-                name=form.cleaned_data["name"],
-                number=form.cleaned_data["number"],
-            )
-        except ServiceError as exc:
-            refusal_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s (%(number)s) is saved.")
-                % {"name": employee.name, "number": employee.number},
-            )
-            return redirect(_list_url(mine, back))
-    context = {"employee": employee, "form": form, "mine": mine, "back": back}
-    context["back_url"] = _list_url(mine, back)
-    return render(request, "employees/employee_edit.html", context, status=400)
+    """«Endre»: a page of its own for one employee's name and number (and deactivating them),
+    for whoever may change them (others: 404). A refused change shows the form again, with the
+    error and what was typed, at this same URL: a reload or a shared link opens the form.
+    `list` and `back` (GET) say which list, with which query, to go back to."""
+    actor = request.user
+    employee = people_selectors.access_employee(actor=actor, employee_id=employee_id)
+    roles.require(actor, lambda user: roles.may_manage_employees(user, employee))
+    chosen_list = request.GET.get("list")
+    mine = (
+        chosen_list == "mine"
+        if chosen_list in ("mine", "all")
+        else (employee.supervisor_id == actor.pk)
+    )
+    back = _clean_query(request.GET.get("back", ""))
+    status = 200
+    if request.method == "POST":
+        form = EmployeeForm(request.POST)
+        if form.is_valid():
+            try:
+                employee = services.employee_update(
+                    actor=actor,
+                    employee_id=employee.pk,
+                    name=form.cleaned_data["name"],
+                    number=form.cleaned_data["number"],
+                )
+            except ServiceError as exc:
+                refusal_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s (%(number)s) is saved.")
+                    % {"name": employee.name, "number": employee.number},
+                )
+                return redirect(_list_url(mine, back))
+        status = 400
+    else:
+        form = EmployeeForm(initial={"name": employee.name, "number": employee.number})
+    context = {
+        "employee": employee,
+        "form": form,
+        "mine": mine,
+        "back": back,
+        "back_url": _list_url(mine, back),
+        "edit_url": _edit_url(employee, mine=mine, back=back),
+    }
+    return render(request, "employees/employee_edit.html", context, status=status)
 
 
 @portal_login_required
-@post_only("employees_mine")
+@post_only("employee_update")
 def employee_deactivate(request: ActorRequest, employee_id: int) -> HttpResponse:
+    """An employee who left (from the edit page): gone from the lists, history kept."""
     mine = request.POST.get("list") != "all"
     back = _clean_query(request.POST.get("back", ""))
     try:

@@ -9,12 +9,18 @@ MAX_QUANTITY = 999
 
 
 class OrderState(models.TextChoices):
+    """An order's states, in the words of the person who placed it. The one home of their
+    labels: the status tag, the filter of Mine ordrer, the history and the messages read them
+    here. "released" is the portal's word for an order that may go to the supplier; the person
+    reads that it is sent (the outbox delivers it within moments), then that the supplier
+    received it."""
+
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-    RELEASED = "released", _("Released")
+    RELEASED = "released", _("Sent to supplier")
     REJECTED = "rejected", _("Rejected")
     CANCELLED = "cancelled", _("Cancelled")
-    SENT = "sent", _("Sent to supplier")
-    CONFIRMED = "confirmed", _("Confirmed")
+    SENT = "sent", _("Received by supplier")
+    CONFIRMED = "confirmed", _("Confirmed by supplier")
     SHIPPED = "shipped", _("Shipped")
 
 

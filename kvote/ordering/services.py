@@ -12,8 +12,23 @@ from kvote.people.models import User
 
 
 def already_decided(order: Order) -> ServiceError:
-    """The answer to anyone who comes too late: who decided the order, and when."""
+    """The answer to anyone who comes too late: who decided the order, how, and when (or that
+    it needed no decision). In the words of a decision, not of the state it led to: an
+    approved order reads "approved" whether it is still on its way to the supplier or
+    shipped."""
     order.refresh_from_db()
+    if order.state == OrderState.REJECTED:
+        decision = _("rejected")
+    elif order.state == OrderState.CANCELLED:
+        decision = _("cancelled")
+    elif order.decided_at is not None:
+        decision = _("approved")
+    else:
+        return ServiceError(
+            OrderError.ALREADY_DECIDED,
+            _("Order %(number)s needed no approval: it went to the supplier when it was placed.")
+            % {"number": order.number},
+        )
     who = order.decided_by.full_name if order.decided_by else order.placed_by.full_name
     when = order.decided_at or order.updated_at
     return ServiceError(
@@ -21,7 +36,7 @@ def already_decided(order: Order) -> ServiceError:
         _("Order %(number)s was already decided: %(state)s by %(who)s on %(when)s.")
         % {
             "number": order.number,
-            "state": OrderState(order.state).label.lower(),
+            "state": decision,
             "who": who,
             "when": formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT"),
         },

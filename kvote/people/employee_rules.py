@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -276,6 +277,18 @@ def may_supervise(user: User, *, company_id: int) -> bool:
     return user.company_id == company_id and user.is_active and roles.may_manage_employees(user)
 
 
+def supervisors(*, company_id: int) -> QuerySet[User]:
+    """The SQL form of `may_supervise`: the users who may be named supervisor in the company
+    (the choices a company admin picks from when adding an employee)."""
+    return roles.employee_managers(User.objects.filter(company_id=company_id, is_active=True))
+
+
+def may_name_supervisor(actor: User) -> bool:
+    """Whether the actor may name someone else than themselves as a new employee's supervisor:
+    a company admin (see `employee_supervisor_check`; the add form offers the choice only then)."""
+    return roles.is_company_admin(actor)
+
+
 def employee_supervisor_check(
     *,
     actor: User,
@@ -301,7 +314,7 @@ def employee_supervisor_check(
         supervisor_email and supervisor_email == _email_key(actor.email)
     ):
         return actor
-    if not roles.is_company_admin(actor):
+    if not may_name_supervisor(actor):
         raise ServiceError(
             EmployeeErrorCode.NOT_YOURS,
             _("Only a company admin can add an employee for another supervisor."),

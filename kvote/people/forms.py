@@ -1,7 +1,12 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from kvote.people.access import login_identity, portal_access_error
@@ -15,7 +20,23 @@ class LoginEmailField(forms.EmailField):
         return login_identity(super().to_python(value))
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class DesignsystemetInputs(forms.BaseForm):
+    """Every field of the form drawn as Designsystemet's input (`ds-input`) and described by its
+    help (`<id>-help`, as includes/field.html writes it): for the sign-in and password forms,
+    whose fields Django declares."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            attrs = field.widget.attrs
+            classes = attrs.get("class", "").split()
+            if "ds-input" not in classes:
+                attrs["class"] = " ".join([*classes, "ds-input"])
+            if field.help_text and isinstance(self.auto_id, str):
+                attrs.setdefault("aria-describedby", f"{self.auto_id % name}-help")
+
+
+class EmailAuthenticationForm(DesignsystemetInputs, AuthenticationForm):
     """Log in by email; the field keeps the name `username` that Django and django-axes expect.
     A user whose company has lost access is told so (after the right password only)."""
 
@@ -33,3 +54,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         refused = portal_access_error(user)
         if refused is not None:
             raise forms.ValidationError(refused.message, code=refused.code)
+
+
+class PortalPasswordResetForm(DesignsystemetInputs, PasswordResetForm):
+    pass
+
+
+class PortalSetPasswordForm(DesignsystemetInputs, SetPasswordForm):
+    pass
+
+
+class PortalPasswordChangeForm(DesignsystemetInputs, PasswordChangeForm):
+    pass

@@ -184,12 +184,20 @@ def log_in(page: Page, email: str) -> None:
     page.get_by_label(re.compile(r"^(E-post|Email)")).fill(email)
     page.get_by_label(re.compile(r"^(Passord|Password)")).fill(PASSWORD)
     page.get_by_role("button", name=re.compile(r"^(Logg inn|Log in)$")).click()
-    expect(page.get_by_role("button", name=re.compile(r"^(Logg ut|Log out)$"))).to_be_visible()
+    # «Logg ut» is in the header, folded into «Meny» on a phone.
+    log_out = re.compile(r"^(Logg ut|Log out)$")
+    expect(page.get_by_role("button", name=log_out, include_hidden=True)).to_be_attached()
 
 
 def menu(page: Page, language: str) -> Locator:
-    """The header's main menu (Catalogue, Favourites, Cart, My page)."""
-    return page.get_by_role("navigation", name=t(language, "Main menu"))
+    """The header's main menu (Catalogue, Favourites, Cart, My page), opened first where it
+    folds into «Meny» (a phone)."""
+    nav = page.get_by_role("navigation", name=t(language, "Main menu"))
+    button = nav.get_by_role("button", name=t(language, "Menu"), exact=True)
+    if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+        button.click()
+        expect(button).to_have_attribute("aria-expanded", "true")
+    return nav
 
 
 def choose_variant(page: Page, language: str, colour: str, size: str) -> None:

@@ -1,9 +1,10 @@
 """Journey 6, in Norwegian: «Mine ansatte». leder@nordlys.example opens his employee list from
 Min side, switches the period between all time, this year and typed from/to dates (the totals
 follow the period), opens one employee's purchases (the drill-down's total is the list's figure),
-adds employee 1010, renames it and changes its number, is refused a duplicate number with a clear
-error (nothing is added), looks at «Alle ansatte», and exports the list as xlsx (numbers are
-numbers). A supervisor at Fjord sees none of Nordlys. Expected figures come from the database."""
+adds employee 1010, renames it and changes its number on its edit page, is refused a duplicate
+number with a clear error (nothing is added), looks at «Alle ansatte», and exports the list as
+xlsx (numbers are numbers). A supervisor at Fjord sees none of Nordlys. Expected figures come
+from the database."""
 
 import io
 import re
@@ -149,6 +150,7 @@ def test_a_supervisor_follows_his_employees_and_manages_them(page: Page, login: 
         "link", name=caption, exact=True
     ).click()
     expect(page.get_by_role("heading", level=1, name=caption, exact=True)).to_be_visible()
+    page.locator("details.kv-emp-add > summary").click()
     add = page.get_by_role("region", name=_("Add an employee"))
     add.get_by_label(_("Name")).fill(NEW_NAME)
     add.get_by_label(_("Employee number")).fill(NEW_NUMBER)
@@ -163,14 +165,19 @@ def test_a_supervisor_follows_his_employees_and_manages_them(page: Page, login: 
     added = Employee.objects.get(company=nordlys, number=NEW_NUMBER)
     assert (added.name, added.supervisor, added.is_active) == (NEW_NAME, leder, True)
 
-    # Edit it inline: new name, new number.
-    summary = new_row.locator("summary")
-    expect(summary).to_have_text(f"{_('Edit')} {NEW_NAME}")
-    summary.click()
-    new_row.get_by_label(_("Name")).fill(CHANGED_NAME)
-    new_row.get_by_label(_("Employee number")).fill(CHANGED_NUMBER)
+    # Edit it on its page: new name, new number.
+    new_row.get_by_role("link", name=f"{_('Edit')} {NEW_NAME}").click()
+    expect(
+        page.get_by_role(
+            "heading",
+            level=1,
+            name=_("Edit %(name)s (%(number)s)", name=NEW_NAME, number=NEW_NUMBER),
+        )
+    ).to_be_visible()
+    page.get_by_label(_("Name")).fill(CHANGED_NAME)
+    page.get_by_label(_("Employee number")).fill(CHANGED_NUMBER)
     assert_accessible(page)
-    new_row.get_by_role("button", name=re.compile(f"^{re.escape(_('Save'))}")).click()
+    page.get_by_role("button", name=_("Save"), exact=True).click()
     expect(page.locator("#messages")).to_contain_text(
         _("%(name)s (%(number)s) is saved.", name=CHANGED_NAME, number=CHANGED_NUMBER)
     )
@@ -183,6 +190,7 @@ def test_a_supervisor_follows_his_employees_and_manages_them(page: Page, login: 
 
     # A number already in use: a clear error, what was typed is kept, nothing is added.
     count = Employee.objects.filter(company=nordlys).count()
+    page.locator("details.kv-emp-add > summary").click()
     add = page.get_by_role("region", name=_("Add an employee"))
     add.get_by_label(_("Name")).fill("Dobbel Nummer")
     add.get_by_label(_("Employee number")).fill(TAKEN_NUMBER)
@@ -194,6 +202,7 @@ def test_a_supervisor_follows_his_employees_and_manages_them(page: Page, login: 
     )
     add = page.get_by_role("region", name=_("Add an employee"))
     expect(add.get_by_role("alert")).to_contain_text(refused)
+    expect(add.get_by_role("alert")).to_be_focused()
     expect(add.locator("#id_add_number-error")).to_have_text(refused)
     expect(add.get_by_label(_("Name"))).to_have_value("Dobbel Nummer")
     expect(add.get_by_label(_("Employee number"))).to_have_value(TAKEN_NUMBER)
@@ -224,7 +233,8 @@ def test_a_supervisor_follows_his_employees_and_manages_them(page: Page, login: 
     sheet = load_workbook(io.BytesIO(response.body())).active
     assert sheet is not None
     header, *rows = list(sheet.iter_rows(values_only=True))
-    assert header[0] == _("Employee number") and header[-1] == _("Bought in period")
+    assert header[0] == _("Employee number")
+    assert header[-1] == f"{_('Bought in the period')} ({_('All time')})"
     exported = {row[0]: row[-1] for row in rows}
     assert set(exported) == set(mine) | {CHANGED_NUMBER}
     for n, total in all_time.items():
@@ -265,8 +275,8 @@ def test_a_supervisor_of_another_company_sees_none_of_nordlys(page: Page, login:
 
 
 def test_the_employee_lists_fit_a_phone(phone_page: Page, login: LoginFn) -> None:
-    """On a phone the lists' wide tables scroll inside their own region; the page itself never
-    scrolls sideways (text for screen readers in a cell included)."""
+    """On a phone the lists are cards; the page itself never scrolls sideways (text for screen
+    readers in a cell included)."""
     login(phone_page, "leder@nordlys.example")
     for name in ("employees_mine", "employees_all"):
         phone_page.goto(reverse(name))

@@ -1,13 +1,25 @@
 """Approvals through the API: the queue, approving and rejecting, and every refusal."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kvote.api.tests.core_helpers import Api
 from kvote.approvals.services import Decision, approval_decide, approval_policy_set
+from kvote.checkout.services import order_submit
 from kvote.ordering.models import OrderState
-from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
+from tests.factories import (
+    CompanyFactory,
+    EmployeeFactory,
+    VariantFactory,
+    fill_cart,
+    give_budget,
+    member,
+    place_order,
+)
+from tests.figures import assert_reconciles, json_figures, shown
 from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +43,58 @@ def test_the_queue_lists_the_orders_awaiting_my_decision(shop, waiting):
     assert Api(member(CompanyFactory(), is_company_admin=True)).get("/approvals").json() == {
         "items": [],
         "count": 0,
+    }
+
+
+def test_the_queue_says_what_each_order_does_to_each_budget(shop, waiting):
+    """The figures of «Til godkjenning»: the order is counted in what is spent once placed, so
+    spent_before leaves it out, and the figures add up (tests/figures.py)."""
+    give_budget(shop.team[0], "100.00")
+    earlier = place_order(shop.buyer, "40.00", key="earlier", recipient=shop.team[0])
+    assert earlier.state == OrderState.RELEASED
+    fill_cart(
+        shop.buyer, VariantFactory(product__list_price=Decimal("80.00")), recipient=shop.team[1]
+    )
+    fill_cart(
+        shop.buyer, VariantFactory(product__list_price=Decimal("70.00")), recipient=shop.team[0]
+    )
+    fill_cart(
+        shop.buyer,
+        VariantFactory(product__list_price=Decimal("20.00")),
+        recipient=shop.holder.employee,
+    )
+    several = order_submit(actor=shop.buyer, idempotency_key="several")
+    assert several.state == OrderState.AWAITING_APPROVAL  # Mats goes further over
+    items = {item["id"]: item for item in Api(shop.leader).get("/approvals").json()["items"]}
+    assert list(items) == [waiting.pk, several.pk]
+    budgets = {
+        order_id: {b["employee_id"]: json_figures(b) for b in item["budgets"]}
+        for order_id, item in items.items()
+    }
+    mats, anne = shop.holder.employee.pk, shop.team[0].pk
+    # What else counts against Mats's budget is spent before each of his two waiting orders
+    # (the later order's 20 too): each leaves his budget where Min side says it is, at −520.
+    assert budgets[waiting.pk] == {mats: with_aliases(shown(1000, 20, 980, 1500, -520))}
+    assert Api(shop.holder).get("/me").json()["budget"]["remaining"] == "-520.00"
+    # By name: Anne Berg (40 spent before: the order released at once), then Mats Berg (the
+    # other waiting order's 1 500 spent before). Bjørn Dahl has no budget.
+    assert budgets[several.pk] == {
+        anne: with_aliases(shown(100, 40, 60, 70, -10)),
+        mats: with_aliases(shown(1000, 1500, -500, 20, -520)),
+    }
+    assert [b["employee_id"] for b in items[several.pk]["budgets"]] == [anne, mats]
+    for item in items.values():
+        for effect in item["budgets"]:
+            assert_reconciles(json_figures(effect))
+            assert effect["over_budget"] is (Decimal(effect["remaining_after"]) < 0)
+
+
+def with_aliases(figures: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The five figures and the older names the API keeps for three of them."""
+    return {
+        **figures,
+        "spent": figures["spent_before"],
+        "remaining": figures["remaining_before"],
     }
 
 
@@ -139,8 +203,9 @@ def test_the_queue_reads_a_fixed_number_of_queries(shop, django_assert_num_queri
         place_order(shop.buyer, "10.00", key=f"w{i + 1}", recipient=employee)
     assert api.get("/approvals").json()["count"] == 9
     assert count() == few
-    # token, count, orders, lines, history
-    with django_assert_num_queries(5):
+    # token, count, orders, lines, history; the budget figures: the recipients' budgets in the
+    # periods of the orders' days, and their sums (kvote.budgets.selectors.placed_order_effects)
+    with django_assert_num_queries(7):
         api.get("/approvals")
 
 

@@ -35,10 +35,11 @@ def test_read_the_budget_with_spent_pending_and_remaining(world: World):
         assert response.json() == {
             "period_start": f"{year}-01-01",
             "period_end": f"{year}-12-31",
-            "amount": "1000.00",
+            "budget": "1000.00",
             "spent": "500.00",
             "pending": "200.00",
             "remaining": "500.00",
+            "amount": "1000.00",  # the older name of `budget`
             "currency": "NOK",
         }
 

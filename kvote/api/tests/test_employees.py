@@ -67,10 +67,11 @@ def test_mine_lists_my_employees_with_what_they_bought_this_budget_period(world:
         "budget": {
             "period_start": f"{timezone.localdate().year}-01-01",
             "period_end": f"{timezone.localdate().year}-12-31",
-            "amount": "1000.00",
+            "budget": "1000.00",
             "spent": "300.00",
             "pending": "200.00",
             "remaining": "700.00",
+            "amount": "1000.00",
             "currency": "NOK",
         },
         "purchased_total": "300.00",

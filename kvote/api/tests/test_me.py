@@ -29,10 +29,11 @@ def test_a_budget_holder_sees_employee_roles_and_budget(shop):
         "budget": {
             "period_start": body["budget"]["period_start"],
             "period_end": body["budget"]["period_end"],
-            "amount": "1000.00",
+            "budget": "1000.00",
             "spent": "1200.00",
             "pending": "900.00",
             "remaining": "-200.00",
+            "amount": "1000.00",  # the older name of `budget`
             "currency": "NOK",
         },
     }

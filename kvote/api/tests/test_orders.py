@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kvote.api.tests.core_helpers import Api
 from kvote.approvals.services import approval_policy_set
@@ -66,15 +67,26 @@ def test_preview_prices_the_lines_at_the_companys_price_and_places_nothing(shop)
 
 def test_preview_shows_the_budget_effect_and_why_the_order_would_wait(shop):
     body = shop.api(shop.holder).post("/orders/preview", {"lines": _lines((shop.jacket, 3))}).json()
+    year = timezone.localdate().year
     assert body["budgets"] == [
         {
             "employee_id": shop.holder.employee.pk,
+            "period_start": f"{year}-01-01",
+            "period_end": f"{year}-12-31",
+            # budget − spent_before = remaining_before; remaining_before − this_order =
+            # remaining_after: the review's words (tests/figures.py)
+            "budget": "1000.00",
+            "spent_before": "0.00",
+            "remaining_before": "1000.00",
+            "this_order": "1500.00",
+            "remaining_after": "-500.00",
+            "over_budget": True,
+            # the older names, kept: amount, spent, remaining, order_amount
             "amount": "1000.00",
             "spent": "0.00",
             "remaining": "1000.00",
             "order_amount": "1500.00",
-            "remaining_after": "-500.00",
-            "over_budget": True,
+            "currency": "NOK",
         }
     ]
     assert body["requires_approval"] is True

@@ -82,12 +82,14 @@ def test_the_supervisor_gets_the_order_with_its_budget_effect_and_an_email(world
     [entry] = approval_queue(actor=world.leader)
     [effect] = entry.effects
     assert (
-        effect.figures.amount,
+        effect.budget,
+        effect.spent_before,
         effect.remaining_before,
-        effect.order_amount,
+        effect.this_order,
         effect.remaining_after,
     ) == (
         Decimal("1000.00"),
+        Decimal("0.00"),  # the order itself counts (it awaits approval) but not before it
         Decimal("1000.00"),
         Decimal("1500.00"),
         Decimal("-500.00"),

@@ -6,7 +6,7 @@ The users read the English pages (language "en")."""
 
 import html as html_lib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -29,9 +29,16 @@ from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
 
-# The queue's queries, the same with 2 and with 10 waiting orders (budget figures: the budgets,
-# then their sums).
-QUEUE_QUERIES = 10
+# The queue's queries, the same with 2 and with 10 waiting orders: its orders, their lines, and
+# the budget figures (the recipients' budgets in the periods of the orders' days, then their
+# sums: kvote.budgets.selectors.placed_order_effects, which needs no read of the company).
+QUEUE_QUERIES = 9
+
+# Min side for an approver with no budget: session and user; the page's own (company, latest
+# orders, budget holder?, own employee twice, budget, orders awaiting approval: kvote.checkout
+# .selectors.my_page); for «Til godkjenning» how many orders await them, the newest few and
+# their lines (kvote.approvals.selectors.awaiting_decision); the cart's badge.
+MY_PAGE_APPROVER_QUERIES = 13
 
 QUEUE = reverse("approvals:queue")
 
@@ -49,6 +56,12 @@ def nok(amount: Decimal | str | int) -> str:
 def text(fragment: str) -> str:
     plain = html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment))
     return " ".join(plain.replace("\u00a0", " ").split())
+
+
+def section(page: str, heading_id: str) -> str:
+    match = re.search(rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', page, re.S)
+    assert match, f"no section {heading_id!r}"
+    return match.group(0)
 
 
 def card(page: str, order: Order) -> str:
@@ -115,17 +128,19 @@ def test_the_queue_shows_an_over_budget_order_to_the_supervisor_with_the_budget_
             nok("1200.00"),
         ]
     ]
-    # Budget 1 000, spent 300 + 1 200, remaining 700 before and −500 after this order.
+    # Budget 1 000 − spent before this order 300 = 700 remaining before; − this order 1 200 =
+    # −500 remaining after (the order itself is already counted in what is spent: left out).
     assert table_rows(shown, f"order-{order.pk}-budget") == [
         [
             "Mats Berg (1003)",
             nok(1000),
-            nok(1500),
+            nok(300),
             nok(700),
             nok(1200),
             f"{nok(-500)} Over budget",
         ]
     ]
+    assert "Over budget" in text(shown.split("</h3>")[1].split("<dl")[0])  # at the card's head
     assert "1 order awaits your decision" in text(page)
 
 
@@ -149,14 +164,68 @@ def test_users_who_decide_nothing_get_an_empty_queue(holder: User, company: Comp
     assert "KV-" not in response.content.decode()
 
 
-def test_the_queue_shows_on_my_page_for_approvers(holder: User, leader: User) -> None:
-    order = over_budget_order(holder)
-    page = text(client_for(leader).get(reverse("checkout:my_page")).content.decode())
-    assert "1 order awaits your decision." in page
-    assert f"{order.number} by Mats Berg" in page
-    assert "awaits your decision" not in text(
-        client_for(holder).get(reverse("checkout:my_page")).content.decode()
-    )
+def test_min_side_shows_an_approver_the_newest_waiting_orders_with_amounts_and_links(
+    holder: User, leader: User, team: list[Employee]
+) -> None:
+    client = client_for(leader)
+    page = client.get(reverse("checkout:my_page")).content.decode()
+    waiting = section(page, "to-approve-heading")
+    assert "No orders await your decision." in text(waiting) and "<table" not in waiting
+    assert f'href="{QUEUE}"' in waiting  # «Godkjenne ordrer»
+
+    first = over_budget_order(holder, key="a")
+    second = over_budget_order(holder, key="b", price="50.00")  # already over: it waits too
+    buyer = member(holder.company, full_name="Kari Kjøper", language="en")
+    fill_cart(buyer, VariantFactory(product__list_price=Decimal("100.00")), recipient=team[0])
+    third = place_order(buyer, "40.00", key="c", recipient=holder.employee)
+    newest = over_budget_order(holder, key="d", price="10.00")
+    assert third.state == OrderState.AWAITING_APPROVAL
+
+    page = client.get(reverse("checkout:my_page")).content.decode()
+    waiting = section(page, "to-approve-heading")
+    assert "4 orders await your decision. The newest are shown here." in text(waiting)
+    rows = table_rows(waiting, "to-approve-caption")
+    assert [row[0] for row in rows] == [newest.number, third.number, second.number]
+    assert first.number not in waiting
+
+    def english(moment: datetime) -> str:  # day first in English too (kvote/formats)
+        local = timezone.localtime(moment)
+        return f"{local.day} {local:%b %Y %H:%M}"
+
+    assert rows[1] == [
+        third.number,
+        "Kari Kjøper",
+        english(third.placed_at),
+        "Anne Berg (101), Mats Berg (1003)",
+        nok("140.00"),
+    ]
+    assert rows[0][1:] == [
+        "Mats Berg",
+        english(newest.placed_at),
+        "Mats Berg (1003)",
+        nok("10.00"),
+    ]
+    for order in (newest, third, second):  # each opens its card in the queue
+        assert f'href="{QUEUE}#order-{order.pk}"' in waiting
+        assert f'id="order-{order.pk}"' in client.get(QUEUE).content.decode()
+
+    mine = client_for(holder).get(reverse("checkout:my_page")).content.decode()
+    assert "awaits your decision" not in text(mine) and "to-approve-heading" not in mine
+
+
+def test_min_side_for_an_approver_makes_a_fixed_number_of_queries(
+    holder: User, leader: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = client_for(leader)
+    url = reverse("checkout:my_page")
+    for i in range(2):
+        over_budget_order(holder, key=f"a{i}")
+    few = queries_of(client, url)
+    for i in range(10):
+        over_budget_order(holder, key=f"b{i}", price="10.00")
+    assert few == queries_of(client, url)
+    with django_assert_num_queries(MY_PAGE_APPROVER_QUERIES):
+        client.get(url)
 
 
 # --- Deciding ----------------------------------------------------------------------------------
@@ -216,7 +285,7 @@ def test_a_second_decision_is_told_who_decided_and_changes_nothing(
     decide(client, order, "approve")
     decided_at = Order.objects.get(pk=order.pk).decided_at
     page = decide(client, order, "reject", "Changed my mind")
-    assert f"Order {order.number} was already decided: released by Liv Leder" in page
+    assert f"Order {order.number} was already decided: approved by Liv Leder" in page
     order.refresh_from_db()
     assert order.state == OrderState.RELEASED and order.decided_at == decided_at
     assert order.decision_comment == "" and len(orderer_emails(order)) == 1

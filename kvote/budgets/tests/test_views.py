@@ -322,8 +322,8 @@ def test_the_history_shows_who_changed_what_and_when(
     assert response.status_code == 200
     text = page_text(response)
     newest, _oldest = BudgetChange.objects.order_by("-id")
-    when = timezone.localtime(newest.created_at).strftime("%d.%m.%Y %H:%M")
-    assert f"{when} " in text
+    local = timezone.localtime(newest.created_at)
+    assert f"{local.day} {local:%b %Y %H:%M} " in text  # English puts the day first too
     assert f"{admin.full_name} NOK 1,000.00 → NOK 1,500.50" in text
     assert f"{leader.full_name} New budget → NOK 1,000.00" in text
     assert "NOK 1,500.50 NOK 0.00 NOK 0.00 NOK 1,500.50" in text  # per period

@@ -156,13 +156,13 @@ def test_the_whole_journey_from_cart_to_my_orders(
 
     orders = client.get(reverse("ordering:order_list")).content.decode()
     assert order.number in orders and "Per Ansatt" in orders and "Prosjekt 42" in orders
-    assert "Released" in orders and nok("1000") in orders and nok("1250") in orders
+    assert "Sent to supplier" in orders and nok("1000") in orders and nok("1250") in orders
 
     detail = client.get(reverse("ordering:order_detail", args=[order.pk])).content.decode()
     # The buyer reads English, so the colour is the English name kept on the line.
     for text in [variant.item_number, "Navy", ">L<", "Per Ansatt (1004)", "Kari Nordmann"]:
         assert text in detail
-    assert "New order" in detail and "Released" in detail and buyer.full_name in detail
+    assert "New order" in detail and "Sent to supplier" in detail and buyer.full_name in detail
 
     my_page = client.get(reverse("checkout:my_page")).content.decode()
     assert order.number in my_page and buyer.employee.number in my_page
@@ -174,7 +174,7 @@ def test_order_detail_shows_every_change_of_state(
     order = place_order(buyer, variant, "k1")
     order_transition(order=order, to_state=OrderState.SENT, actor=None, comment="Delivered")
     html = client.get(reverse("ordering:order_detail", args=[order.pk])).content.decode()
-    assert "Sent to supplier" in html and "Delivered" in html and "Automatic" in html
+    assert "Received by supplier" in html and "Delivered" in html and "Automatic" in html
 
 
 # --- recipients ---------------------------------------------------------------------------------

@@ -13,27 +13,51 @@ from django.views.decorators.http import require_safe
 from kvote.checkout import selectors, services
 from kvote.checkout.forms import CartAddForm, CartLineUpdateForm, QuickAddForm
 from kvote.checkout.models import CartLine
-from kvote.common.errors import ServiceError
+from kvote.common.errors import ServiceError, not_found
 from kvote.common.http import (
     first_error,
     money_context,
     parse_id,
     portal_login_required,
     post_only,
+    refusal_to_form,
     safe_next,
 )
 from kvote.ordering.errors import OrderError
+from kvote.ordering.models import MAX_QUANTITY
 from kvote.people import roles
 from kvote.people.http import ActorRequest
 
 
-@dataclass
+@dataclass(frozen=True)
 class LineError:
-    """A refused change of one line, with what the user typed, to show beside that line."""
+    """A refused change of one line: each field's message, and the quantity as typed, shown at
+    the fields of that line (nothing of the line was changed)."""
 
     line_id: int
-    message: str
     quantity: str
+    messages: dict[str, str]
+
+    @property
+    def quantity_message(self) -> str:
+        return self.messages.get("quantity", "")
+
+    @property
+    def recipient_message(self) -> str:
+        return self.messages.get("recipient", "")
+
+
+NO_ERROR = LineError(line_id=0, quantity="", messages={})
+
+
+def _line_error(line_id: int, form: CartLineUpdateForm) -> LineError:
+    messages_by_field = {name: str(errors[0]) for name, errors in form.errors.items()}
+    # A refusal that names no field (none does today) is shown at the quantity.
+    if "__all__" in messages_by_field:
+        messages_by_field.setdefault("quantity", messages_by_field.pop("__all__"))
+    return LineError(
+        line_id=line_id, quantity=form.data.get("quantity", ""), messages=messages_by_field
+    )
 
 
 def _cart_url(line_id: int | None = None) -> str:
@@ -55,23 +79,46 @@ def _render_cart(
 ) -> HttpResponse:
     actor = request.user
     view = selectors.cart_view(actor=actor)
-    problems = selectors.cart_problems(actor=actor, view=view)
+    selectors.cart_problems(actor=actor, view=view)  # fills in each row's problem
     employees = (
         list(selectors.recipient_choices(actor=actor))
         if roles.may_choose_recipients(actor) and not view.is_empty
         else []
     )
+    lines = [
+        (row, line_error if line_error and line_error.line_id == row.line.pk else NO_ERROR)
+        for row in view.rows
+    ]
     return render(
         request,
         "checkout/cart.html",
         {
             "view": view,
-            "problems": problems,
+            "lines": lines,
             "employees": employees,
             "quick_form": quick_form or QuickAddForm(),
-            "line_error": line_error,
+            "max_quantity": MAX_QUANTITY,
             **money_context(),
         },
+    )
+
+
+def _line_saved_fragment(
+    request: ActorRequest, *, line_id: int, line_error: LineError | None
+) -> HttpResponse:
+    """For htmx: what a save changes on the page, each part swapped in place by its id (the
+    line's messages at its fields, its total and its status, the cart's totals). The fields
+    themselves are left as the person set them: a save never overwrites a newer choice."""
+    actor = request.user
+    view = selectors.cart_view(actor=actor)
+    selectors.cart_problems(actor=actor, view=view)  # fills in each row's problem
+    row = next((row for row in view.rows if row.line.pk == line_id), None)
+    if row is None:  # removed in another tab meanwhile
+        raise not_found()
+    return render(
+        request,
+        "checkout/partials/cart_line_saved.html",
+        {"view": view, "row": row, "error": line_error or NO_ERROR, **money_context()},
     )
 
 
@@ -150,29 +197,30 @@ def cart_quick_add(request: ActorRequest) -> HttpResponse:
 @portal_login_required
 @post_only("checkout:cart")
 def cart_line_update(request: ActorRequest, line_id: int) -> HttpResponse:
-    """A new quantity and/or recipient for one line; a refusal changes nothing and re-renders the
-    cart with the typed values beside that line."""
+    """A new quantity and/or recipient for one line. With htmx (a choice saved as it is made)
+    the answer is the parts of the page the save changes; without, the cart again. A refusal
+    changes nothing and shows each message at its field, with what was typed."""
+    actor = request.user
     form = CartLineUpdateForm(request.POST)
-    error = "" if form.is_valid() else first_error(form.errors)
-    if not error:
+    if form.is_valid():
         try:
             services.cart_line_update(
-                actor=request.user,
+                actor=actor,
                 line_id=line_id,
                 quantity=form.cleaned_data["quantity"],
                 recipient_id=form.cleaned_data["recipient"],
             )
         except ServiceError as exc:
-            error = exc.message
-    if error:
-        selectors.access_cart_line(actor=request.user, line_id=line_id)  # someone else's line: 404
-        messages.error(request, error)
-        line_error = LineError(
-            line_id=line_id,
-            message=error,
-            quantity=request.POST.get("quantity", ""),
-        )
+            refusal_to_form(form, exc)
+    if form.errors:
+        selectors.access_cart_line(actor=actor, line_id=line_id)  # someone else's line: 404
+        line_error = _line_error(line_id, form)
+        if request.htmx:
+            return _line_saved_fragment(request, line_id=line_id, line_error=line_error)
+        messages.error(request, first_error(form.errors))
         return _render_cart(request, line_error=line_error)
+    if request.htmx:
+        return _line_saved_fragment(request, line_id=line_id, line_error=None)
     messages.success(request, _("The cart is updated."))
     return redirect(_cart_url(line_id))
 

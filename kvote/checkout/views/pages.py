@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from kvote.approvals.selectors import orders_to_decide
+from kvote.approvals.selectors import awaiting_decision
 from kvote.checkout import selectors
 from kvote.common.http import money_context, portal_login_required
 from kvote.ordering.selectors import order_detail
@@ -19,19 +19,18 @@ def order_confirmation(request: ActorRequest, order_id: int) -> HttpResponse:
     return render(request, "checkout/confirmation.html", {"detail": detail, **money_context()})
 
 
+# Min side shows the newest few orders awaiting the user's decision; the queue has them all.
 MY_PAGE_TO_APPROVE = 3
 
 
 @portal_login_required
 @require_safe
 def my_page(request: ActorRequest) -> HttpResponse:
-    """Min side: my budget (when I have one), who I am in the company, and my latest orders."""
+    """Min side: my budget (when I have one), who I am in the company, my latest orders, and
+    for approvers the orders awaiting my decision (how many, the newest few)."""
     actor = request.user
     page = selectors.my_page(actor=actor)
-    context: dict[str, object] = {"page": page}
+    to_approve = None
     if roles.may_decide_orders(actor):
-        # «Til godkjenning»: how many orders await the user's decision, and the oldest few.
-        waiting = orders_to_decide(actor=actor)
-        context["to_approve_count"] = waiting.count()
-        context["to_approve"] = list(waiting[:MY_PAGE_TO_APPROVE])
-    return render(request, "checkout/my_page.html", context)
+        to_approve = awaiting_decision(actor=actor, newest=MY_PAGE_TO_APPROVE)
+    return render(request, "checkout/my_page.html", {"page": page, "to_approve": to_approve})

@@ -23,6 +23,7 @@ from kvote.common.exports import (
     XLSX_CONTENT_TYPE,
     Sheet,
     cell,
+    export_filename,
     write_csv,
     write_xlsx,
 )
@@ -258,3 +259,10 @@ def test_only_the_export_module_writes_spreadsheets():
         if "tests" not in path.parts and path != home and writes.search(path.read_text())
     ]
     assert writers == [], "write through kvote.common.exports (cell, write_csv, write_xlsx)"
+
+
+def test_an_exports_name_is_its_words_as_a_slug_with_norwegian_letters_spelt_out():
+    today = timezone.localdate().isoformat()
+    assert export_filename("Ansatt 1001 kjøp", "csv") == f"ansatt-1001-kjop-{today}.csv"
+    assert export_filename("Ærlige Åse", "xlsx") == f"aerlige-ase-{today}.xlsx"
+    assert export_filename("«/»", "csv") == f"export-{today}.csv"

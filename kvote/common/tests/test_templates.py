@@ -32,9 +32,13 @@ def test_templates_load_no_script_or_style_from_another_host() -> None:
 # A page is <app>/templates/<app>/<page>.html and extends base.html; a piece other templates
 # include is includes/<name>.html; a fragment an htmx endpoint answers with on its own is
 # partials/<name>.html (pages may include it too); an email is email/<name>. The project's own
-# templates/ holds base.html, the shared includes/, and registration/ (Django's auth names).
+# templates/ holds base.html (and bare.html, the layout of a page drawn without a request), the
+# error pages under the names Django's handlers look for, the shared includes/, and registration/
+# (Django's auth names).
 NAME = re.compile(r"[a-z0-9][a-z0-9_]*\.(html|txt)")
 PIECES = {"includes", "partials", "email"}
+LAYOUTS = {"base.html", "bare.html"}
+ERROR_PAGES = {"400.html", "403.html", "403_csrf.html", "404.html", "500.html"}
 
 
 def _all_templates() -> list[Path]:
@@ -46,8 +50,10 @@ def _kind(path: Path) -> str | None:
     parts = path.relative_to(KVOTE).parts
     if parts[0] == "templates":  # the project's own
         inner = parts[1:]
-        if inner == ("base.html",):
+        if len(inner) == 1 and inner[0] in LAYOUTS:
             return "layout"
+        if len(inner) == 1 and inner[0] in ERROR_PAGES:
+            return "error"
         if len(inner) == 2 and inner[0] in ("includes", "registration"):
             return inner[0]
         return None

@@ -51,10 +51,11 @@ KEY_TERMS = {
     "Quantity": "Antall",
     "Log in": "Logg inn",
     "Log out": "Logg ut",
-    "Released": "Frigitt",
     "Rejected": "Avvist",
     "Cancelled": "Kansellert",
     "Sent to supplier": "Sendt til leverandør",
+    "Received by supplier": "Mottatt av leverandør",
+    "Confirmed by supplier": "Bekreftet av leverandør",
     "Shipped": "Sendt fra lager",
     "VAT": "mva.",
 }

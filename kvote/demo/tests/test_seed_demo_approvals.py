@@ -61,7 +61,8 @@ def test_one_order_awaits_leder_with_the_budget_effect() -> None:
     (shown,) = approval_queue(actor=leder)
     (effect,) = shown.effects
     price = AgreedPrice.objects.get(company=order.company, product__code="AAPW-1001").price
-    assert (effect.name, effect.number, effect.order_amount) == ("Emma Strand", "1006", price)
+    assert (effect.name, effect.number, effect.this_order) == ("Emma Strand", "1006", price)
+    assert (effect.budget, effect.spent_before) == (Decimal("1000.00"), Decimal("0.00"))
     assert effect.remaining_before == Decimal("1000.00")
     assert effect.remaining_after == Decimal("1000.00") - price < 0
     assert order.placed_at < timezone.now()

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from kvote.budgets.models import Budget
 from kvote.common.dates import DateRange
@@ -48,6 +48,13 @@ def nordlys():
     return {"company": company, "boss": boss, "kari": kari, "ola": ola, "per": per}
 
 
+def budget_days(nordlys, language: str) -> str:
+    """The company's budget period as the export's headings name it in `language` (the one
+    date format of that language: kvote.companies.periods.Period.label)."""
+    with translation.override(language):
+        return nordlys["company"].budget_period_of(timezone.localdate()).label()
+
+
 def _csv_rows(response, delimiter: str) -> list[list[str]]:
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
@@ -70,23 +77,29 @@ def test_list_csv_in_english_has_commas_points_and_the_selectors_totals(client, 
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="all-employees-' in response["Content-Disposition"]
     rows = _csv_rows(response, ",")
+    days = budget_days(nordlys, "en")
+    with translation.override("en"):
+        first = formats.date_format(timezone.localdate() - timedelta(days=365), "SHORT_DATE_FORMAT")
+    chosen = f"{first}–…"
     assert rows[0] == [
         "Employee number",
         "Name",
         "Supervisor",
-        "Budget",
-        "Remaining",
-        "Bought in period",
+        f"Budget ({days})",
+        f"Spent ({days})",
+        f"Remaining ({days})",
+        f"Bought in the period ({chosen})",
     ]
     by_number = {row[0]: row for row in rows[1:]}
     period = DateRange(timezone.localdate() - timedelta(days=365), None)
     expected = {e.number: e.total for e in employee_list(actor=boss, mine=False, period=period)}
     assert set(by_number) == set(expected) and len(expected) >= 5
     for number, total in expected.items():
-        assert Decimal(by_number[number][5]) == total
-    assert by_number["1001"][5] == "219.75"  # the old order is outside the period
-    assert by_number["1001"][3:5] == ["1000.00", "780.25"]
-    assert by_number["1002"][3:6] == ["", "", "0.00"]
+        assert Decimal(by_number[number][6]) == total
+    assert by_number["1001"][6] == "219.75"  # the old order is outside the period
+    # Budget − spent = remaining, the spent of the budget period (the page's figures).
+    assert by_number["1001"][3:6] == ["1000.00", "219.75", "780.25"]
+    assert by_number["1002"][3:7] == ["", "", "", "0.00"]
 
 
 def test_list_csv_in_norwegian_has_semicolons_and_decimal_commas(client, nordlys):
@@ -96,9 +109,14 @@ def test_list_csv_in_norwegian_has_semicolons_and_decimal_commas(client, nordlys
     client.force_login(boss)
     response = client.get(reverse("employees_export", kwargs={"fmt": "csv"}) + "?period=all")
     rows = _csv_rows(response, ";")
-    assert len(rows[0]) == 6
+    assert rows[0][3:] == [
+        f"Budsjett ({budget_days(nordlys, 'nb')})",
+        f"Brukt ({budget_days(nordlys, 'nb')})",
+        f"Igjen ({budget_days(nordlys, 'nb')})",
+        "Kjøpt i perioden (Alle datoer)",
+    ]
     kari = next(row for row in rows if row[0] == "1001")
-    assert kari[5] == "519,75"  # all time
+    assert kari[3:] == ["1000,00", "219,75", "780,25", "519,75"]  # bought: all time
     assert {row[0] for row in rows[1:]} == {"1001", "1002"}  # mine only
 
 
@@ -115,11 +133,12 @@ def test_list_xlsx_has_real_numbers_a_bold_frozen_header_and_the_period(client, 
     assert ws.freeze_panes == "A2"
     assert ws["A1"].font.bold and ws["A1"].value == "Employee number"
     assert ws["A2"].value == "1001"  # sorted by total, highest first
-    total = ws["F2"]
+    total = ws["G2"]
     assert total.data_type == "n" and Decimal(str(total.value)) == Decimal("219.75")
     assert ws["D2"].data_type == "n" and Decimal(str(ws["D2"].value)) == Decimal("1000.00")
-    assert Decimal(str(ws["E2"].value)) == Decimal("780.25")
-    assert ws["F3"].data_type == "n" and ws["F3"].value == 0
+    assert ws["E2"].data_type == "n" and Decimal(str(ws["E2"].value)) == Decimal("219.75")
+    assert Decimal(str(ws["F2"].value)) == Decimal("780.25")
+    assert ws["G3"].data_type == "n" and ws["G3"].value == 0
     assert ws.max_row == 3
 
 
@@ -129,7 +148,7 @@ def test_list_totals_change_with_the_period(client, nordlys):
     old_day = (timezone.localdate() - timedelta(days=800)).isoformat()
     ws = _sheet(client.get(f"{url}?from={old_day}&to={old_day}&q=Kari"))
     assert ws.max_row == 2
-    assert Decimal(str(ws["F2"].value)) == Decimal("300.00")
+    assert Decimal(str(ws["G2"].value)) == Decimal("300.00")
 
 
 @pytest.mark.parametrize(
@@ -156,7 +175,7 @@ def test_purchases_xlsx_has_dates_numbers_and_a_total_row(client, nordlys):
     url = reverse("employee_purchases_export", kwargs={"employee_id": kari.pk, "fmt": XLSX})
     response = client.get(url + "?" + _recent())
     assert response.status_code == 200
-    assert 'filename="purchases-1001-' in response["Content-Disposition"]
+    assert 'filename="employee-1001-purchases-' in response["Content-Disposition"]
     ws = _sheet(response)
     assert [c.value for c in ws[1]][:3] == ["Date", "Order number", "Item number"]
     assert ws.max_row == 4  # two lines and the total
@@ -381,7 +400,7 @@ def test_the_list_page_links_to_exports_of_exactly_what_it_shows(client, nordlys
     assert set(links) == {"Excel (xlsx)", "CSV"}
     ws = _sheet(client.get(links["Excel (xlsx)"]))
     totals = {
-        ws.cell(row=r, column=1).value: ws.cell(row=r, column=6).value
+        ws.cell(row=r, column=1).value: ws.cell(row=r, column=7).value
         for r in range(2, ws.max_row + 1)
     }
     assert Decimal(str(totals["1001"])) == Decimal("219.75")
@@ -437,3 +456,34 @@ def test_a_nul_anywhere_in_an_imported_file_never_reaches_the_database(client, n
     assert "\x00" not in page
     assert "Import employees: preview" in page or "ds-error-summary" in page, page
     assert Employee.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("nb", ["ansatte", "alle-ansatte", "ansatt-1001-kjop"]),
+        ("en", ["employees", "all-employees", "employee-1001-purchases"]),
+    ],
+)
+def test_every_export_is_named_the_same_way_in_the_uis_language(client, nordlys, language, names):
+    """One naming (kvote.common.exports.export_filename): the export's words in the UI's
+    language, æøå spelled out, then the day; the drill-down's as its list's."""
+    boss = nordlys["boss"]
+    boss.language = language
+    boss.save()
+    client.force_login(boss)
+    today = timezone.localdate().isoformat()
+    for (name, kwargs), stem in zip(
+        [
+            ("employees_export", {}),
+            ("employees_all_export", {}),
+            ("employee_purchases_export", {"employee_id": nordlys["kari"].pk}),
+        ],
+        names,
+        strict=True,
+    ):
+        for fmt in ("csv", XLSX):
+            response = client.get(reverse(name, kwargs={**kwargs, "fmt": fmt}))
+            assert response["Content-Disposition"] == (
+                f'attachment; filename="{stem}-{today}.{fmt}"'
+            )

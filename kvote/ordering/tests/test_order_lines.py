@@ -14,6 +14,7 @@ from django.utils import translation
 
 from kvote.common.money import format_nok
 from kvote.ordering.models import Order
+from tests.asserts import TABLE, assert_each_row_is_a_card
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ INCLUDE = "ordering/includes/order_lines.html"
 # Every template that shows order lines, and the columns it shows.
 CALLERS = {
     "ordering/templates/ordering/order_detail.html": "show_recipient=True %}",
-    "checkout/templates/checkout/confirmation.html": "show_recipient=True compact=True %}",
+    "checkout/templates/checkout/confirmation.html": "show_recipient=True %}",
     "approvals/templates/approvals/includes/order_card.html": "show_recipient=True compact=True %}",
     "checkout/templates/checkout/includes/my_budget.html": "show_order=True compact=True %}",
     "employees/templates/employees/employee_purchases.html": "show_date=True compact=True %}",
@@ -110,7 +111,7 @@ def test_with_the_order_each_line_leads_to_its_order(order: Order) -> None:
     ]
     link = reverse("ordering:order_detail", args=[order.pk])
     assert f'<th scope="row" class="kv-nowrap"><a class="ds-link" href="{link}">' in table
-    assert _cells(table)[-1] == "Released"
+    assert _cells(table)[-1] == "Sent to supplier"
 
 
 def test_the_table_is_named_by_its_caption_and_scrolls_in_a_named_region(order: Order) -> None:
@@ -141,3 +142,39 @@ def test_the_confirmation_lists_what_was_ordered(order: Order) -> None:
     line = order.lines.get()
     assert "Products in the order" in page
     assert line.item_number in page and "Kari Nordmann (1004)" in page
+
+
+# --- on a phone: each row a card (.kv-rtable) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"show_recipient": True},
+        {"compact": True},
+        {"compact": True, "show_date": True},
+        {"compact": True, "show_order": True},
+        {"show_recipient": True, "show_order": True},
+    ],
+)
+def test_each_line_is_a_card_on_a_phone(order: Order, options: dict[str, bool]) -> None:
+    (table,) = TABLE.findall(_render(order, **options))
+    assert assert_each_row_is_a_card(table) == 1
+    assert "kv-lines" in table.split(">", 1)[0]  # its title (product or order) on top
+
+
+def test_the_order_pages_tables_are_cards_on_a_phone(order: Order) -> None:
+    client = Client()
+    client.force_login(order.placed_by)
+    pages = {
+        reverse("ordering:order_list"): 1,
+        reverse("ordering:order_detail", args=[order.pk]): 2,  # the lines, the history
+        reverse("checkout:order_confirmation", args=[order.pk]): 1,
+    }
+    for url, count in pages.items():
+        page = client.get(url).content.decode()
+        tables = [t for t in TABLE.findall(page) if "kv-totals" not in t.split(">", 1)[0]]
+        assert len(tables) == count, url
+        for table in tables:
+            assert assert_each_row_is_a_card(table) >= 1, url

@@ -1,13 +1,26 @@
-import pytest
+import re
 
+import pytest
+from django.utils import translation
+
+from kvote.approvals.services import Decision, approval_decide
 from kvote.checkout.services import order_submit
 from kvote.common.errors import ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState, OrderStateChange
+from kvote.ordering.services import already_decided, order_cancel
 from kvote.ordering.states import TRANSITIONS, is_allowed, order_transition, path_between
 from kvote.supplier.models import Delivery
 from tests.concurrency import postgresql_only, run_at_once
-from tests.factories import CompanyFactory, VariantFactory, fill_cart, member, place_order
+from tests.factories import (
+    CompanyFactory,
+    VariantFactory,
+    fill_cart,
+    give_budget,
+    member,
+    place_order,
+)
+from tests.world import World
 
 S = OrderState
 
@@ -26,6 +39,25 @@ def test_the_transition_table_is_exactly_the_documented_one() -> None:
     }
     assert not is_allowed(S.SHIPPED, S.RELEASED)
     assert not is_allowed(S.REJECTED, S.RELEASED)
+
+
+@pytest.mark.parametrize(
+    ("language", "released", "sent"),
+    [
+        ("nb", "Sendt til leverandør", "Mottatt av leverandør"),
+        ("en", "Sent to supplier", "Received by supplier"),
+    ],
+)
+def test_each_state_reads_in_the_words_of_the_person_who_ordered(
+    language: str, released: str, sent: str
+) -> None:
+    """One label per state (the status tag, the filter and the history all read it), no two
+    states alike, and none in the portal's own jargon ("released", «frigitt»)."""
+    with translation.override(language):
+        labels = {state: str(state.label) for state in S}
+    assert len(set(labels.values())) == len(S)
+    assert not [label for label in labels.values() if re.search("releas|frigi", label, re.I)]
+    assert (labels[S.RELEASED], labels[S.SENT]) == (released, sent)
 
 
 @pytest.mark.django_db
@@ -155,4 +187,31 @@ def test_a_release_that_waited_for_another_decision_is_told_the_state_changed() 
         not OrderStateChange.objects.filter(order=order, to_state=S.RELEASED)
         .exclude(from_state="")
         .exists()
+    )
+
+
+@pytest.mark.django_db
+def test_who_comes_too_late_hears_the_decision_not_the_state_it_led_to(world: World) -> None:
+    """«approved» for an approved order whether it is still on its way or shipped; an order that
+    needed no approval says so, naming nobody as its decider."""
+    give_budget(world.team[0], "10.00")
+    waiting = [
+        place_order(world.buyer, "500.00", key=f"w{i}", recipient=world.team[0]) for i in range(3)
+    ]
+    assert {order.state for order in waiting} == {S.AWAITING_APPROVAL}
+    approval_decide(actor=world.leader, order_id=waiting[0].pk, decision=Decision.APPROVE)
+    approval_decide(
+        actor=world.leader, order_id=waiting[1].pk, decision=Decision.REJECT, comment="No"
+    )
+    order_cancel(actor=world.buyer, order_id=waiting[2].pk)
+    order_transition(order=Order.objects.get(pk=waiting[0].pk), to_state=S.SENT, actor=None)
+    at_once = place_order(world.buyer, "10.00", key="at-once")
+    assert at_once.state == S.RELEASED
+    with translation.override("en"):
+        told = [str(already_decided(order)) for order in [*waiting, at_once]]
+    assert told[0].startswith(f"Order {waiting[0].number} was already decided: approved by Liv")
+    assert told[1].startswith(f"Order {waiting[1].number} was already decided: rejected by Liv")
+    assert told[2].startswith(f"Order {waiting[2].number} was already decided: cancelled by Inga")
+    assert told[3] == (
+        f"Order {at_once.number} needed no approval: it went to the supplier when it was placed."
     )

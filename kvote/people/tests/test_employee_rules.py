@@ -20,6 +20,9 @@ from kvote.people.employee_rules import (
     EmployeeErrorCode,
     EmployeeInput,
     employee_rows_check,
+    may_name_supervisor,
+    may_supervise,
+    supervisors,
 )
 from kvote.people.models import Employee, User
 from kvote.people.services import employee_create, employee_update
@@ -435,3 +438,23 @@ def test_the_back_office_form_applies_the_same_rules(people: People) -> None:
             bad = form(**data)
             assert not bad.is_valid()
             assert message in " ".join(bad.errors[field]), bad.errors
+
+
+def test_the_supervisors_offered_are_exactly_who_may_supervise(people: People) -> None:
+    """`supervisors` (the add form's choices) is the SQL form of `may_supervise`: the two
+    agree on every user, of this company and the other."""
+    offered = set(supervisors(company_id=people.company_id))
+    for key, user in people.users.items():
+        assert (user in offered) == may_supervise(user, company_id=people.company_id), key
+    assert {u.email for u in offered} == {
+        "admin@n.test",
+        "admin2@n.test",
+        "leder@n.test",
+        "leder2@n.test",
+    }
+
+
+def test_only_a_company_admin_may_name_another_supervisor(people: People) -> None:
+    users = people.users
+    assert may_name_supervisor(users["admin"])
+    assert not may_name_supervisor(users["leader"]) and not may_name_supervisor(users["plain"])

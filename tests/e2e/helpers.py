@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import translation
 from playwright.sync_api import Locator, Page, expect
 
@@ -19,8 +18,10 @@ PASSWORD = "demo1234"
 BLOCKING_IMPACTS = {"serious", "critical"}
 VAT_RATE = Decimal("0.25")
 # The browser contexts load axe-core into every page (conftest: add_init_script(AXE_SCRIPT)), so
-# the runner need not send the 500 kB script again for each check; it only runs it.
-_AXE = Axe(axe_script="void 0")
+# a check need not send the 500 kB script again; it only runs it (and only the violations are
+# sent back). The run's promise waits on the page under _AXE_RUN until it is read.
+_AXE_CALL = "axe.run(document, {resultTypes: ['violations']})"
+_AXE_RUN = "__kvoteAxeRun"
 
 # Norwegian: "kr 1 234,50" (the group separator is a (no-break) space); English: "NOK 1,234.50".
 _NOK_FORMATS = {
@@ -31,29 +32,142 @@ _NOK_FORMATS = {
 
 def assert_accessible(page: Page) -> None:
     """Run axe-core on the page as it is now; fail listing every serious or critical violation."""
+    violations = axe_violations(page)
+    if violations:
+        lines = [f"axe-core: {len(violations)} serious/critical violation(s) on {page.url}"]
+        pytest.fail("\n".join(lines + violations), pytrace=False)
+
+
+def axe_start(page: Page) -> None:
+    """Start axe-core on the page as it is now and return at once; `axe_violations` then reads
+    the result. So a test with several pages open runs axe on them side by side."""
     page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)  # a page made without the context's init script
-    results = _AXE.run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
-    if not blocking:
-        return
-    lines = [f"axe-core: {len(blocking)} serious/critical violation(s) on {page.url}"]
+    page.evaluate(f"() => {{ window.{_AXE_RUN} = {_AXE_CALL}; }}")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page (of the run `axe_start` began, or
+    of a run started now), one text each: the rule, its impact and help, then every element it
+    found. What `assert_accessible` fails on, for a test that collects the problems of many
+    pages before it fails."""
+    if not page.evaluate(f"() => Boolean(window.{_AXE_RUN})"):
+        axe_start(page)
+    results = page.evaluate(
+        f"() => {{ const run = window.{_AXE_RUN}; delete window.{_AXE_RUN}; return run; }}"
+    )
+    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    found = []
     for violation in blocking:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']}"]
         for node in violation["nodes"]:
             target = " ".join(str(t) for t in node["target"])
             summary = " ".join(node.get("failureSummary", "").split())
             lines.append(f"    at {target}: {summary}")
-    pytest.fail("\n".join(lines), pytrace=False)
+        found.append("\n".join(lines))
+    return found
 
 
 def assert_fits_width(page: Page) -> None:
-    """Nothing on the page scrolls sideways (wide tables scroll inside their own wrapper)."""
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide in a {widths[1]}px viewport"
+    """Nothing on the page scrolls sideways: not the page, and not a part of it (a wide table
+    becomes stacked cards on a phone instead of scrolling in its wrapper)."""
+    problems = sideways_scrolling(page)
+    assert not problems, f"{page.url} scrolls sideways:\n" + "\n".join(problems)
+
+
+# Reads the page as it is laid out now: the page itself wider than its viewport, every element
+# that scrolls sideways inside it (a .kv-table-wrap whose table does not fit), and the outermost
+# elements that stick out past the right edge (the cause of a page that is too wide, or content
+# hidden by a clipping page). Form fields, and whatever is visually hidden (the ds-sr-only
+# pattern: 1 px, clipped), are not content a person scrolls to. Each finding reads "what: how
+# much"; "what" names the element by tag, classes and an id without digits (the same element on
+# another row or page reads the same).
+_SIDEWAYS_JS = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const found = [];
+  const name = (el) => el.tagName.toLowerCase() + (/^[a-z-]+$/i.test(el.id) ? `#${el.id}` : "")
+    + [...el.classList].slice(0, 3).map((c) => `.${c}`).join("");
+  const path = (el) => {
+    const parts = [];
+    for (let at = el; at && at !== document.body && parts.length < 3; at = at.parentElement) {
+      parts.unshift(name(at));
+    }
+    return parts.join(" > ");
+  };
+  if (root.scrollWidth > width) {
+    found.push(`the page scrolls sideways: ${root.scrollWidth}px wide in a ${width}px viewport`);
+  }
+  const skip = new Set(["INPUT", "SELECT", "TEXTAREA", "OPTION", "SCRIPT", "STYLE"]);
+  const clips = (style) => style.overflowX !== "visible";
+  for (const el of document.body.querySelectorAll("*")) {
+    if (skip.has(el.tagName)) continue;
+    const style = getComputedStyle(el);
+    if ((style.overflowX === "auto" || style.overflowX === "scroll")
+        && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${path(el)} scrolls sideways: ${el.scrollWidth}px of content in `
+        + `${el.clientWidth}px`);
+    }
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    if (skip.has(el.tagName)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || box.right + window.scrollX <= width + 1) continue;
+    let outermost = true;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const upBox = up.getBoundingClientRect();
+      if (upBox.width <= 1 || clips(getComputedStyle(up))
+          || upBox.right + window.scrollX > width + 1) {
+        outermost = false;  // hidden, or inside a part that scrolls or is reported itself
+        break;
+      }
+    }
+    if (outermost) {
+      found.push(`${path(el)} sticks out past the right edge: ${Math.round(box.width)}px wide, `
+        + `its right edge at ${Math.round(box.right + window.scrollX)}px`);
+    }
+  }
+  return found;
+}"""
+
+
+def sideways_scrolling(page: Page) -> list[str]:
+    """What scrolls sideways on the page as it is now (empty when nothing does): the rule of
+    `assert_fits_width`, for a test that collects the problems of many pages before it fails."""
+    problems: list[str] = page.evaluate(_SIDEWAYS_JS)
+    return problems
+
+
+# The header's visible links and buttons, grouped into the lines they stand on: boxes that share
+# a horizontal band are on one line.
+_HEADER_LINES_JS = """() => {
+  const items = [...document.querySelectorAll(".kv-header a, .kv-header button")]
+    .map((el) => ({el, box: el.getBoundingClientRect()}))
+    .filter(({el, box}) => box.width > 1 && box.height > 1
+      && getComputedStyle(el).visibility !== "hidden")
+    .sort((a, b) => a.box.top - b.box.top);
+  const lines = [];
+  for (const {el, box} of items) {
+    const line = lines.find((l) => box.top < l.bottom && box.bottom > l.top);
+    const label = (el.innerText || el.getAttribute("aria-label") || el.tagName).trim()
+      .replace(/\\s+/g, " ");
+    if (line) {
+      line.items.push(label);
+      line.top = Math.max(line.top, box.top);
+      line.bottom = Math.min(line.bottom, box.bottom);
+    } else {
+      lines.push({top: box.top, bottom: box.bottom, items: [label]});
+    }
+  }
+  return lines.map((l) => l.items);
+}"""
+
+
+def header_lines(page: Page) -> list[list[str]]:
+    """The names of the header's visible links and buttons, line by line as they stand."""
+    lines: list[list[str]] = page.evaluate(_HEADER_LINES_JS)
+    return lines
 
 
 def t(language: str, msgid: str, **values: Any) -> str:

@@ -83,6 +83,22 @@ class TestCatalogueList:
         assert reverse("catalog:favourite_add", args=[product.pk]) in html
         assert "1 product" in html
 
+    def test_a_card_has_one_link_and_a_heart_that_names_what_it_does(self, client: Client) -> None:
+        """The product's name is the card's one link (the whole card answers to it, kvote.css);
+        the heart's words are there for a screen reader, with the product's name."""
+        product = jacket(name_en="Winter jacket")
+        html = client.get(self.url).content.decode()
+        card = re.search(r'<li class="ds-card kv-card">.*?</li>\s*</ul>', html, re.S)
+        assert card, html
+        links = re.findall(r"<a [^>]*href=\"([^\"]+)\"", card.group(0))
+        assert links == [reverse("catalog:product", args=[product.pk])]
+        assert 'class="ds-link kv-card__link"' in card.group(0)
+        label = re.search(
+            r'<span class="kv-fav__label">(.*?)</span>\s*</button>', card.group(0), re.S
+        )
+        assert label, card.group(0)
+        assert label.group(1) == 'Add to favourites<span class="ds-sr-only">: Winter jacket</span>'
+
     def test_search_by_name(self, client: Client) -> None:
         jacket(name="Vinterjakke")
         jacket(name="Regnbukse")
@@ -194,6 +210,17 @@ class TestProductPage:
         assert "NOK\xa0249.88" in html  # incl. VAT
         assert 'aria-live="polite"' in html
         assert 'hx-trigger="change"' in html
+
+    def test_price_under_the_name_and_the_show_button_only_without_javascript(
+        self, client: Client
+    ) -> None:
+        """A phone shows the price before the pickers; the pickers show a choice as it is made
+        (htmx), so their button is for a browser without JavaScript only."""
+        product = jacket(name_en="Winter jacket", list_price=Decimal("199.90"))
+        html = client.get(self.url(product)).content.decode()
+        price = html.index("NOK\xa0199.90 excl. VAT")
+        assert html.index("<h1") < price < html.index("<legend")
+        assert re.search(r"<noscript><button [^>]*>Show</button></noscript>", html)
 
     def test_sizes_in_size_order_and_missing_sizes_disabled(self, client: Client) -> None:
         product = jacket()

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from kvote.budgets.selectors import figures_for_employees
 from kvote.catalog.models import Variant
-from kvote.catalog.selectors import variant_with_price
+from kvote.catalog.prices import variant_prices
+from kvote.catalog.selectors import orderable_variant
 from kvote.checkout.models import CartLine
 from kvote.checkout.services import cart_add, checkout_details_save
 from kvote.companies.models import DeliveryAddress
@@ -35,9 +36,10 @@ class Refill:
         self.turn = 0
 
     def _priced(self, variant_id: int) -> tuple[int, Decimal]:
-        found = variant_with_price(actor=self.actor, variant_id=variant_id)
-        assert found is not None, "the bench item is not orderable"
-        return found[0].pk, found[1]
+        variant = orderable_variant(actor=self.actor, variant_id=variant_id)
+        assert variant is not None, "the bench item is not orderable"
+        price = variant_prices(company_id=self.company_id, variants=[variant])[variant.pk]
+        return variant.pk, price.amount
 
     def _pick(self, room: Decimal) -> list[int]:
         """Two employees (in turn) with at least `room` left; their remaining is reduced."""

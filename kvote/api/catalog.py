@@ -6,8 +6,10 @@ from pydantic import Field
 from kvote.api.schemas import AUTH_ERRORS, ListQuery, Money, error_responses, page, paged
 from kvote.api.types import ApiRequest
 from kvote.catalog.models import Product
+from kvote.catalog.prices import Price, variant_prices
 from kvote.catalog.selectors import product_list, with_active_variants
 from kvote.checkout.selectors import delivery_addresses
+from kvote.common.tenancy import company_id_of
 
 router = Router(tags=["catalogue"])
 
@@ -17,6 +19,7 @@ class VariantOut(Schema):
     colour: str
     size: str
     price: Money = Field(description="The company's price excl. VAT (agreed, or list price).")
+    agreed: bool = Field(description="Whether `price` is the company's agreed price.")
 
 
 class ProductOut(Schema):
@@ -51,10 +54,15 @@ def products(request: ApiRequest, query: Query[ProductQuery]) -> dict[str, objec
         query.limit,
         query.offset,
     )
-    return {"items": [_product(p) for p in found["items"]], "count": found["count"]}
+    products = found["items"]
+    prices = variant_prices(
+        company_id=company_id_of(request.auth),
+        variants=[v for p in products for v in p.active_variants],
+    )
+    return {"items": [_product(p, prices) for p in products], "count": found["count"]}
 
 
-def _product(product: Product) -> ProductOut:
+def _product(product: Product, prices: dict[int, Price]) -> ProductOut:
     price = product.price  # type: ignore[attr-defined]
     return ProductOut(
         id=product.pk,
@@ -64,7 +72,13 @@ def _product(product: Product) -> ProductOut:
         category=product.category.display_name,
         price=price,
         variants=[
-            VariantOut(sku=v.item_number, colour=v.display_colour, size=v.size, price=price)
+            VariantOut(
+                sku=v.item_number,
+                colour=v.display_colour,
+                size=v.size,
+                price=prices[v.pk].amount,
+                agreed=prices[v.pk].agreed,
+            )
             for v in product.active_variants  # type: ignore[attr-defined]
         ],
     )

@@ -1,5 +1,6 @@
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,15 @@ class Variant(TimeStampedModel):
     size = models.CharField(_("size"), max_length=20)
     size_position = models.PositiveSmallIntegerField(_("size order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Stock, as the supplier's systems report it (kvote.catalog.stock reads and writes it).
+    stock = models.PositiveIntegerField(_("in stock"), default=0)
+    restock_date = models.DateField(_("next restock"), null=True, blank=True)
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"),
+        null=True,
+        blank=True,
+        help_text=_("For items not kept in stock: days from order to dispatch."),
+    )
 
     class Meta:
         ordering = ["product", "colour", "size_position", "size"]
@@ -109,19 +119,59 @@ class Variant(TimeStampedModel):
 
 
 class AgreedPrice(TenantModel):
-    """A company's agreed price for a product (its variants share it); list price otherwise."""
+    """A company's agreed price (a row of its price list) for a product, whose variants share
+    it, or for one item number (`variant`), which goes before the product's; valid from/to
+    (both days included, open where empty). Which price applies is kvote.catalog.prices."""
 
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="agreed_prices", verbose_name=_("product")
     )
+    variant = models.ForeignKey(
+        Variant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agreed_prices",
+        verbose_name=_("item number"),
+        help_text=_("Empty: the price holds for every item number of the product."),
+    )
     price = money_field(_("agreed price excl. VAT"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("agreed price")
         verbose_name_plural = _("agreed prices")
         constraints = [
-            models.UniqueConstraint(fields=["company", "product"], name="agreed_price_unique")
+            # One row per company, product or item number, and start day (an empty start once).
+            models.UniqueConstraint(
+                fields=["company", "product"],
+                condition=models.Q(variant__isnull=True, valid_from__isnull=True),
+                name="agreed_price_product_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "product", "valid_from"],
+                condition=models.Q(variant__isnull=True, valid_from__isnull=False),
+                name="agreed_price_product_from_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "variant"],
+                condition=models.Q(variant__isnull=False, valid_from__isnull=True),
+                name="agreed_price_variant_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "variant", "valid_from"],
+                condition=models.Q(variant__isnull=False, valid_from__isnull=False),
+                name="agreed_price_variant_from_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="agreed_price_period_order",
+            ),
         ]
+        indexes = [models.Index(fields=["company", "product"], name="agreed_price_lookup")]
 
     def __str__(self) -> str:
         return f"{self.product.code}: {self.price}"
@@ -161,3 +211,121 @@ class Favourite(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} ♥ {self.product_id}"
+
+
+class ImageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the worker")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ProductImage(TimeStampedModel):
+    """A picture of a product, or of one of its colours, in the order the gallery shows them.
+
+    The original is kept in the default storage (STORAGES["default"]); the worker makes the
+    renditions (kvote.catalog.images) and records them in `renditions`:
+    {"card": {"webp": name, "jpeg": name, "width": w, "height": h}, "page": …, "zoom": …}.
+    Until they exist the pages show a placeholder."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=60,
+        blank=True,
+        help_text=_("Empty: the picture shows the product in any colour."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    alt = models.CharField(_("description for screen readers"), max_length=200, blank=True)
+    alt_en = models.CharField(
+        _("description for screen readers (English)"), max_length=200, blank=True
+    )
+    source_url = models.URLField(_("fetched from"), max_length=1000, blank=True)
+    original = models.FileField(_("original"), upload_to="products/originals/", blank=True)
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImageStatus.choices, default=ImageStatus.PENDING
+    )
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["product", "position", "pk"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        indexes = [models.Index(fields=["product", "colour", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position}"
+
+    @property
+    def display_alt(self) -> str:
+        return translated(self.alt, self.alt_en)
+
+
+class ImportKind(models.TextChoices):
+    CATALOGUE = "catalogue", _("Catalogue")
+    PRICE_LIST = "price_list", _("Price list")
+
+
+class ImportMode(models.TextChoices):
+    UPSERT = "upsert", _("Add and change")
+    FULL = "full", _("Full (also deactivate what the file no longer holds)")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Being checked")
+    PREVIEWED = "previewed", _("Ready to apply")
+    INVALID = "invalid", _("Has errors")
+    APPLYING = "applying", _("Being applied")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+
+
+class CatalogueImport(TimeStampedModel):
+    """One file (or JSON rows) of the supplier's catalogue or customer price lists: its preview,
+    and, once applied, its place in the history. kvote.catalog.imports reads and applies it."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
+    mode = models.CharField(
+        _("mode"), max_length=6, choices=ImportMode.choices, default=ImportMode.UPSERT
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    source = models.FileField(_("file"), upload_to="imports/")
+    filename = models.CharField(_("file name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # {"rows", "new", "changed", "unchanged", "deactivated", "errors"}
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # The first bad rows: [{"row", "column", "message"}]; `counts["errors"]` has how many.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # The first changes of each kind, for the preview page: {"new": [...], "changed": [...], …}
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # What the catalogue looked like where the file touches it, when previewed: applying
+    # refuses when it no longer does (the preview is stale).
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"

@@ -4,15 +4,14 @@ assortment decides which products exist for it, its agreed prices decide what th
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
-from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, Favourite, Product, Variant
+from kvote.catalog.models import AssortmentItem, Category, Favourite, Product, Variant
+from kvote.catalog.prices import Price, variant_prices, with_price
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
@@ -23,27 +22,20 @@ from kvote.people.models import User
 
 def visible_products(*, actor: User) -> QuerySet[Product]:
     """Active products with an active variant, in the actor's assortment, annotated with `price`
-    (the company's agreed price, or the list price) and `is_favourite`."""
+    and `agreed_price` (kvote.catalog.prices.with_price) and `is_favourite`."""
     company_id = company_id_of(actor)
-    agreed = AgreedPrice.objects.filter(company_id=company_id, product=OuterRef("pk")).values(
-        "price"
-    )[:1]
-    qs = (
+    qs = with_price(
         Product.objects.filter(is_active=True)
         .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True)))
         .annotate(
-            price=Coalesce(
-                Subquery(agreed, output_field=DecimalField()),
-                "list_price",
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            ),
             is_favourite=Exists(
                 Favourite.objects.filter(
                     company_id=company_id, user_id=actor.pk, product=OuterRef("pk")
                 )
             ),
         )
-        .select_related("category")
+        .select_related("category"),
+        company_id=company_id,
     )
     if Company.objects.filter(pk=company_id, restrict_assortment=True).exists():
         qs = qs.filter(
@@ -112,27 +104,14 @@ def product_detail(*, actor: User, product_id: int) -> Product:
         raise not_found() from exc
 
 
-def variant_with_price(*, actor: User, variant_id: int) -> tuple[Variant, Decimal] | None:
-    """An active variant of a visible product and the price the actor's company pays for it."""
+def orderable_variant(*, actor: User, variant_id: int) -> Variant | None:
+    """An active variant (with its product) of a product the actor's company can order."""
     variant = (
         Variant.objects.filter(pk=variant_id, is_active=True).select_related("product").first()
     )
-    if variant is None:
+    if variant is None or not visible_products(actor=actor).filter(pk=variant.product_id).exists():
         return None
-    product = visible_products(actor=actor).filter(pk=variant.product_id).first()
-    if product is None:
-        return None
-    return variant, product.price  # type: ignore[attr-defined]
-
-
-def prices_for(*, company_id: int, products: list[Product]) -> dict[int, Decimal]:
-    """The price each product costs the company: agreed price, or list price. One query."""
-    agreed = dict(
-        AgreedPrice.objects.filter(
-            company_id=company_id, product_id__in=[p.pk for p in products]
-        ).values_list("product_id", "price")
-    )
-    return {p.pk: agreed.get(p.pk, p.list_price) for p in products}
+    return variant
 
 
 def favourite_products(*, actor: User) -> QuerySet[Product]:
@@ -250,7 +229,7 @@ class ProductPage:
     sizes: list[SizeChoice]
     colour: Colour
     variant: Variant
-    price: Decimal
+    price: Price  # of the chosen variant: the company's agreed price, or the list price
     totals: Totals
     size_unavailable: str = ""  # the size asked for, when the chosen colour does not come in it
 
@@ -281,14 +260,15 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
         size_unavailable = size if size in size_order else ""
         size = min(in_colour, key=lambda s: size_order[s])
     sizes = sorted(size_order, key=lambda s: size_order[s])
-    price = product.price  # type: ignore[attr-defined]
+    variant = in_colour[size]
+    price = variant_prices(company_id=company_id_of(actor), variants=[variant])[variant.pk]
     return ProductPage(
         product=product,
         colours=list(colours.values()),
         sizes=[SizeChoice(size=s, available=s in in_colour) for s in sizes],
         colour=colours[colour],
-        variant=in_colour[size],
+        variant=variant,
         price=price,
-        totals=Totals.of(price),
+        totals=Totals.of(price.amount),
         size_unavailable=size_unavailable,
     )

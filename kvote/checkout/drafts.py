@@ -21,7 +21,8 @@ from kvote.approvals.policy import ApprovalNeed
 from kvote.approvals.selectors import order_approval_need
 from kvote.budgets.selectors import BudgetEffect, order_budget_effects
 from kvote.catalog.models import Variant
-from kvote.catalog.selectors import prices_for, visible_products
+from kvote.catalog.prices import variant_prices
+from kvote.catalog.selectors import visible_products
 from kvote.checkout.destinations import (
     Destination,
     cart_destination,
@@ -189,16 +190,14 @@ def _draft(
     reference: str,
 ) -> OrderDraft:
     """Price the lines at what the company pays now. One query."""
-    prices = prices_for(
-        company_id=company_id, products=[variant.product for variant, _q, _r in items]
-    )
+    prices = variant_prices(company_id=company_id, variants=[variant for variant, _q, _r in items])
     lines = [
         DraftLine(
             variant=variant,
             quantity=quantity,
             recipient=recipient,
-            unit_price=prices[variant.product_id],
-            line_total=line_total(prices[variant.product_id], quantity),
+            unit_price=prices[variant.pk].amount,
+            line_total=line_total(prices[variant.pk].amount, quantity),
         )
         for variant, quantity, recipient in items
     ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kvote.approvals.policy import ApprovalNeed
 from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget
-from kvote.catalog.selectors import prices_for
+from kvote.catalog.prices import variant_prices
 from kvote.checkout.drafts import (
     Assessment,
     amounts_by_recipient,
@@ -75,12 +75,10 @@ def cart_view(*, actor: User) -> CartView:
         .select_related("variant__product", "recipient")
         .order_by("created_at", "id")
     )
-    prices = prices_for(
-        company_id=cart.company_id, products=[line.variant.product for line in lines]
-    )
+    prices = variant_prices(company_id=cart.company_id, variants=[line.variant for line in lines])
     rows = []
     for line in lines:
-        unit_price = prices[line.variant.product_id]
+        unit_price = prices[line.variant_id].amount
         rows.append(
             CartRow(
                 line=line, unit_price=unit_price, line_total=line_total(unit_price, line.quantity)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kvote.approvals.services import approvers_notify
 from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
-from kvote.catalog.selectors import variant_with_price
+from kvote.catalog.selectors import orderable_variant
 from kvote.checkout.destinations import one_off_destination, saved_destination
 from kvote.checkout.drafts import (
     LineRequest,
@@ -52,12 +52,11 @@ def cart_add(
     *, actor: User, variant_id: int, quantity: int | str, recipient_id: int | None = None
 ) -> CartLine:
     """Put a variant in the cart; the same variant for the same recipient adds to that line."""
-    found = variant_with_price(actor=actor, variant_id=variant_id)
-    if found is None:
+    variant = orderable_variant(actor=actor, variant_id=variant_id)
+    if variant is None:
         raise ServiceError(
             OrderError.UNKNOWN_ITEM, _("This product variant is not available to you.")
         )
-    variant, _price = found
     quantity = parse_quantity(quantity)
     recipient = recipient_for(actor=actor, recipient_id=recipient_id)
     with transaction.atomic():
@@ -92,7 +91,7 @@ def cart_add_by_item_number(*, actor: User, item_number: str, quantity: int | st
             OrderError.UNKNOWN_ITEM,
             _("There is no item number “%(item)s”.") % {"item": item_number[:40]},
         )
-    if not variant.is_active or variant_with_price(actor=actor, variant_id=variant.pk) is None:
+    if not variant.is_active or orderable_variant(actor=actor, variant_id=variant.pk) is None:
         raise ServiceError(
             OrderError.INACTIVE_ITEM,
             _("Item number “%(item)s” cannot be ordered.") % {"item": variant.item_number},

@@ -4,6 +4,7 @@ import pytest
 
 from kvote.catalog import selectors
 from kvote.catalog.models import AssortmentItem, Product
+from kvote.catalog.prices import Price
 from kvote.people.models import User
 from tests.asserts import raises_not_found
 from tests.factories import (
@@ -158,7 +159,7 @@ class TestProductPage:
     def test_prices_excl_and_incl_vat(self, buyer: User) -> None:
         product = jacket(list_price=Decimal("199.90"))
         page = selectors.product_page(actor=buyer, product_id=product.pk)
-        assert page.price == Decimal("199.90")
+        assert page.price == Price(amount=Decimal("199.90"), agreed=False)
         assert page.totals.incl_vat == Decimal("249.88")
 
     def test_inactive_variant_is_not_offered(self, buyer: User) -> None:

@@ -308,8 +308,8 @@ class TestProductPage:
         self, client: Client, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         product = jacket()
-        # session, user, cart count, assortment setting, product, variants
-        with django_assert_num_queries(6):
+        # session, user, cart count, assortment setting, product, variants, the variant's price
+        with django_assert_num_queries(7):
             assert client.get(self.url(product)).status_code == 200
 
 

@@ -1,0 +1,13 @@
+from django.db import models
+
+
+class CatalogueError(models.TextChoices):
+    """Why a change to the catalogue (an import, a price list, a stock update) is refused."""
+
+    NOT_ALLOWED = "catalogue_not_allowed"  # not the supplier's staff (HTTP 403)
+    BAD_FILE = "import_bad_file"  # not a CSV, XLSX or JSON rows we can read (HTTP 400)
+    INVALID = "import_invalid"  # the preview found bad rows: nothing can be applied (HTTP 409)
+    STALE = "import_stale"  # the catalogue changed since the preview (HTTP 409)
+    ALREADY_APPLIED = "import_already_applied"  # (HTTP 409)
+    NOT_READY = "import_not_ready"  # still being checked or applied (HTTP 409)
+    UNKNOWN_ITEMS = "unknown_item_numbers"  # a stock update names item numbers we lack (400)

@@ -28,14 +28,26 @@ from tests.world import (
 )
 
 
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Where the tests' uploaded and fetched files go (not var/media)."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):  # type: ignore[no-untyped-def]
-    """Tests hash passwords quickly, send mail to memory, and throttle only where they test it."""
+def _fast_and_quiet(settings, media_dir):  # type: ignore[no-untyped-def]
+    """Tests hash passwords quickly, send mail to memory, throttle only where they test it, and
+    keep files in a folder of their own."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
+    settings.MEDIA_ROOT = media_dir
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media_dir, "base_url": settings.MEDIA_URL},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 

@@ -6,6 +6,7 @@ real SECRET_KEY. See README.md, "Configuration".
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -16,8 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KVOTE_VAR_DIR", BASE_DIR / "var"))
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def env_bool(name: str, default: bool, env: Mapping[str, str] = os.environ) -> bool:
+    value = env.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -190,8 +191,57 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # they are by WhiteNoise; the pages name the SVG icon under static/ (includes/head.html).
 WHITENOISE_ROOT = BASE_DIR / "kvote" / "public"
 STATICFILES_DIRS = [BASE_DIR / "kvote" / "static"]
+
+
+def s3_media_storage(env: Mapping[str, str]) -> tuple[dict[str, object], str]:
+    """STORAGES["default"] for an S3-compatible store (django-storages), from the environment,
+    and the origin its files are served from (for the Content-Security-Policy's img-src)."""
+    bucket = env.get("KVOTE_S3_BUCKET", "")
+    if not bucket:
+        raise RuntimeError("KVOTE_MEDIA_STORAGE=s3 needs KVOTE_S3_BUCKET")
+    endpoint = env.get("KVOTE_S3_ENDPOINT_URL", "").rstrip("/")
+    region = env.get("KVOTE_S3_REGION", "")
+    domain = env.get("KVOTE_S3_CUSTOM_DOMAIN", "").strip("/")
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "access_key": env.get("KVOTE_S3_ACCESS_KEY") or None,
+        "secret_key": env.get("KVOTE_S3_SECRET_KEY") or None,
+        "endpoint_url": endpoint or None,
+        "region_name": region or None,
+        "custom_domain": domain or None,
+        # Signed URLs for a private bucket; a public bucket or CDN (a custom domain) needs none.
+        "querystring_auth": env_bool("KVOTE_S3_QUERYSTRING_AUTH", not domain, env),
+        "file_overwrite": False,  # names are never reused: cached copies stay right
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    if domain:
+        origin = f"https://{domain.split('/')[0]}"
+    elif endpoint:
+        scheme, _sep, rest = endpoint.partition("://")
+        origin = f"{scheme}://{rest.split('/')[0]}"
+    else:
+        origin = f"https://{bucket}.s3.{region + '.' if region else ''}amazonaws.com"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, origin
+
+
+# Uploaded and fetched files (product images, kvote.catalog.images): the file system under
+# var/media/ by default, served by the portal itself at MEDIA_URL (kvote.common.media), or an
+# S3-compatible store that serves them from its own address.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("KVOTE_MEDIA_ROOT", VAR_DIR / "media"))
+KVOTE_MEDIA_STORAGE = os.environ.get("KVOTE_MEDIA_STORAGE", "file")
+MEDIA_ORIGIN = ""  # where media is served from when not the portal itself
+if KVOTE_MEDIA_STORAGE == "s3":
+    DEFAULT_STORAGE, MEDIA_ORIGIN = s3_media_storage(os.environ)
+elif KVOTE_MEDIA_STORAGE == "file":
+    DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
+    }
+else:
+    raise RuntimeError("KVOTE_MEDIA_STORAGE must be file or s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -237,7 +287,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],
@@ -298,6 +348,18 @@ KVOTE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("KVOTE_DELIVERY_BACKOFF_SE
 KVOTE_DELIVERY_LEASE_SECONDS = float(os.environ.get("KVOTE_DELIVERY_LEASE_SECONDS", "60"))
 # Check every document against the UBL schema and the PEPPOL rules before it leaves.
 KVOTE_DELIVERY_VALIDATE = env_bool("KVOTE_DELIVERY_VALIDATE", True)
+
+# Product images fetched from URLs (kvote.catalog.images): only from these hosts (host or
+# host:port, comma-separated; a host without a port allows its scheme's default port). None in
+# production unless set; in development the portal's own address (KVOTE_BASE_URL), so the demo
+# can import pictures from its own static files.
+KVOTE_IMAGE_HOSTS = env_list(
+    "KVOTE_IMAGE_HOSTS", "" if PRODUCTION else KVOTE_BASE_URL.partition("://")[2].split("/")[0]
+)
+KVOTE_IMAGE_MAX_BYTES = int(os.environ.get("KVOTE_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+KVOTE_IMAGE_FETCH_TIMEOUT = float(os.environ.get("KVOTE_IMAGE_FETCH_TIMEOUT", "10"))
+# Pillow refuses to decode a picture of more pixels than this (a "decompression bomb").
+KVOTE_IMAGE_MAX_PIXELS = int(os.environ.get("KVOTE_IMAGE_MAX_PIXELS", str(40_000_000)))
 
 # The REST API (kvote.api): how long a token lives.
 KVOTE_API_TOKEN_DAYS = int(os.environ.get("KVOTE_API_TOKEN_DAYS", "30"))

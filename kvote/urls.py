@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from kvote.api.api import api
+from kvote.common.media import media_file
 
 admin.site.site_header = _("Kvote back office")
 admin.site.site_title = _("Kvote back office")
@@ -24,4 +25,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("min-side/api-tokens/", include("kvote.api.urls")),
     path("supplier/", include("kvote.supplier.urls")),
+    # Uploaded and fetched files from the file-system store (MEDIA_URL, kvote.common.media).
+    path("media/", include(([path("<path:path>", media_file, name="file")], "media"))),
 ]

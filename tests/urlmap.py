@@ -15,8 +15,9 @@ from django.utils import timezone
 from kvote.people.models import User
 
 # The supplier's back office has its own staff-only login, and the supplier's status replies
-# are authenticated by signature (kvote/supplier/tests): not pages of a portal user.
-NOT_PORTAL = frozenset({"admin", "supplier"})
+# are authenticated by signature (kvote/supplier/tests): not pages of a portal user. Nor are the
+# files under /media/ (kvote/common/tests/test_media.py).
+NOT_PORTAL = frozenset({"admin", "supplier", "media"})
 # The password-reset link carries a user and a token, not a row (checked in test_auth).
 NOT_IDS = frozenset({"uidb64", "token"})
 

@@ -11,3 +11,4 @@ class CatalogueError(models.TextChoices):
     ALREADY_APPLIED = "import_already_applied"  # (HTTP 409)
     NOT_READY = "import_not_ready"  # still being checked or applied (HTTP 409)
     UNKNOWN_ITEMS = "unknown_item_numbers"  # a stock update names item numbers we lack (400)
+    IMAGE_URL_INVALID = "image_url_invalid"  # not an http(s) address we can keep (HTTP 400)

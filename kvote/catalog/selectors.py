@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
+from kvote.catalog.images import Picture, pictures_for_colour, product_pictures
 from kvote.catalog.models import AssortmentItem, Category, Favourite, Product, Variant
 from kvote.catalog.prices import Price, variant_prices, with_price
 from kvote.common.errors import not_found
@@ -164,18 +165,22 @@ def colours_by_product(*, product_ids: Sequence[int]) -> dict[int, list[Colour]]
     return colours
 
 
-def with_colours(products: Iterable[Product]) -> list[Product]:
-    """The products, each with `colours` (list[Colour]) attached for its card."""
+def as_cards(products: Iterable[Product]) -> list[Product]:
+    """The products, each with what its card shows attached: `colours` (list[Colour]) and
+    `picture` (its first Picture, or the placeholder). Two queries for any number."""
     products = list(products)
-    colours = colours_by_product(product_ids=[p.pk for p in products])
+    ids = [p.pk for p in products]
+    colours = colours_by_product(product_ids=ids)
+    pictures = product_pictures(product_ids=ids)
     for product in products:
         product.colours = colours[product.pk]  # type: ignore[attr-defined]
+        product.picture = pictures[product.pk][0]  # type: ignore[attr-defined]
     return products
 
 
 @dataclass(frozen=True)
 class CataloguePage:
-    page: Page  # of Product, each annotated (price, is_favourite) and with `colours`
+    page: Page  # of Product, each annotated (price, is_favourite) and with `colours`, `picture`
     categories: list[Category]
     category: Category | None  # the filter, when the slug names a category
 
@@ -189,7 +194,7 @@ def catalogue_page(
     per_page: int | None = None,
 ) -> CataloguePage:
     """One page of the catalogue's cards. An unknown category filters nothing; a page number
-    out of range gives the nearest page. Six queries, whatever the number of products."""
+    out of range gives the nearest page. Seven queries, whatever the number of products."""
     categories = list(category_list())
     category = next((c for c in categories if c.slug == category_slug), None)
     products = product_list(
@@ -197,13 +202,13 @@ def catalogue_page(
     )
     paginator = Paginator(products, per_page or settings.KVOTE_PAGE_SIZE)
     page = paginator.get_page(page_number)
-    page.object_list = with_colours(page.object_list)
+    page.object_list = as_cards(page.object_list)
     return CataloguePage(page=page, categories=categories, category=category)
 
 
 def favourite_cards(*, actor: User) -> list[Product]:
-    """The actor's favourites that are still visible to them, as cards. Three queries."""
-    return with_colours(favourite_products(actor=actor))
+    """The actor's favourites that are still visible to them, as cards. Four queries."""
+    return as_cards(favourite_products(actor=actor))
 
 
 def access_product(*, actor: User, product_id: int) -> Product:
@@ -231,6 +236,7 @@ class ProductPage:
     variant: Variant
     price: Price  # of the chosen variant: the company's agreed price, or the list price
     totals: Totals
+    pictures: list[Picture]  # the gallery: the chosen colour's pictures first
     size_unavailable: str = ""  # the size asked for, when the chosen colour does not come in it
 
 
@@ -239,7 +245,7 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
 
     A colour or size that does not exist (or an impossible combination) falls back to the first
     available variant: the asked-for colour when it exists, else a colour that comes in the
-    asked-for size, else the first colour. Three queries."""
+    asked-for size, else the first colour. Four queries."""
     product = product_detail(actor=actor, product_id=product_id)
     variants: list[Variant] = product.active_variants  # type: ignore[attr-defined]
     colours: dict[str, Colour] = {}
@@ -270,5 +276,8 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
         variant=variant,
         price=price,
         totals=Totals.of(price.amount),
+        pictures=pictures_for_colour(
+            product_pictures(product_ids=[product.pk])[product.pk], colour
+        ),
         size_unavailable=size_unavailable,
     )

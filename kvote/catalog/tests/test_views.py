@@ -183,8 +183,9 @@ class TestCatalogueList:
     ) -> None:
         for _ in range(12):
             jacket()
-        # session, user, cart count, assortment setting, categories, count, products, colours
-        with django_assert_num_queries(8):
+        # session, user, cart count, assortment setting, categories, count, products, colours,
+        # pictures
+        with django_assert_num_queries(9):
             response = client.get(self.url)
         assert len(response.context["products"]) == 12
 
@@ -308,8 +309,9 @@ class TestProductPage:
         self, client: Client, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         product = jacket()
-        # session, user, cart count, assortment setting, product, variants, the variant's price
-        with django_assert_num_queries(7):
+        # session, user, cart count, assortment setting, product, variants, the variant's price,
+        # pictures
+        with django_assert_num_queries(8):
             assert client.get(self.url(product)).status_code == 200
 
 
@@ -398,8 +400,8 @@ class TestFavourites:
     ) -> None:
         for _ in range(8):
             Favourite.objects.create(company=buyer.company, user=buyer, product=jacket())
-        # session, user, cart count, assortment setting, favourites, colours
-        with django_assert_num_queries(6):
+        # session, user, cart count, assortment setting, favourites, colours, pictures
+        with django_assert_num_queries(7):
             response = client.get(self.list_url)
         assert len(response.context["products"]) == 8
 

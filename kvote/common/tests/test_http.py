@@ -144,9 +144,10 @@ def test_a_next_into_the_site_is_followed(admin_supervisor: User) -> None:
 
 # Not portal pages: logging in and out, the password reset, the language switch (it works
 # before login too), the supplier's back office (its own staff login), the REST API (tokens,
-# JSON errors) and the supplier's signed status replies.
+# JSON errors), the supplier's signed status replies, and the product pictures under /media/
+# (public files, as static files are: kvote.common.media).
 PUBLIC_NAMES = {"login", "logout", "language_set"}
-OWN_AUTH_NAMESPACES = {"admin", "api-v1", "supplier"}
+OWN_AUTH_NAMESPACES = {"admin", "api-v1", "supplier", "media"}
 
 
 def _portal_urls(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[str]:

@@ -61,6 +61,16 @@ class ProductImageForm(forms.ModelForm):
     class Meta:
         model = ProductImage
         fields = ("original", "colour", "position", "alt", "alt_en")
+        # No "clear" box: a picture is replaced by another, or deleted with its row.
+        widgets = {
+            "original": forms.FileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+            ),
+            "colour": forms.TextInput(attrs={"size": 10}),
+            "position": forms.NumberInput(attrs={"class": "vSmallField"}),
+            "alt": forms.TextInput(attrs={"size": 24}),
+            "alt_en": forms.TextInput(attrs={"size": 24}),
+        }
 
     def clean_original(self) -> Any:
         upload = self.cleaned_data.get("original")

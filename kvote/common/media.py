@@ -26,8 +26,8 @@ CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 def media_path(storage: FileSystemStorage, name: str) -> Path:
-    """The file `name` in the store, or NotFound (a 404): no escaping its folder (.., absolute paths,
-    links that point outside), no folders, nothing missing."""
+    """The file `name` in the store, or NotFound (a 404): no escaping its folder (.., absolute
+    paths, links that point outside), no folders, nothing missing."""
     try:
         root = Path(storage.location).resolve()
         path = Path(storage.path(name)).resolve()

@@ -410,7 +410,7 @@ class TestMedia:
             assert response["Content-Type"] == content_type
             assert "max-age=31536000" in response["Cache-Control"]
             with default_storage.open(name) as file:
-                assert b"".join(response.streaming_content) == file.read()  # type: ignore[attr-defined]
+                assert b"".join(response.streaming_content) == file.read()
 
     def test_missing_files_and_paths_out_of_the_folder_are_not_found(self, media_dir: Path) -> None:
         (media_dir.parent / "secret.txt").write_text("secret")

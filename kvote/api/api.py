@@ -17,6 +17,7 @@ from kvote.api.approvals import router as approvals_router
 from kvote.api.auth import AUTH
 from kvote.api.auth import router as auth_router
 from kvote.api.catalog import router as catalog_router
+from kvote.api.catalog_admin import router as catalog_admin_router
 from kvote.api.company import router as company_router
 from kvote.api.employees import router as employees_router
 from kvote.api.errors import INVALID, ApiError, NulCharacterError, install_handlers
@@ -73,6 +74,7 @@ install_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("", catalog_router)
+api.add_router("/catalog", catalog_admin_router)
 api.add_router("/orders", orders_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/employees", employees_router)

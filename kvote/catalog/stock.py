@@ -18,11 +18,11 @@
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -36,7 +36,7 @@ from kvote.common.errors import ServiceError
 STOCK_MAX = 10_000_000
 ITEMS_MAX = 10_000  # item numbers in one request
 ITEM_NUMBER_MAX = Variant._meta.get_field("item_number").max_length or 40
-BATCH_SIZE = 1_000  # rows per UPDATE statement
+BATCH_SIZE = 1_000  # rows per UPDATE statement (other than PostgreSQL)
 UNKNOWN_SHOWN = 50  # unknown item numbers named in the message (the error carries them all)
 
 
@@ -133,8 +133,8 @@ def _checked(items: Sequence[StockItem]) -> dict[str, StockItem]:
 def stock_update(*, actor: object, items: Sequence[StockItem]) -> StockResult:
     """Set the stock (and restock dates) of `items` at once; see the module's docstring.
 
-    Two queries when something changes (the rows, locked, and one UPDATE per BATCH_SIZE
-    changed rows), one when nothing does."""
+    Two queries when something changes (the rows, locked, and one UPDATE: on PostgreSQL for
+    any number of rows, elsewhere per BATCH_SIZE rows), one when nothing does."""
     require_catalogue_manager(actor)
     wanted = _checked(items)
     if not wanted:
@@ -162,10 +162,41 @@ def stock_update(*, actor: object, items: Sequence[StockItem]) -> StockResult:
                 variant.updated_at = now
                 changed.append(variant)
         if changed:
-            Variant.objects.bulk_update(
-                changed, ["stock", "restock_date", "updated_at"], batch_size=BATCH_SIZE
-            )
+            _write(changed, now)
     return StockResult(updated=len(changed), unchanged=len(variants) - len(changed))
+
+
+def _write(changed: list[Variant], now: datetime) -> None:
+    """Write the changed rows' stock and restock date. On PostgreSQL one UPDATE … FROM
+    unnest(…) for any number of rows (5 000 in about 0.1 s, where Django's bulk_update, a CASE
+    of one branch per row, takes seconds); elsewhere bulk_update in batches."""
+    if connection.vendor != "postgresql":
+        Variant.objects.bulk_update(
+            changed, ["stock", "restock_date", "updated_at"], batch_size=BATCH_SIZE
+        )
+        return
+    meta = Variant._meta
+    table = connection.ops.quote_name(meta.db_table)
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(meta.get_field(name).column)
+
+    pk, stock, restock, updated = (
+        column(name) for name in ("id", "stock", "restock_date", "updated_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS v SET {stock} = d.stock, {restock} = d.restock, "
+            f"{updated} = %s "
+            "FROM unnest(%s::bigint[], %s::integer[], %s::date[]) AS d(id, stock, restock) "
+            f"WHERE v.{pk} = d.id",
+            [
+                now,
+                [v.pk for v in changed],
+                [v.stock for v in changed],
+                [v.restock_date for v in changed],
+            ],
+        )
 
 
 # How stock reads for a person.

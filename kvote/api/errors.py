@@ -35,6 +35,17 @@ class ApiError(Exception):
         self.fields = fields
 
 
+def has_nul(value: Any) -> bool:
+    """Whether a parsed JSON value holds a NUL character in some text (no column holds one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(item) for item in value)
+    return False
+
+
 class NulCharacterError(ValueError):
     """A JSON body with a NUL character in some text (kvote.api.api.JsonParser)."""
 

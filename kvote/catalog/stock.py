@@ -19,7 +19,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -179,7 +179,8 @@ def _write(changed: list[Variant], now: datetime) -> None:
     table = connection.ops.quote_name(meta.db_table)
 
     def column(name: str) -> str:
-        return connection.ops.quote_name(meta.get_field(name).column)
+        field = cast(models.Field, meta.get_field(name))
+        return connection.ops.quote_name(field.column)
 
     pk, stock, restock, updated = (
         column(name) for name in ("id", "stock", "restock_date", "updated_at")

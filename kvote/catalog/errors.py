@@ -11,3 +11,5 @@ class CatalogueError(models.TextChoices):
     ALREADY_APPLIED = "import_already_applied"  # (HTTP 409)
     NOT_READY = "import_not_ready"  # still being checked or applied (HTTP 409)
     UNKNOWN_ITEMS = "unknown_item_numbers"  # a stock update names item numbers we lack (400)
+    DUPLICATE_ITEMS = "duplicate_item_numbers"  # a stock update names one twice (400)
+    STOCK_INVALID = "invalid_stock"  # a stock that is not a whole number in range, … (400)

@@ -12,3 +12,5 @@ class CatalogueError(models.TextChoices):
     NOT_READY = "import_not_ready"  # still being checked or applied (HTTP 409)
     UNKNOWN_ITEMS = "unknown_item_numbers"  # a stock update names item numbers we lack (400)
     IMAGE_URL_INVALID = "image_url_invalid"  # not an http(s) address we can keep (HTTP 400)
+    DUPLICATE_ITEMS = "duplicate_item_numbers"  # a stock update names one twice (400)
+    STOCK_INVALID = "invalid_stock"  # a stock that is not a whole number in range, … (400)

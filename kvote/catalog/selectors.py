@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from kvote.catalog.images import Picture, pictures_for_colour, product_pictures
 from kvote.catalog.models import AssortmentItem, Category, Favourite, Product, Variant
 from kvote.catalog.prices import Price, variant_prices, with_price
+from kvote.catalog.stock import StockStatus, stock_status
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
@@ -237,6 +238,7 @@ class ProductPage:
     price: Price  # of the chosen variant: the company's agreed price, or the list price
     totals: Totals
     pictures: list[Picture]  # the gallery: the chosen colour's pictures first
+    stock: StockStatus  # of the chosen variant (kvote.catalog.stock)
     size_unavailable: str = ""  # the size asked for, when the chosen colour does not come in it
 
 
@@ -279,5 +281,6 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
         pictures=pictures_for_colour(
             product_pictures(product_ids=[product.pk])[product.pk], colour
         ),
+        stock=stock_status(variant),
         size_unavailable=size_unavailable,
     )

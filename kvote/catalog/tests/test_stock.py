@@ -102,11 +102,11 @@ def test_unknown_item_numbers_are_all_listed_and_nothing_is_written(staff: User)
 
 
 def test_many_unknown_item_numbers_are_named_in_part_in_the_message(staff: User) -> None:
-    with pytest.raises(UnknownItemNumbers) as refused:
+    with translation.override("nb"), pytest.raises(UnknownItemNumbers) as refused:
         stock_update(actor=staff, items=[StockItem(f"U{i}", 1) for i in range(120)])
     assert len(refused.value.item_numbers) == 120
     assert "U49" in refused.value.message and "U50," not in refused.value.message
-    assert "og 70 til." in refused.value.message  # the default language, Norwegian
+    assert "og 70 til." in refused.value.message
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 everywhere (kvote.catalog.stock)."""
 
 import math
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -103,11 +102,11 @@ def test_unknown_item_numbers_are_all_listed_and_nothing_is_written(staff: User)
 
 
 def test_many_unknown_item_numbers_are_named_in_part_in_the_message(staff: User) -> None:
-    with pytest.raises(UnknownItemNumbers) as refused:
+    with translation.override("nb"), pytest.raises(UnknownItemNumbers) as refused:
         stock_update(actor=staff, items=[StockItem(f"U{i}", 1) for i in range(120)])
     assert len(refused.value.item_numbers) == 120
     assert "U49" in refused.value.message and "U50," not in refused.value.message
-    assert "og 70 til." in refused.value.message  # the default language, Norwegian
+    assert "og 70 til." in refused.value.message
 
 
 @pytest.mark.parametrize(
@@ -231,22 +230,25 @@ class TestStockStatus:
         )
 
 
-def test_five_thousand_item_numbers_take_well_under_two_seconds(staff: User) -> None:
-    """The issue's goal for a stock update of 5 000 items (2 s), with room: measured on
-    PostgreSQL at 0.1–0.6 s on this 2-core machine."""
+def test_five_thousand_item_numbers_in_one_request(staff: User) -> None:
+    """The issue's size of a stock update; its speed is measured by `make bench`
+    (bench/catalogue_import.py), not asserted here."""
     product = ProductFactory()
     Variant.objects.bulk_create(
         Variant(product=product, item_number=f"P-{i:05}", colour="Sort", size=f"S{i}", stock=i)
         for i in range(5_000)
     )
     items = [StockItem(f"P-{i:05}", i + 1, restock_date=RESTOCK) for i in range(5_000)]
-    started = time.perf_counter()
     result = stock_update(actor=staff, items=items)
-    changed = time.perf_counter() - started
-    started = time.perf_counter()
     again = stock_update(actor=staff, items=items)
-    unchanged = time.perf_counter() - started
-    print(f"\n5 000 item numbers: {changed:.3f} s changed, {unchanged:.3f} s unchanged")
-    assert (result.updated, again.unchanged) == (5_000, 5_000)
-    if connection.vendor == "postgresql":  # the goal's database (SQLite takes bulk_update's CASE)
-        assert changed < 2.0 and unchanged < 2.0
+    assert (result.updated, result.unchanged, again.updated, again.unchanged) == (
+        5_000,
+        0,
+        0,
+        5_000,
+    )
+    assert list(
+        Variant.objects.filter(product=product)
+        .order_by("item_number")
+        .values_list("stock", flat=True)[:3]
+    ) == [1, 2, 3]

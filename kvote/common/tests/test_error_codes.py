@@ -24,6 +24,7 @@ from django.db import models
 from kvote.api.errors import STATUS_BY_CODE
 from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
+from kvote.catalog.errors import CatalogueError
 from kvote.common.errors import CommonError
 from kvote.ordering.errors import OrderError
 from kvote.people.employee_rules import EmployeeErrorCode
@@ -32,6 +33,9 @@ KVOTE = Path(__file__).resolve().parents[2]
 
 # Each refusal and the messages that say it: one meaning per code.
 REFUSALS: dict[str, set[str]] = {
+    CatalogueError.NOT_ALLOWED: {
+        "Only the supplier's staff may change the catalogue, its prices and its stock."
+    },
     ApprovalError.CANNOT_APPROVE_OWN_ORDER: {"Nobody can decide an order they placed."},
     ApprovalError.NOT_AN_APPROVER: {"Only approvers name substitutes."},
     # One code for every app: the request is for company admins only.

@@ -73,8 +73,8 @@ class UnknownItemNumbers(ServiceError):
         super().__init__(
             CatalogueError.UNKNOWN_ITEMS,
             ngettext(
-                "Nothing was changed: this item number is not in the catalogue: %(items)s.",
-                "Nothing was changed: these %(count)d item numbers are not in the catalogue: "
+                "Nothing was changed: %(count)d item number is not in the catalogue: %(items)s.",
+                "Nothing was changed: %(count)d item numbers are not in the catalogue: "
                 "%(items)s.",
                 len(item_numbers),
             )

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from kvote.api.schemas import AUTH_ERRORS, ListQuery, Money, error_responses, page, paged
 from kvote.api.types import ApiRequest
+from kvote.catalog.images import product_pictures
 from kvote.catalog.models import Product, Variant
 from kvote.catalog.prices import Price, variant_prices
 from kvote.catalog.selectors import product_list, with_active_variants
@@ -38,6 +39,12 @@ class VariantOut(Schema):
     stock: StockOut
 
 
+class ImageOut(Schema):
+    url: str = Field(description="The picture at product-page size (JPEG), an absolute URL.")
+    alt: str = Field(description="What the picture shows, for screen readers.")
+    colour: str = Field(description="The colour it shows; empty for any colour.")
+
+
 class ProductOut(Schema):
     id: int
     code: str
@@ -45,6 +52,9 @@ class ProductOut(Schema):
     description: str
     category: str
     price: Money
+    images: list[ImageOut] = Field(
+        description="The product's pictures in gallery order (none until they are ready)."
+    )
     variants: list[VariantOut]
 
 
@@ -75,12 +85,28 @@ def products(request: ApiRequest, query: Query[ProductQuery]) -> dict[str, objec
         company_id=company_id_of(request.auth),
         variants=[v for p in products for v in p.active_variants],
     )
-    return {"items": [_product(p, prices) for p in products], "count": found["count"]}
+    pictures = product_pictures(product_ids=[p.pk for p in products])
+    return {
+        "items": [
+            _product(
+                p,
+                prices,
+                [
+                    ImageOut(url=request.build_absolute_uri(i.url), alt=i.alt, colour=i.colour)
+                    for i in pictures[p.pk]
+                    if i.ready
+                ],
+            )
+            for p in products
+        ],
+        "count": found["count"],
+    }
 
 
-def _product(product: Product, prices: dict[int, Price]) -> ProductOut:
+def _product(product: Product, prices: dict[int, Price], images: list[ImageOut]) -> ProductOut:
     price = product.price  # type: ignore[attr-defined]
     return ProductOut(
+        images=images,
         id=product.pk,
         code=product.code,
         name=product.display_name,

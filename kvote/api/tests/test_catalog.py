@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kvote.api.tests.core_helpers import Api
-from kvote.catalog.models import AssortmentItem
+from kvote.catalog.models import AssortmentItem, ProductImage
 from tests.factories import (
     AgreedPriceFactory,
     DeliveryAddressFactory,
@@ -85,8 +85,9 @@ def test_products_read_a_fixed_number_of_queries(api, django_assert_num_queries)
         product = ProductFactory()
         VariantFactory.create_batch(3, product=product)
     assert count() == few
-    # token, assortment flag, count, products (with price and category), variants, their prices
-    with django_assert_num_queries(6):
+    # token, assortment flag, count, products (with price and category), variants, their
+    # prices, their pictures
+    with django_assert_num_queries(7):
         api.get("/products")
 
 
@@ -154,3 +155,44 @@ def test_each_variant_says_its_stock(api):
             "status": "made_to_order",
         },
     }
+
+
+def test_products_carry_their_ready_pictures_as_absolute_urls_in_gallery_order(api):
+    variant = VariantFactory()
+    product = variant.product
+    ready = {
+        size: {
+            "jpeg": f"products/renditions/x-{size}.jpg",
+            "webp": f"products/renditions/x-{size}.webp",
+            "width": width,
+            "height": width,
+        }
+        for size, width in (("card", 400), ("page", 800), ("zoom", 1600))
+    }
+    ProductImage.objects.create(
+        product=product, position=2, status="ready", renditions=ready, alt="Baksiden"
+    )
+    ProductImage.objects.create(
+        product=product,
+        position=1,
+        status="ready",
+        renditions=ready,
+        alt="Forsiden",
+        colour="Marine",
+    )
+    ProductImage.objects.create(product=product, position=0, status="pending")
+    ProductImage.objects.create(product=product, position=0, status="failed", error="404")
+    [item] = api.get("/products").json()["items"]
+    assert [(i["alt"], i["colour"]) for i in item["images"]] == [
+        ("Forsiden", "Marine"),
+        ("Baksiden", ""),
+    ]
+    assert all(
+        i["url"].startswith("http://testserver/media/products/renditions/") for i in item["images"]
+    )
+
+
+def test_a_product_without_ready_pictures_has_none(api):
+    VariantFactory()
+    [item] = api.get("/products").json()["items"]
+    assert item["images"] == []

@@ -201,6 +201,25 @@ STORAGES = {
     },
 }
 
+# Uploaded and fetched files (import sources, product pictures): STORAGES["default"].
+MEDIA_ROOT = Path(os.environ.get("KVOTE_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+
+# Django's cache: files under var/cache by default; Redis (shared by every process on every
+# host) when KVOTE_CACHE_URL names one, e.g. redis://127.0.0.1:6379/0. It carries what
+# workers report to pages, such as a big import's progress (kvote.catalog.imports.progress).
+KVOTE_CACHE_URL = os.environ.get("KVOTE_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KVOTE_CACHE_URL}
+        if KVOTE_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+
 # Email: written to files under var/mail/ in the demo (one file per message); SMTP in production.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -298,6 +317,10 @@ KVOTE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("KVOTE_DELIVERY_BACKOFF_SE
 KVOTE_DELIVERY_LEASE_SECONDS = float(os.environ.get("KVOTE_DELIVERY_LEASE_SECONDS", "60"))
 # Check every document against the UBL schema and the PEPPOL rules before it leaves.
 KVOTE_DELIVERY_VALIDATE = env_bool("KVOTE_DELIVERY_VALIDATE", True)
+
+# Catalogue and price list imports (kvote.catalog.imports): a file up to this size is previewed
+# and applied at once; a bigger one in the worker, with a progress bar.
+KVOTE_IMPORT_INLINE_BYTES = int(os.environ.get("KVOTE_IMPORT_INLINE_BYTES", str(1024 * 1024)))
 
 # The REST API (kvote.api): how long a token lives.
 KVOTE_API_TOKEN_DAYS = int(os.environ.get("KVOTE_API_TOKEN_DAYS", "30"))

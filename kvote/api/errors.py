@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
+from kvote.catalog.errors import CatalogueError
 from kvote.common.errors import CommonError, NotFound, ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.people.employee_rules import EmployeeErrorCode
@@ -56,6 +57,7 @@ STATUS_BY_CODE: dict[str, int] = {
     EmployeeErrorCode.NOT_YOURS: 403,
     OrderError.RECIPIENT_NOT_ALLOWED: 403,
     FORBIDDEN: 403,
+    CatalogueError.NOT_ALLOWED: 403,
     CommonError.ADMIN_ONLY: 403,
     CSRF_FAILED: 403,
     # 409: a conflict with the current state.
@@ -67,6 +69,11 @@ STATUS_BY_CODE: dict[str, int] = {
     EmployeeErrorCode.NUMBER_TAKEN: 409,
     EmployeeErrorCode.EMAIL_LINKED: 409,
     IDEMPOTENCY_KEY_REUSED: 409,
+    CatalogueError.INVALID: 409,
+    CatalogueError.STALE: 409,
+    CatalogueError.ALREADY_APPLIED: 409,
+    CatalogueError.NOT_READY: 409,
+    CatalogueError.FAILED: 409,
     # The API's own.
     NOT_FOUND: 404,
     NOT_AUTHENTICATED: 401,

@@ -6,3 +6,10 @@ class CatalogConfig(AppConfig):
     name = "kvote.catalog"
     label = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from kvote.jobs.services import HANDLERS
+
+        # The imports of big files run in the worker (kvote.catalog.imports.services).
+        HANDLERS["catalog_import_preview"] = "kvote.catalog.imports.services:import_preview_job"
+        HANDLERS["catalog_import_apply"] = "kvote.catalog.imports.services:import_apply_job"

@@ -26,7 +26,7 @@ def import_files(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def supplier_staff() -> User:
-    return UserFactory(company=None, is_staff=True, email="staff@kvote.test")
+    return UserFactory(company=None, is_staff=True)
 
 
 def csv_bytes(

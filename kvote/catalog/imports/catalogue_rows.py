@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kvote.catalog.imports import cells
 from kvote.catalog.imports.plan import PROGRESS_EVERY, Plan, ProgressReport, Row, row_values, shown
@@ -98,24 +99,29 @@ EMPTY: dict[str, Any] = {
 }
 
 
+# column -> (most characters, the label of the message when a cell has more)
+LENGTHS = {
+    "product_number": (30, gettext_lazy("A product number")),
+    "product_name": (200, gettext_lazy("A product name")),
+    "product_name_en": (200, gettext_lazy("An English product name")),
+    "category": (100, gettext_lazy("A category")),
+    "item_number": (40, gettext_lazy("An item number")),
+    "colour": (60, gettext_lazy("A colour")),
+    "colour_en": (60, gettext_lazy("An English colour")),
+    "size": (20, gettext_lazy("A size")),
+}
+DESCRIPTION = gettext_lazy("A description")
+
+
 def parse_cell(column: str, value: str) -> Any:
     """One cell of `column` as its typed value (CellError when it is not one)."""
-    lengths = {
-        "product_number": (30, _("A product number")),
-        "product_name": (200, _("A product name")),
-        "product_name_en": (200, _("An English product name")),
-        "category": (100, _("A category")),
-        "item_number": (40, _("An item number")),
-        "colour": (60, _("A colour")),
-        "colour_en": (60, _("An English colour")),
-        "size": (20, _("A size")),
-    }
+    lengths = LENGTHS
     if column in lengths:
         max_length, label = lengths[column]
-        return cells.text(value, max_length=max_length, label=str(label))
+        return cells.text(value, max_length=max_length, label=label)
     if column in ("description", "description_en"):
         return cells.text(
-            value, max_length=cells.MAX_DESCRIPTION, label=_("A description"), multiline=True
+            value, max_length=cells.MAX_DESCRIPTION, label=DESCRIPTION, multiline=True
         )
     if column == "list_price":
         return cells.price(value)

@@ -9,12 +9,16 @@ whether the column may be empty).
 import re
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from kvote.common.errors import ServiceError
 from kvote.common.money import CENT, parse_money
-from kvote.common.text import clean_line, clean_text
+from kvote.common.text import clean_line, clean_text, normalise_line, normalise_text
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # No workwear item costs a million kroner excl. VAT: a bigger price is a slip (a missing
 # decimal mark, a number from another column), refused rather than shown to customers.
@@ -40,13 +44,19 @@ class CellError(Exception):
         self.message = message
 
 
-def text(value: str, *, max_length: int, label: str, multiline: bool = False) -> str:
-    """Free text cleaned by the project's one rule (kvote.common.text), within its column."""
+def text(value: str, *, max_length: int, label: "StrOrPromise", multiline: bool = False) -> str:
+    """Free text cleaned by the project's one rule (kvote.common.text), within its column.
+    (The label is translated only for a message: an import reads hundreds of thousands of
+    cells.)"""
+    normal = normalise_text(value) if multiline else normalise_line(value)
+    if len(normal) <= max_length:
+        return normal
     clean = clean_text if multiline else clean_line
     try:
-        return clean(value, max_length=max_length, label=label)
+        clean(value, max_length=max_length, label=str(label))
     except ServiceError as exc:
         raise CellError(exc.message) from exc
+    raise AssertionError("unreachable: the cleaner refuses what is too long")
 
 
 def price(value: str) -> Decimal:

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kvote.catalog.imports import cells
 from kvote.catalog.imports.plan import (
@@ -39,13 +40,17 @@ EMPTY: dict[str, Any] = {"valid_from": None, "valid_to": None}
 BATCH = 1000
 
 
+LENGTHS = {
+    "customer_number": (20, gettext_lazy("A customer number")),
+    "item_number": (40, gettext_lazy("An item number")),
+    "product_number": (30, gettext_lazy("A product number")),
+}
+
+
 def parse_cell(column: str, value: str) -> Any:
-    if column == "customer_number":
-        return cells.text(value, max_length=20, label=_("A customer number"))
-    if column == "item_number":
-        return cells.text(value, max_length=40, label=_("An item number"))
-    if column == "product_number":
-        return cells.text(value, max_length=30, label=_("A product number"))
+    if column in LENGTHS:
+        max_length, label = LENGTHS[column]
+        return cells.text(value, max_length=max_length, label=label)
     if column == "price":
         return cells.price(value)
     if column in ("valid_from", "valid_to"):

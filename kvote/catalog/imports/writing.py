@@ -10,6 +10,7 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from kvote.catalog.imports.price_lists import PriceWrites
 from kvote.catalog.models import AgreedPrice, Category, Product, Variant
 
 INSERT_BATCH = 2000
-UPDATE_BATCH = 1000
+UPDATE_BATCH = 2000
 
 Report = Callable[[int], None]  # rows written so far
 
@@ -38,9 +39,40 @@ def _bulk_update(model: Any, updates: list[tuple[int, dict[str, Any]]], report: 
     for fields, group in _grouped(updates).items():
         for start in range(0, len(group), UPDATE_BATCH):
             batch = group[start : start + UPDATE_BATCH]
-            objects = [model(pk=pk, updated_at=now, **values) for pk, values in batch]
-            model.objects.bulk_update(objects, [*fields, "updated_at"])
+            if connection.vendor == "postgresql":
+                _update_from_values(model, [*fields, "updated_at"], batch, now)
+            else:
+                objects = [model(pk=pk, updated_at=now, **values) for pk, values in batch]
+                model.objects.bulk_update(objects, [*fields, "updated_at"])
             report(len(batch))
+
+
+def _update_from_values(
+    model: Any, fields: list[str], batch: list[tuple[int, dict[str, Any]]], now: Any
+) -> None:
+    """PostgreSQL: one `UPDATE … FROM (VALUES …)` per batch. Django's bulk_update writes a CASE
+    with a branch per row for each field, which PostgreSQL plans slowly for thousands of rows
+    (50 000 stock changes took 35 s that way, a few seconds this way)."""
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in fields]
+    types = [column.db_type(connection) for column in columns]
+    pk_type = model._meta.pk.db_type(connection)
+    row_sql = "(%s::" + pk_type + ", " + ", ".join(f"%s::{t}" for t in types) + ")"
+    params: list[Any] = []
+    for pk, values in batch:
+        params.append(pk)
+        for column in columns:
+            value = now if column.name == "updated_at" else values[column.name]
+            params.append(column.get_db_prep_save(value, connection))
+    names = ", ".join(quote(column.column) for column in columns)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET "
+        + ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns)
+        + f" FROM (VALUES {', '.join([row_sql] * len(batch))}) AS v(id, {names})"
+        + f" WHERE t.{quote(model._meta.pk.column)} = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def catalogue_write(writes: CatalogueWrites, *, report: Report) -> None:

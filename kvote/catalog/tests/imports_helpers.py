@@ -18,7 +18,7 @@ from tests.factories import CategoryFactory, ProductFactory, UserFactory, Varian
 
 
 @pytest.fixture
-def import_files(settings, tmp_path):  # type: ignore[no-untyped-def]
+def import_files(settings, tmp_path):
     """Stored files in a folder of the test's own; messages in English (as the world reads)."""
     settings.MEDIA_ROOT = tmp_path
     with translation.override("en"):

@@ -238,15 +238,15 @@ def test_only_the_supplier_staff_may_import_read_or_apply(admin, fjord):
     for someone in (admin, fjord.admin):
         someone.is_staff = True  # a customer's login, even flagged staff, is not the supplier
         for call in (
-            lambda: import_start(
+            lambda someone=someone: import_start(
                 actor=someone,
                 kind=ImportKind.CATALOGUE,
                 mode=ImportMode.UPSERT,
                 file=upload(content),
             ),
-            lambda: import_apply(actor=someone, import_id=catalogue_import.pk),
-            lambda: access_import(actor=someone, import_id=catalogue_import.pk),
-            lambda: import_history(actor=someone),
+            lambda someone=someone: import_apply(actor=someone, import_id=catalogue_import.pk),
+            lambda someone=someone: access_import(actor=someone, import_id=catalogue_import.pk),
+            lambda someone=someone: import_history(actor=someone),
         ):
             with pytest.raises(ServiceError) as refused:
                 call()

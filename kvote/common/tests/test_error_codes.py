@@ -24,6 +24,7 @@ from django.db import models
 from kvote.api.errors import STATUS_BY_CODE
 from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
+from kvote.catalog.errors import CatalogueError
 from kvote.common.errors import CommonError
 from kvote.ordering.errors import OrderError
 from kvote.people.employee_rules import EmployeeErrorCode
@@ -34,6 +35,9 @@ KVOTE = Path(__file__).resolve().parents[2]
 REFUSALS: dict[str, set[str]] = {
     ApprovalError.CANNOT_APPROVE_OWN_ORDER: {"Nobody can decide an order they placed."},
     ApprovalError.NOT_AN_APPROVER: {"Only approvers name substitutes."},
+    CatalogueError.NOT_ALLOWED: {
+        "Only the supplier's staff may change the catalogue, its prices and its stock."
+    },
     # One code for every app: the request is for company admins only.
     CommonError.ADMIN_ONLY: {
         "Only a company admin sees all the company's orders.",

@@ -270,6 +270,8 @@ if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
 KVOTE_SUPPLIER_NAME = os.environ.get("KVOTE_SUPPLIER_NAME", "AAPW")
 KVOTE_VAT_RATE = os.environ.get("KVOTE_VAT_RATE", "0.25")
 KVOTE_PAGE_SIZE = int(os.environ.get("KVOTE_PAGE_SIZE", "24"))
+# A variant with at most this many on hand reads «Få igjen (n)» (kvote.catalog.stock).
+KVOTE_FEW_LEFT = int(os.environ.get("KVOTE_FEW_LEFT", "5"))
 # Where the portal is reached, for links in emails.
 KVOTE_BASE_URL = os.environ.get("KVOTE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -5,6 +5,7 @@ call one service or selector, shape the answer with the schemas of kvote.api.sch
 """
 
 import json
+from importlib.util import find_spec
 from typing import Any
 
 from django.http import HttpRequest
@@ -17,9 +18,10 @@ from kvote.api.approvals import router as approvals_router
 from kvote.api.auth import AUTH
 from kvote.api.auth import router as auth_router
 from kvote.api.catalog import router as catalog_router
+from kvote.api.catalog_admin import router as catalog_admin_router
 from kvote.api.company import router as company_router
 from kvote.api.employees import router as employees_router
-from kvote.api.errors import INVALID, ApiError, NulCharacterError, install_handlers
+from kvote.api.errors import INVALID, ApiError, NulCharacterError, has_nul, install_handlers
 from kvote.api.me import router as me_router
 from kvote.api.orders import router as orders_router
 
@@ -30,7 +32,7 @@ class JsonParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = json.loads(request.body.decode("utf-8"))
-        if _has_nul(data):
+        if has_nul(data):
             raise NulCharacterError
         return data
 
@@ -38,19 +40,9 @@ class JsonParser(Parser):
         self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
         for key, values in data.lists():
-            if _has_nul([key, *values]):
+            if has_nul([key, *values]):
                 raise ApiError(400, INVALID, _("Text cannot contain NUL characters."), {key: ""})
         return super().parse_querydict(data, list_fields, request)
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
 
 
 api = NinjaAPI(
@@ -73,6 +65,13 @@ install_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("", catalog_router)
+api.add_router("/catalog", catalog_admin_router)
+if find_spec("kvote.catalog.imports") is not None:
+    # The imports' endpoints, once kvote.catalog.imports (issue 15, another branch) is merged;
+    # then this becomes a plain import and add_router like the others.
+    from kvote.api.catalog_imports import router as catalog_imports_router
+
+    api.add_router("/catalog", catalog_imports_router)
 api.add_router("/orders", orders_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/employees", employees_router)

@@ -29,6 +29,7 @@ from kvote.api.errors import (
 )
 from kvote.api.schemas import Timestamp, error_responses
 from kvote.api.services import api_token_create, api_token_use
+from kvote.catalog.access import may_manage_catalogue, require_catalogue_manager
 from kvote.people.access import (
     lockout_message,
     lockout_minutes_left,
@@ -74,6 +75,28 @@ class SessionAuth(APIKeyCookie):
 
 AUTH = [BearerAuth(), SessionAuth()]
 
+
+class CatalogueBearerAuth(BearerAuth):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return _catalogue_manager(super().authenticate(request, token))
+
+
+class CatalogueSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        return _catalogue_manager(super().authenticate(request, key))
+
+
+def _catalogue_manager(user: User | None) -> User | None:
+    """Anyone but the supplier's staff is refused (403 `catalogue_not_allowed`) before the
+    request's body is read."""
+    if user is not None:
+        require_catalogue_manager(user)
+    return user
+
+
+# The catalogue endpoints for the supplier's systems (kvote.api.catalog_admin).
+CATALOGUE_AUTH = [CatalogueBearerAuth(), CatalogueSessionAuth()]
+
 router = Router(tags=["auth"])
 
 
@@ -96,7 +119,8 @@ class TokenOut(Schema):
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     """Exchange email and password for a token to send as `Authorization: Bearer <token>`.
-    Repeated wrong passwords for one account lock it for a while (429)."""
+    Repeated wrong passwords for one account lock it for a while (429). A customer company's
+    users get one, and so do the supplier's staff (for the catalogue endpoints)."""
     email = login_identity(payload.email)
     user = authenticate(request, username=email, password=payload.password)
     if getattr(request, "axes_locked_out", False):
@@ -105,7 +129,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
         raise ApiError(429, TOO_MANY_ATTEMPTS, lockout_message(minutes))
     if not isinstance(user, User):
         raise ApiError(401, INVALID_CREDENTIALS, _("Wrong email or password."))
-    if user.company_id is None:
+    if user.company_id is None and not may_manage_catalogue(user):
         raise ApiError(403, FORBIDDEN, _("This account belongs to no customer company."))
     refused = portal_access_error(user)
     if refused is not None:

@@ -1,17 +1,32 @@
 """The catalogue at the caller's company's prices, and the company's delivery addresses."""
 
+from datetime import date
+
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kvote.api.schemas import AUTH_ERRORS, ListQuery, Money, error_responses, page, paged
 from kvote.api.types import ApiRequest
-from kvote.catalog.models import Product
+from kvote.catalog.models import Product, Variant
 from kvote.catalog.prices import Price, variant_prices
 from kvote.catalog.selectors import product_list, with_active_variants
+from kvote.catalog.stock import StockState, stock_status
 from kvote.checkout.selectors import delivery_addresses
 from kvote.common.tenancy import company_id_of
 
 router = Router(tags=["catalogue"])
+
+
+class StockOut(Schema):
+    on_hand: int = Field(description="Stock on hand. Ordering more is allowed (a back order).")
+    restock_date: date | None = Field(description="The next restock the supplier expects.")
+    lead_time_days: int | None = Field(
+        description="For an item not kept in stock (made to order): days from order to dispatch."
+    )
+    status: StockState = Field(
+        description="How the stock reads: `in_stock`, `few_left`, `out_of_stock` or "
+        "`made_to_order` (the product page's words)."
+    )
 
 
 class VariantOut(Schema):
@@ -20,6 +35,7 @@ class VariantOut(Schema):
     size: str
     price: Money = Field(description="The company's price excl. VAT (agreed, or list price).")
     agreed: bool = Field(description="Whether `price` is the company's agreed price.")
+    stock: StockOut
 
 
 class ProductOut(Schema):
@@ -78,9 +94,19 @@ def _product(product: Product, prices: dict[int, Price]) -> ProductOut:
                 size=v.size,
                 price=prices[v.pk].amount,
                 agreed=prices[v.pk].agreed,
+                stock=_stock(v),
             )
             for v in product.active_variants  # type: ignore[attr-defined]
         ],
+    )
+
+
+def _stock(variant: Variant) -> StockOut:
+    return StockOut(
+        on_hand=variant.stock,
+        restock_date=variant.restock_date,
+        lead_time_days=variant.lead_time_days,
+        status=stock_status(variant).state,
     )
 
 

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
 from kvote.catalog.errors import CatalogueError
+from kvote.catalog.stock import UnknownItemNumbers
 from kvote.common.errors import CommonError, NotFound, ServiceError
 from kvote.ordering.errors import OrderError
 from kvote.people.employee_rules import EmployeeErrorCode
@@ -32,6 +33,17 @@ class ApiError(Exception):
         self.code = str(code)
         self.message = message
         self.fields = fields
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a parsed JSON value holds a NUL character in some text (no column holds one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(item) for item in value)
+    return False
 
 
 class NulCharacterError(ValueError):
@@ -57,9 +69,9 @@ STATUS_BY_CODE: dict[str, int] = {
     EmployeeErrorCode.NOT_YOURS: 403,
     OrderError.RECIPIENT_NOT_ALLOWED: 403,
     FORBIDDEN: 403,
-    CatalogueError.NOT_ALLOWED: 403,
     CommonError.ADMIN_ONLY: 403,
     CSRF_FAILED: 403,
+    CatalogueError.NOT_ALLOWED: 403,
     # 409: a conflict with the current state.
     OrderError.ALREADY_DECIDED: 409,
     OrderError.NOT_CANCELLABLE: 409,
@@ -100,10 +112,13 @@ def status_of(code: str) -> int:
     return STATUS_BY_CODE.get(str(code), 400)
 
 
-def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, str] | None = None, **extra: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {"code": PUBLIC_CODE.get(str(code), str(code)), "message": message}
     if fields is not None:
         body["fields"] = fields
+    body.update(extra)
     return body
 
 
@@ -138,8 +153,10 @@ def install_handlers(api: NinjaAPI) -> None:
         code: str,
         message: str,
         fields: dict[str, str] | None = None,
+        **extra: Any,
     ) -> HttpResponse:
-        response = api.create_response(request, error_body(code, message, fields), status=status)
+        body = error_body(code, message, fields, **extra)
+        response = api.create_response(request, body, status=status)
         if status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="kvote"'
         return response
@@ -149,6 +166,11 @@ def install_handlers(api: NinjaAPI) -> None:
 
     def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         return respond(request, status_of(exc.code), exc.code, exc.message)
+
+    def on_unknown_items(request: HttpRequest, exc: UnknownItemNumbers) -> HttpResponse:
+        return respond(
+            request, status_of(exc.code), exc.code, exc.message, item_numbers=exc.item_numbers
+        )
 
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return respond(
@@ -193,6 +215,7 @@ def install_handlers(api: NinjaAPI) -> None:
 
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (ApiError, on_api_error),
+        (UnknownItemNumbers, on_unknown_items),
         (ServiceError, on_service_error),
         (ValidationError, on_validation_error),
         (Http404, on_not_found),

@@ -12,6 +12,11 @@ from kvote.common.models import TenantModel
 
 
 class ApiToken(TenantModel):
+    # The user's company; empty for the supplier's staff, whose tokens reach the catalogue API
+    # (kvote.catalog.access) and no company's rows.
+    company = models.ForeignKey(  # type: ignore[assignment]
+        "companies.Company", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     user = models.ForeignKey(
         "people.User", on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kvote.api.models import ApiToken
+from kvote.catalog.access import may_manage_catalogue
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped
 from kvote.common.text import clean_line
@@ -52,7 +53,8 @@ def api_token_create(*, actor: User, label: str, days: int | None = None) -> Iss
         raise ServiceError(TokenError.INVALID_LABEL, _("Give the token a name."), field="label")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        company_id=company_id_of(actor),
+        # The supplier's staff belong to no company; anyone else must belong to one.
+        company_id=None if may_manage_catalogue(actor) else company_id_of(actor),
         user=actor,
         label=label,
         prefix=secret[:PREFIX_SHOWN],

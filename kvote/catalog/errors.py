@@ -14,3 +14,5 @@ class CatalogueError(models.TextChoices):
     # for a fresh preview (HTTP 409).
     FAILED = "import_failed"
     UNKNOWN_ITEMS = "unknown_item_numbers"  # a stock update names item numbers we lack (400)
+    DUPLICATE_ITEMS = "duplicate_item_numbers"  # a stock update names one twice (400)
+    STOCK_INVALID = "invalid_stock"  # a stock that is not a whole number in range, … (400)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from kvote.catalog.models import AssortmentItem, Category, Favourite, Product, Variant
 from kvote.catalog.prices import Price, variant_prices, with_price
+from kvote.catalog.stock import StockStatus, stock_status
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
@@ -231,6 +232,7 @@ class ProductPage:
     variant: Variant
     price: Price  # of the chosen variant: the company's agreed price, or the list price
     totals: Totals
+    stock: StockStatus  # of the chosen variant (kvote.catalog.stock)
     size_unavailable: str = ""  # the size asked for, when the chosen colour does not come in it
 
 
@@ -270,5 +272,6 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
         variant=variant,
         price=price,
         totals=Totals.of(price.amount),
+        stock=stock_status(variant),
         size_unavailable=size_unavailable,
     )

@@ -2,8 +2,11 @@
 with Norwegian names and English twins. Item numbers are `<product>-<colour>-<size>`.
 """
 
+import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -262,3 +265,22 @@ PRODUCTS = (
        "Knitted beanie with a reflective band and fleece lining."),
 )
 # fmt: on
+
+
+# Stock: most sizes in stock, some few left, some out of stock with a restock in the coming
+# weeks, and the biggest sizes now and then made to order. Drawn from the item number alone
+# (and the day, for restock dates), so a reseed the same day gives the same stock.
+BIG_SIZES = {"XXL", "3XL", "4XL", "5XL"}
+
+
+def stock_of(item_number: str, size: str, today: date) -> dict[str, Any]:
+    rng = random.Random(f"stock-{item_number}")
+    draw = rng.random()
+    if size in BIG_SIZES and draw < 0.15:
+        return {"stock": 0, "restock_date": None, "lead_time_days": rng.choice((7, 10, 14, 21))}
+    if draw < 0.10:
+        restock = today + timedelta(days=rng.randint(5, 42))
+        return {"stock": 0, "restock_date": restock, "lead_time_days": None}
+    if draw < 0.22:
+        return {"stock": rng.randint(1, 5), "restock_date": None, "lead_time_days": None}
+    return {"stock": rng.randint(12, 240), "restock_date": None, "lead_time_days": None}

@@ -66,7 +66,7 @@ def seed_demo(*, reset: bool = False, now: datetime | None = None) -> SeedReport
     with transaction.atomic():
         if reset:
             report.deleted = demo_reset()
-        products = _seed_catalogue(report)
+        products = _seed_catalogue(report, today=timezone.localdate(now))
         passwords = _Passwords()
         _seed_staff(passwords, report)
         companies = []
@@ -151,8 +151,9 @@ def _sync(
     return {getattr(o, key): o for o in manager.filter(**scope, **{f"{key}__in": list(rows)})}
 
 
-def _seed_catalogue(report: SeedReport) -> dict[str, Product]:
-    """Categories, products and variants; returns the products by code."""
+def _seed_catalogue(report: SeedReport, *, today: date) -> dict[str, Product]:
+    """Categories, products and variants (with their stock, catalogue.stock_of); returns the
+    products by code."""
     categories = _sync(
         Category,
         "slug",
@@ -192,6 +193,7 @@ def _seed_catalogue(report: SeedReport) -> dict[str, Product]:
                     "size": size,
                     "size_position": catalogue.SIZE_POSITIONS[size],
                     "is_active": (colour_code, size) not in p.inactive_variants,
+                    **catalogue.stock_of(p.item_number(colour_code, size), size, today),
                 }
     _sync(Variant, "item_number", variants, report)
     return products

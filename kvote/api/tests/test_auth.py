@@ -63,11 +63,28 @@ def test_an_inactive_user_gets_no_token_and_their_tokens_stop_working(client, bu
     assert api.get("/me").status_code == 401
 
 
-def test_supplier_staff_without_a_company_get_no_token(client):
+def test_supplier_staff_get_a_token_for_the_catalogue_and_customers_rows_stay_hidden(client):
     staff = UserFactory(company=None, is_staff=True)
     response = _login(client, staff.email, PASSWORD)
+    assert response.status_code == 200
+    token = ApiToken.objects.get(user=staff)
+    assert token.company_id is None
+    bearer = {"Authorization": f"Bearer {response.json()['token']}"}
+    stock = client.patch(
+        "/api/v1/catalog/stock", {"items": []}, content_type="application/json", headers=bearer
+    )
+    assert stock.json() == {"updated": 0, "unchanged": 0}
+    for path in ("/api/v1/me", "/api/v1/products", "/api/v1/orders", "/api/v1/employees"):
+        answer = client.get(path, headers=bearer)
+        assert (answer.status_code, answer.json()["code"]) == (404, "not_found"), path
+
+
+def test_a_login_of_no_company_that_is_not_staff_gets_no_token(client):
+    nobody = UserFactory(company=None, is_staff=False)
+    response = _login(client, nobody.email, PASSWORD)
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The catalogue and the delivery addresses through the API: the caller's company's products,
 prices and addresses only."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -119,3 +120,37 @@ def test_addresses_read_a_fixed_number_of_queries(company, api, django_assert_nu
 def test_catalogue_needs_a_login(client):
     for path in ("/api/v1/products", "/api/v1/addresses"):
         assert client.get(path).status_code == 401
+
+
+def test_each_variant_says_its_stock(api):
+    product = ProductFactory()
+    VariantFactory(product=product, item_number="IN", stock=40, size="S", size_position=1)
+    VariantFactory(product=product, item_number="FEW", stock=2, size="M", size_position=2)
+    VariantFactory(
+        product=product,
+        item_number="OUT",
+        stock=0,
+        restock_date=date(2099, 12, 14),
+        size="L",
+        size_position=3,
+    )
+    VariantFactory(
+        product=product, item_number="MTO", stock=0, lead_time_days=10, size="XL", size_position=4
+    )
+    variants = api.get("/products").json()["items"][0]["variants"]
+    assert {v["sku"]: v["stock"] for v in variants} == {
+        "IN": {"on_hand": 40, "restock_date": None, "lead_time_days": None, "status": "in_stock"},
+        "FEW": {"on_hand": 2, "restock_date": None, "lead_time_days": None, "status": "few_left"},
+        "OUT": {
+            "on_hand": 0,
+            "restock_date": "2099-12-14",
+            "lead_time_days": None,
+            "status": "out_of_stock",
+        },
+        "MTO": {
+            "on_hand": 0,
+            "restock_date": None,
+            "lead_time_days": 10,
+            "status": "made_to_order",
+        },
+    }

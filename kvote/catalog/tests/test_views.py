@@ -1,10 +1,12 @@
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, Settings
 
 from kvote.catalog.models import AssortmentItem, Favourite, Product
@@ -311,6 +313,66 @@ class TestProductPage:
         # session, user, cart count, assortment setting, product, variants, the variant's price
         with django_assert_num_queries(7):
             assert client.get(self.url(product)).status_code == 200
+
+    @pytest.mark.parametrize(
+        "stock, restock, lead_time, state, nb, en",
+        [
+            (40, None, None, "in_stock", "På lager", "In stock"),
+            (3, None, None, "few_left", "Få igjen (3)", "Few left (3)"),
+            (
+                0,
+                date(2099, 12, 14),
+                None,
+                "out_of_stock",
+                "Ikke på lager – ventes 14.12.2099",
+                "Out of stock – expected 14 Dec 2099",
+            ),
+            (0, None, None, "out_of_stock", "Ikke på lager", "Out of stock"),
+            (
+                0,
+                None,
+                10,
+                "made_to_order",
+                "Bestillingsvare – leveres om ca. 10 dager",
+                "Made to order – delivered in about 10 days",
+            ),
+        ],
+    )
+    def test_the_variant_panel_says_how_its_stock_stands(
+        self,
+        company: Company,
+        stock: int,
+        restock: date | None,
+        lead_time: int | None,
+        state: str,
+        nb: str,
+        en: str,
+    ) -> None:
+        product = jacket()
+        product.variants.filter(item_number=f"{product.code}-So-M").update(
+            stock=stock, restock_date=restock, lead_time_days=lead_time
+        )
+        for language, words in (("nb", nb), ("en", en)):
+            client = Client()
+            client.force_login(member(company, language=language))
+            for response in (
+                client.get(self.url(product), {"colour": "Sort", "size": "M"}),
+                client.get(self.url(product), {"colour": "Sort", "size": "M"}, **HTMX),
+            ):
+                html = response.content.decode()
+                match = re.search(r'<dd data-stock="([a-z_]+)">\s*<span[^>]*>([^<]*)</span>', html)
+                assert match, html
+                assert (match.group(1), match.group(2)) == (state, words)
+
+    def test_a_restock_date_gone_by_promises_nothing_and_ordering_stays_open(
+        self, client: Client
+    ) -> None:
+        product = jacket()
+        yesterday = timezone.localdate() - timedelta(days=1)
+        product.variants.update(stock=0, restock_date=yesterday)
+        html = client.get(self.url(product)).content.decode()
+        assert re.search(r'<dd data-stock="out_of_stock">\s*<span[^>]*>Out of stock</span>', html)
+        assert "Add to cart" in html  # a back order is allowed
 
 
 class TestFavourites:

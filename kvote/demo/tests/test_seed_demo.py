@@ -1,6 +1,7 @@
 """What `manage.py seed_demo` creates, checked on one seeded database (see conftest.py)."""
 
 import re
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from kvote.catalog.models import AgreedPrice, Category, Product, Variant
 from kvote.catalog.selectors import visible_products
+from kvote.catalog.stock import StockState, stock_status
 from kvote.common.money import round_money
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.demo import data
@@ -212,3 +214,15 @@ def test_the_command_prints_the_logins(seeded_demo: str) -> None:
         line = next(line for line in seeded_demo.splitlines() if email in line)
         assert "demo1234" in line
     assert "company admin" in seeded_demo and "budget holder" in seeded_demo
+
+
+def test_the_catalogue_has_believable_stock_in_every_state() -> None:
+    variants = list(Variant.objects.filter(is_active=True, product__is_active=True))
+    states = Counter(stock_status(v).state for v in variants)
+    assert states[StockState.IN_STOCK] > 0.6 * len(variants)
+    assert states[StockState.FEW_LEFT] > 0.05 * len(variants)
+    assert states[StockState.OUT_OF_STOCK] > 0.03 * len(variants)
+    assert 0 < states[StockState.MADE_TO_ORDER] < 0.1 * len(variants)
+    today = timezone.localdate()
+    coming = [v.restock_date for v in variants if v.restock_date is not None]
+    assert coming and all(today < day <= today + timedelta(weeks=6) for day in coming)

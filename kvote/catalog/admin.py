@@ -1,11 +1,13 @@
-"""Back office: the catalogue (categories, products with their variants) and agreed prices."""
+"""Back office: the catalogue (categories, products with their variants) and agreed prices;
+their imports are kvote.catalog.admin_imports."""
 
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, Product, Variant
+from kvote.catalog.admin_imports import ImportLinks  # registers the imports' admin too
+from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, ImportKind, Product, Variant
 from kvote.companies.admin import CompanyAdmin
 from kvote.companies.models import Company
 
@@ -37,7 +39,8 @@ class VariantInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ImportLinks, admin.ModelAdmin):
+    import_kind = ImportKind.CATALOGUE
     list_display = ("code", "name", "category", "list_price", "variant_count", "is_active")
     list_filter = ("category", "is_active")
     list_select_related = ("category",)
@@ -66,7 +69,8 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreedPrice)
-class AgreedPriceAdmin(admin.ModelAdmin):
+class AgreedPriceAdmin(ImportLinks, admin.ModelAdmin):
+    import_kind = ImportKind.PRICE_LIST
     list_display = ("company", "product", "list_price", "price")
     list_filter = ("company",)
     list_select_related = ("company", "product")

@@ -30,6 +30,9 @@ class VariantInline(admin.TabularInline):
         "colour_hex",
         "size",
         "size_position",
+        "stock",
+        "restock_date",
+        "lead_time_days",
         "is_active",
     )
     extra = 0
@@ -68,15 +71,50 @@ class ProductAdmin(ImportLinks, admin.ModelAdmin):
         return f"{obj.variant_count} ({obj.active_variant_count})"  # type: ignore[attr-defined]
 
 
+@admin.register(Variant)
+class VariantAdmin(admin.ModelAdmin):
+    """Item numbers: their stock at a glance, and what the price lists' item field searches."""
+
+    list_display = (
+        "item_number",
+        "product",
+        "colour",
+        "size",
+        "stock",
+        "restock_date",
+        "lead_time_days",
+        "is_active",
+    )
+    list_filter = ("is_active", "product__category")
+    list_select_related = ("product",)
+    search_fields = ("item_number", "product__code", "product__name")
+    autocomplete_fields = ("product",)
+    ordering = ("item_number",)
+
+
 @admin.register(AgreedPrice)
 class AgreedPriceAdmin(ImportLinks, admin.ModelAdmin):
     import_kind = ImportKind.PRICE_LIST
-    list_display = ("company", "product", "list_price", "price")
+    list_display = (
+        "company",
+        "product",
+        "variant",
+        "list_price",
+        "price",
+        "valid_from",
+        "valid_to",
+    )
     list_filter = ("company",)
-    list_select_related = ("company", "product")
-    search_fields = ("company__name", "product__code", "product__name")
-    autocomplete_fields = ("company", "product")
-    ordering = ("company__name", "product__code")
+    list_select_related = ("company", "product", "variant__product")
+    search_fields = (
+        "company__name",
+        "company__customer_number",
+        "product__code",
+        "product__name",
+        "variant__item_number",
+    )
+    autocomplete_fields = ("company", "product", "variant")
+    ordering = ("company__name", "product__code", "variant__item_number", "valid_from")
 
     @admin.display(description=_("list price excl. VAT"), ordering="product__list_price")
     def list_price(self, obj: AgreedPrice) -> object:
@@ -86,13 +124,13 @@ class AgreedPriceAdmin(ImportLinks, admin.ModelAdmin):
 class AgreedPriceInline(admin.TabularInline):
     model = AgreedPrice
     fk_name = "company"
-    fields = ("product", "list_price", "price")
+    fields = ("product", "variant", "list_price", "price", "valid_from", "valid_to")
     readonly_fields = ("list_price",)
-    autocomplete_fields = ("product",)
+    autocomplete_fields = ("product", "variant")
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AgreedPrice]:
-        return super().get_queryset(request).select_related("product")
+        return super().get_queryset(request).select_related("product", "variant__product")
 
     @admin.display(description=_("list price excl. VAT"))
     def list_price(self, obj: AgreedPrice) -> object:

@@ -26,8 +26,10 @@ from django.utils.translation import gettext_lazy
 
 from kvote.catalog.access import may_manage_catalogue
 from kvote.catalog.errors import CatalogueError
-from kvote.catalog.imports import access_import, import_apply, import_progress, import_start
+from kvote.catalog.imports import catalogue_rows, price_lists
 from kvote.catalog.imports.exports import catalogue_sheet, price_list_sheet
+from kvote.catalog.imports.selectors import access_import, import_progress
+from kvote.catalog.imports.services import import_apply, import_start
 from kvote.catalog.models import CatalogueImport, ImportKind, ImportMode, ImportStatus
 from kvote.common.admin import fits
 from kvote.common.errors import ServiceError
@@ -39,45 +41,67 @@ RUNNING = (ImportStatus.QUEUED, ImportStatus.APPLYING)
 # Kept as history: an import being read, applied or applied is never deleted.
 KEPT = (ImportStatus.QUEUED, ImportStatus.APPLYING, ImportStatus.APPLIED)
 CHANGE_KINDS = ("new", "changed", "deactivated")
+# The modes as the history's narrow column names them.
+MODE_SHORT = {
+    ImportMode.UPSERT: gettext_lazy("Add and change"),
+    ImportMode.FULL: gettext_lazy("Full"),
+}
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     required: bool
-    help: Any  # a lazy translation
+    help: Any  # a lazy translation, or ""
 
 
-# The columns each kind of file holds (the CSV header and the JSON keys alike).
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    ImportKind.CATALOGUE: (
-        Column("product_number", True, gettext_lazy("the product's number")),
-        Column("product_name", True, gettext_lazy("name in Norwegian")),
-        Column("product_name_en", False, gettext_lazy("name in English")),
-        Column("category", False, gettext_lazy("name or slug; a new one is created")),
-        Column("description", False, gettext_lazy("description")),
-        Column("item_number", True, gettext_lazy("one per colour and size")),
-        Column("colour", True, gettext_lazy("colour in Norwegian")),
-        Column("colour_en", False, gettext_lazy("colour in English")),
-        Column("colour_hex", False, gettext_lazy("for example #1f3a5f")),
-        Column("size", True, gettext_lazy("size")),
-        Column("size_order", False, gettext_lazy("whole number: where the size sorts")),
-        Column("list_price", True, gettext_lazy("excl. VAT, for example 499.00")),
-        Column("stock", False, gettext_lazy("whole number")),
-        Column("restock_date", False, gettext_lazy("YYYY-MM-DD")),
-        Column("lead_time_days", False, gettext_lazy("days, for items not in stock")),
-        Column("image_urls", False, gettext_lazy("web addresses, separated by spaces")),
-        Column("active", False, gettext_lazy("true or false")),
-    ),
-    ImportKind.PRICE_LIST: (
-        Column("customer_number", True, gettext_lazy("the customer company's number")),
-        Column("item_number", False, gettext_lazy("an item number, or else:")),
-        Column("product_number", False, gettext_lazy("a product number (all its items)")),
-        Column("price", True, gettext_lazy("agreed price excl. VAT")),
-        Column("valid_from", False, gettext_lazy("YYYY-MM-DD; empty: from now")),
-        Column("valid_to", False, gettext_lazy("YYYY-MM-DD; empty: until further notice")),
-    ),
+# What each column holds, for the upload page (the columns themselves, and which are required,
+# are the import's: kvote.catalog.imports.catalogue_rows and .price_lists).
+COLUMN_HELP = {
+    ImportKind.CATALOGUE: {
+        "product_number": gettext_lazy("the product's number"),
+        "product_name": gettext_lazy("name in Norwegian"),
+        "product_name_en": gettext_lazy("name in English"),
+        "category": gettext_lazy("name or slug; a new one is created"),
+        "description": gettext_lazy("description"),
+        "description_en": gettext_lazy("description in English"),
+        "item_number": gettext_lazy("one per colour and size"),
+        "colour": gettext_lazy("colour in Norwegian"),
+        "colour_en": gettext_lazy("colour in English"),
+        "colour_hex": gettext_lazy("for example #1f3a5f"),
+        "size": gettext_lazy("size"),
+        "size_order": gettext_lazy("whole number: where the size sorts"),
+        "list_price": gettext_lazy("excl. VAT, for example 499.00"),
+        "stock": gettext_lazy("whole number"),
+        "restock_date": gettext_lazy("YYYY-MM-DD"),
+        "lead_time_days": gettext_lazy("days, for items not in stock"),
+        "image_urls": gettext_lazy("web addresses, separated by spaces"),
+        "active": gettext_lazy("true or false"),
+    },
+    ImportKind.PRICE_LIST: {
+        "customer_number": gettext_lazy("the customer company's number"),
+        "item_number": gettext_lazy("an item number, or else:"),
+        "product_number": gettext_lazy("a product number (all its items)"),
+        "price": gettext_lazy("agreed price excl. VAT"),
+        "valid_from": gettext_lazy("YYYY-MM-DD; empty: from now"),
+        "valid_to": gettext_lazy("YYYY-MM-DD; empty: until further notice"),
+    },
 }
+# The worker's phases (kvote.catalog.imports.progress) as the progress bar names them.
+PHASES = {
+    "reading": gettext_lazy("reading"),
+    "checking": gettext_lazy("checking"),
+    "writing": gettext_lazy("writing"),
+}
+
+
+def columns(kind: str) -> list[Column]:
+    names, required = (
+        (catalogue_rows.COLUMNS, catalogue_rows.REQUIRED)
+        if kind == ImportKind.CATALOGUE
+        else (price_lists.COLUMNS, price_lists.REQUIRED)
+    )
+    return [Column(n, n in required, COLUMN_HELP[kind].get(n, "")) for n in names]
 
 
 class ImportUploadForm(forms.Form):
@@ -121,6 +145,10 @@ class ChangeSection:
     def cut(self) -> bool:
         return self.total > len(self.rows)
 
+    @property
+    def has_details(self) -> bool:
+        return any(row.summary or row.fields or row.details for row in self.rows)
+
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
@@ -159,7 +187,7 @@ def change_sections(imp: CatalogueImport) -> list[ChangeSection]:
         entries = changes.get(name) or []
         rows = [change_row(e) for e in entries] if isinstance(entries, list) else []
         total = max(_count(imp, name), len(rows))
-        if rows or total:
+        if rows:  # a preview that lists none (a file with bad rows) has only its counts
             sections.append(ChangeSection(name, titles[name], rows, total))
     return sections
 
@@ -198,7 +226,7 @@ class CatalogueImportAdmin(admin.ModelAdmin):
     list_display = (
         "file",
         "kind",
-        "mode",
+        "mode_shown",
         "status_shown",
         "new",
         "changed",
@@ -247,6 +275,10 @@ class CatalogueImportAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("file name"), ordering="filename")
     def file(self, imp: CatalogueImport) -> str:
         return imp.filename or "-"
+
+    @admin.display(description=gettext_lazy("mode"), ordering="mode")
+    def mode_shown(self, imp: CatalogueImport) -> str:
+        return str(MODE_SHORT.get(imp.mode, imp.get_mode_display()))
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_shown(self, imp: CatalogueImport) -> str:
@@ -359,7 +391,7 @@ class CatalogueImportAdmin(admin.ModelAdmin):
             "title": _("Import a file"),
             "form": form,
             "columns": [
-                {"kind": kind, "label": ImportKind(kind).label, "columns": COLUMNS[kind]}
+                {"kind": kind, "label": ImportKind(kind).label, "columns": columns(kind)}
                 for kind in (ImportKind.CATALOGUE, ImportKind.PRICE_LIST)
             ],
             "modes": [
@@ -439,6 +471,8 @@ class CatalogueImportAdmin(admin.ModelAdmin):
             "status": status_badge(imp),
             "running": running,
             "progress": progress,
+            "phase": PHASES.get(progress.phase, progress.phase) if progress else "",
+            "waiting": progress is None or progress.total <= 0,
             "counts": counts if imp.counts else [],
             "bad_rows": bad_rows,
             "bad_total": max(_count(imp, "errors"), len(bad_rows)),

@@ -6,7 +6,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kvote.catalog.admin_imports import ImportLinks  # registers the imports' admin too
+from kvote.catalog.admin_imports import (  # registers the imports' admin too
+    LINKED_CHANGE_LIST,
+    ImportLinks,
+)
 from kvote.catalog.models import AgreedPrice, AssortmentItem, Category, ImportKind, Product, Variant
 from kvote.companies.admin import CompanyAdmin
 from kvote.companies.models import Company
@@ -44,6 +47,7 @@ class VariantInline(admin.TabularInline):
 @admin.register(Product)
 class ProductAdmin(ImportLinks, admin.ModelAdmin):
     import_kind = ImportKind.CATALOGUE
+    change_list_template = LINKED_CHANGE_LIST
     list_display = ("code", "name", "category", "list_price", "variant_count", "is_active")
     list_filter = ("category", "is_active")
     list_select_related = ("category",)
@@ -95,6 +99,7 @@ class VariantAdmin(admin.ModelAdmin):
 @admin.register(AgreedPrice)
 class AgreedPriceAdmin(ImportLinks, admin.ModelAdmin):
     import_kind = ImportKind.PRICE_LIST
+    change_list_template = LINKED_CHANGE_LIST
     list_display = (
         "company",
         "product",

@@ -32,8 +32,9 @@ from kvote.catalog.imports.selectors import access_import, import_progress
 from kvote.catalog.imports.services import import_apply, import_start
 from kvote.catalog.models import CatalogueImport, ImportKind, ImportMode, ImportStatus
 from kvote.common.admin import fits
-from kvote.common.errors import ServiceError
+from kvote.common.errors import NotFound, ServiceError
 from kvote.common.exports import FORMATS, export_response
+from kvote.people.models import User
 
 TEMPLATES = "admin/catalog/catalogueimport/"
 # While these last, the import's page shows a progress bar and reloads itself.
@@ -42,7 +43,7 @@ RUNNING = (ImportStatus.QUEUED, ImportStatus.APPLYING)
 KEPT = (ImportStatus.QUEUED, ImportStatus.APPLYING, ImportStatus.APPLIED)
 CHANGE_KINDS = ("new", "changed", "deactivated")
 # The modes as the history's narrow column names them.
-MODE_SHORT = {
+MODE_SHORT: dict[str, Any] = {
     ImportMode.UPSERT: gettext_lazy("Add and change"),
     ImportMode.FULL: gettext_lazy("Full"),
 }
@@ -57,7 +58,7 @@ class Column:
 
 # What each column holds, for the upload page (the columns themselves, and which are required,
 # are the import's: kvote.catalog.imports.catalogue_rows and .price_lists).
-COLUMN_HELP = {
+COLUMN_HELP: dict[str, dict[str, Any]] = {
     ImportKind.CATALOGUE: {
         "product_number": gettext_lazy("the product's number"),
         "product_name": gettext_lazy("name in Norwegian"),
@@ -88,7 +89,7 @@ COLUMN_HELP = {
     },
 }
 # The worker's phases (kvote.catalog.imports.progress) as the progress bar names them.
-PHASES = {
+PHASES: dict[str, Any] = {
     "reading": gettext_lazy("reading"),
     "checking": gettext_lazy("checking"),
     "writing": gettext_lazy("writing"),
@@ -208,6 +209,12 @@ def _person(user: Model | None) -> str:
     if user is None:
         return "-"
     return str(getattr(user, "full_name", "") or getattr(user, "email", "") or user)
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # the admin's pages have a logged-in user
+    return user
 
 
 def status_badge(imp: CatalogueImport) -> str:
@@ -372,7 +379,7 @@ class CatalogueImportAdmin(admin.ModelAdmin):
                 upload = form.cleaned_data["file"]
                 try:
                     imp = import_start(
-                        actor=request.user,
+                        actor=_actor(request),
                         kind=ImportKind(form.cleaned_data["kind"]),
                         mode=ImportMode(form.cleaned_data["mode"]),
                         file=upload,
@@ -422,7 +429,9 @@ class CatalogueImportAdmin(admin.ModelAdmin):
         if not fits(self.opts.pk, object_id):
             return None
         try:
-            return access_import(actor=request.user, import_id=int(object_id))
+            return access_import(actor=_actor(request), import_id=int(object_id))
+        except NotFound:
+            return None
         except ServiceError as exc:
             if exc.code == CatalogueError.NOT_ALLOWED:
                 raise PermissionDenied from exc
@@ -438,7 +447,7 @@ class CatalogueImportAdmin(admin.ModelAdmin):
         """The import's page: its preview, its bad rows, its progress, its Apply button."""
         imp = self._import(request, object_id)
         if imp is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         running = imp.status in RUNNING
         progress = import_progress(catalogue_import=imp) if running else None
         counts = [
@@ -499,10 +508,10 @@ class CatalogueImportAdmin(admin.ModelAdmin):
         """POST: apply the import's preview (at once, or in the job queue for a large file)."""
         imp = self._import(request, object_id)
         if imp is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         if request.method == "POST":
             try:
-                done = import_apply(actor=request.user, import_id=imp.pk)
+                done = import_apply(actor=_actor(request), import_id=imp.pk)
             except ServiceError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
             else:
@@ -526,11 +535,15 @@ class CatalogueImportAdmin(admin.ModelAdmin):
         return export_response(price_list_sheet(), fmt, _("price lists"))
 
 
+# The changelist template of an admin with ImportLinks.
+LINKED_CHANGE_LIST = TEMPLATES + "linked_change_list.html"
+
+
 class ImportLinks:
-    """A changelist (products, agreed prices) with a button to the import of its kind."""
+    """A changelist (products, agreed prices) with a button to the import of its kind; the
+    admin sets `change_list_template = LINKED_CHANGE_LIST`."""
 
     import_kind: str
-    change_list_template = TEMPLATES + "linked_change_list.html"
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

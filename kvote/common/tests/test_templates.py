@@ -34,7 +34,8 @@ def test_templates_load_no_script_or_style_from_another_host() -> None:
 # partials/<name>.html (pages may include it too); an email is email/<name>. The project's own
 # templates/ holds base.html (and bare.html, the layout of a page drawn without a request), the
 # error pages under the names Django's handlers look for, the shared includes/, and registration/
-# (Django's auth names).
+# (Django's auth names). An app's back-office pages are admin/<app>/<model>/<name>.html, where
+# Django's admin looks for them.
 NAME = re.compile(r"[a-z0-9][a-z0-9_]*\.(html|txt)")
 PIECES = {"includes", "partials", "email"}
 LAYOUTS = {"base.html", "bare.html"}
@@ -58,6 +59,8 @@ def _kind(path: Path) -> str | None:
             return inner[0]
         return None
     app, *inner = parts
+    if inner[:3] == ["templates", "admin", app] and len(inner) == 5:
+        return "back office"  # Django's admin looks for admin/<app>/<model>/<name>.html
     if len(inner) < 3 or inner[:2] != ["templates", app]:  # each app's templates carry its name
         return None
     inner = inner[2:]

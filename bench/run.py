@@ -7,7 +7,9 @@
 3. cost growth: the same reads at XS, S and M (generating what is missing), growth.json and
    growth.png (bench/growth.py);
 4. the load and scale-out run of bench/load/run.py, when present, at the chosen scale;
-5. bench/results/summary-<scale>.json: the goals of the issue, met or missed, by how much.
+5. the supplier's catalogue (issue 15, bench/catalogue_import.py, its own database): preview
+   and apply of 50 000 item numbers, a stock update of 5 000, the customer pages during an apply;
+6. bench/results/summary-<scale>.json: the goals of the issues, met or missed, by how much.
 DATABASE_URL names the main database (default postgres://…/kvote_bench); each scale uses its
 own (kvote_bench_xs, _s, _m)."""
 
@@ -121,7 +123,7 @@ def main() -> None:
     parser.add_argument("--scale", default=os.environ.get("SCALE", "S"))
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--growth", default="XS,S,M", help="scales for cost growth ('' = none)")
-    parser.add_argument("--skip", default="", help="comma list of: latency,growth,load")
+    parser.add_argument("--skip", default="", help="comma list of: latency,growth,load,catalogue")
     options = parser.parse_args()
     scale = options.scale.upper()
     skip = set(filter(None, options.skip.split(",")))
@@ -143,6 +145,10 @@ def main() -> None:
         growth = json.loads((RESULTS / "growth.json").read_text())
     if "load" not in skip and (ROOT / "bench" / "load" / "run.py").exists():
         step(f"load at {scale}", [sys.executable, "-m", "bench.load.run", "--scale", scale])
+    if "catalogue" not in skip:
+        step("the supplier's catalogue", [sys.executable, "-m", "bench.catalogue_import"])
+    catalogue_path = RESULTS / "catalogue.json"  # this run's, or (skipped) the last one made
+    catalogue = json.loads(catalogue_path.read_text()) if catalogue_path.exists() else None
     path = RESULTS / f"load-{scale}.json"  # this run's, or (skipped) the last one made
     load = json.loads(path.read_text()) if path.exists() else None
     report = json.loads((RESULTS / f"latency-{scale}.json").read_text())
@@ -150,7 +156,8 @@ def main() -> None:
         "scale": scale,
         "minutes": round((time.monotonic() - started) / 60, 1),
         "machine": report["machine"],
-        "goals": goals(report, growth, load),
+        "goals": goals(report, growth, load)
+        + [{"by": "", **goal} for goal in (catalogue or {}).get("goals", [])],
         "latency": {
             c["name"]: {k: c.get(k) for k in ("median", "p95", "p99", "queries", "ratio")}
             for c in report["cases"]

@@ -381,6 +381,9 @@ KVOTE_IMAGE_MAX_PIXELS = int(os.environ.get("KVOTE_IMAGE_MAX_PIXELS", str(40_000
 # Catalogue and price list imports (kvote.catalog.imports): a file up to this size is previewed
 # and applied at once; a bigger one in the worker, with a progress bar.
 KVOTE_IMPORT_INLINE_BYTES = int(os.environ.get("KVOTE_IMPORT_INLINE_BYTES", str(1024 * 1024)))
+# The worker reads and applies those at this CPU niceness (0 = as any job), so customers' pages
+# keep their pace meanwhile.
+KVOTE_IMPORT_NICE = int(os.environ.get("KVOTE_IMPORT_NICE", "19"))
 
 # The REST API (kvote.api): how long a token lives.
 KVOTE_API_TOKEN_DAYS = int(os.environ.get("KVOTE_API_TOKEN_DAYS", "30"))

@@ -29,6 +29,7 @@ from kvote.companies.models import Company, DeliveryAddress
 from kvote.companies.periods import PeriodKind
 from kvote.demo import catalogue, data
 from kvote.demo.orders import seed_orders
+from kvote.demo.picture_store import pictures_seed, wanted_pictures
 from kvote.demo.waiting import seed_waiting_orders
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
@@ -67,6 +68,7 @@ def seed_demo(*, reset: bool = False, now: datetime | None = None) -> SeedReport
         if reset:
             report.deleted = demo_reset()
         products = _seed_catalogue(report, today=timezone.localdate(now))
+        _seed_pictures(products, report)
         passwords = _Passwords()
         _seed_staff(passwords, report)
         companies = []
@@ -197,6 +199,21 @@ def _seed_catalogue(report: SeedReport, *, today: date) -> dict[str, Product]:
                 }
     _sync(Variant, "item_number", variants, report)
     return products
+
+
+def _seed_pictures(products: dict[str, Product], report: SeedReport) -> None:
+    """Every demo product's pictures, per colour (kvote.demo.picture_store)."""
+    colours = {
+        p.code: [
+            (c.name, c.name_en, c.hex) for c in (catalogue.COLOURS[code] for code in p.colours)
+        ]
+        for p in catalogue.PRODUCTS
+    }
+    created, updated = pictures_seed(wanted_pictures(products, colours))
+    if created:
+        report.created["productimage"] += created
+    if updated:
+        report.updated["productimage"] += updated
 
 
 def _seed_company(

@@ -251,6 +251,21 @@ STORAGES = {
     },
 }
 
+# Django's cache: files under var/cache by default; Redis (shared by every process on every
+# host) when KVOTE_CACHE_URL names one, e.g. redis://127.0.0.1:6379/0. It carries what
+# workers report to pages, such as a big import's progress (kvote.catalog.imports.progress).
+KVOTE_CACHE_URL = os.environ.get("KVOTE_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KVOTE_CACHE_URL}
+        if KVOTE_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+
 # Email: written to files under var/mail/ in the demo (one file per message); SMTP in production.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -362,6 +377,10 @@ KVOTE_IMAGE_MAX_BYTES = int(os.environ.get("KVOTE_IMAGE_MAX_BYTES", str(10 * 102
 KVOTE_IMAGE_FETCH_TIMEOUT = float(os.environ.get("KVOTE_IMAGE_FETCH_TIMEOUT", "10"))
 # Pillow refuses to decode a picture of more pixels than this (a "decompression bomb").
 KVOTE_IMAGE_MAX_PIXELS = int(os.environ.get("KVOTE_IMAGE_MAX_PIXELS", str(40_000_000)))
+
+# Catalogue and price list imports (kvote.catalog.imports): a file up to this size is previewed
+# and applied at once; a bigger one in the worker, with a progress bar.
+KVOTE_IMPORT_INLINE_BYTES = int(os.environ.get("KVOTE_IMPORT_INLINE_BYTES", str(1024 * 1024)))
 
 # The REST API (kvote.api): how long a token lives.
 KVOTE_API_TOKEN_DAYS = int(os.environ.get("KVOTE_API_TOKEN_DAYS", "30"))

@@ -8,11 +8,15 @@ know fails, so a new kind of URL cannot slip past such a test unseen.
 
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kvote.people.models import User
+
+if TYPE_CHECKING:
+    from kvote.catalog.models import CatalogueImport
 
 # The supplier's back office has its own staff-only login, and the supplier's status replies
 # are authenticated by signature (kvote/supplier/tests): not pages of a portal user. Nor are the
@@ -20,6 +24,15 @@ from kvote.people.models import User
 NOT_PORTAL = frozenset({"admin", "supplier", "media"})
 # The password-reset link carries a user and a token, not a row (checked in test_auth).
 NOT_IDS = frozenset({"uidb64", "token"})
+# The API's catalogue routes (imports, price lists, stock) are the supplier's staff's alone
+# (kvote.catalog.access): every login of a customer company gets 403 there, whatever the id
+# (kvote/api/tests/test_catalog_admin.py, test_catalog_imports.py).
+SUPPLIER_STAFF_API = "catalog/"
+
+
+def supplier_staff_only(name: str, pattern: URLPattern) -> bool:
+    """A route only the supplier's staff may use (no company user is ever let in)."""
+    return name.startswith("api-v1:") and str(pattern.pattern).startswith(SUPPLIER_STAFF_API)
 
 
 def url_patterns(
@@ -80,6 +93,7 @@ def company_ids(owner: User) -> dict[str, int]:
         ends_on=today + timedelta(days=7),
     )
     return {
+        "import_id": supplier_import().pk,
         "order_id": order.pk,
         "line_id": CartLine.objects.get(cart__user=owner).pk,
         "product_id": variant.product_id,
@@ -88,3 +102,12 @@ def company_ids(owner: User) -> dict[str, int]:
         "substitute_id": substitute.pk,
         "token_id": api_token_create(actor=owner, label="urlmap").token.pk,
     }
+
+
+def supplier_import() -> "CatalogueImport":
+    """A catalogue import of the supplier's staff: the row the catalogue routes name."""
+    from kvote.catalog.models import CatalogueImport, ImportKind
+
+    return CatalogueImport.objects.create(
+        kind=ImportKind.CATALOGUE, filename="katalog.csv", source="imports/katalog.csv"
+    )

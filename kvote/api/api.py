@@ -5,7 +5,6 @@ call one service or selector, shape the answer with the schemas of kvote.api.sch
 """
 
 import json
-from importlib.util import find_spec
 from typing import Any
 
 from django.http import HttpRequest
@@ -19,6 +18,7 @@ from kvote.api.auth import AUTH
 from kvote.api.auth import router as auth_router
 from kvote.api.catalog import router as catalog_router
 from kvote.api.catalog_admin import router as catalog_admin_router
+from kvote.api.catalog_imports import router as catalog_imports_router
 from kvote.api.company import router as company_router
 from kvote.api.employees import router as employees_router
 from kvote.api.errors import INVALID, ApiError, NulCharacterError, has_nul, install_handlers
@@ -66,12 +66,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("", catalog_router)
 api.add_router("/catalog", catalog_admin_router)
-if find_spec("kvote.catalog.imports") is not None:
-    # The imports' endpoints, once kvote.catalog.imports (issue 15, another branch) is merged;
-    # then this becomes a plain import and add_router like the others.
-    from kvote.api.catalog_imports import router as catalog_imports_router
-
-    api.add_router("/catalog", catalog_imports_router)
+api.add_router("/catalog", catalog_imports_router)
 api.add_router("/orders", orders_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/employees", employees_router)

@@ -194,6 +194,7 @@ def _routes(prefix: str, kind: ImportKind, what: str, columns: str) -> None:
         summary=f"Send {what} and get its preview",
         openapi_extra={"requestBody": IMPORT_BODY},
         operation_id=f"{kind}_import_start",
+        url_name=f"{kind}_import_start",
     )
     def start(request: ApiRequest) -> tuple[int, ImportOut]:
         return 201, _out(_start(request, kind))
@@ -211,6 +212,7 @@ def _routes(prefix: str, kind: ImportKind, what: str, columns: str) -> None:
         response={200: ImportOut, **READ_ERRORS},
         summary=f"One import of {what}: its preview, progress or result",
         operation_id=f"{kind}_import_get",
+        url_name=f"{kind}_import_get",
     )
     def get(request: ApiRequest, import_id: PathId) -> ImportOut:
         return _out(_of_kind(request, import_id, kind))
@@ -222,6 +224,7 @@ def _routes(prefix: str, kind: ImportKind, what: str, columns: str) -> None:
         response={200: ImportOut, **APPLY_ERRORS},
         summary=f"Apply a previewed import of {what}",
         operation_id=f"{kind}_import_apply",
+        url_name=f"{kind}_import_apply",
     )
     def apply(request: ApiRequest, import_id: PathId) -> ImportOut:
         _of_kind(request, import_id, kind)

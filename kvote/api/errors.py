@@ -85,6 +85,7 @@ STATUS_BY_CODE: dict[str, int] = {
     CatalogueError.STALE: 409,
     CatalogueError.ALREADY_APPLIED: 409,
     CatalogueError.NOT_READY: 409,
+    CatalogueError.FAILED: 409,
     # The API's own.
     NOT_FOUND: 404,
     NOT_AUTHENTICATED: 401,

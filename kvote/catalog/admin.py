@@ -1,5 +1,5 @@
 """Back office: the catalogue (categories, products with their variants and pictures) and
-agreed prices."""
+agreed prices; their imports are kvote.catalog.admin_imports."""
 
 from typing import Any
 
@@ -14,12 +14,17 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kvote.catalog import images
+from kvote.catalog.admin_imports import (  # registers the imports' admin too
+    LINKED_CHANGE_LIST,
+    ImportLinks,
+)
 from kvote.catalog.image_files import ImageRefused, picture_open, too_big_message
 from kvote.catalog.models import (
     AgreedPrice,
     AssortmentItem,
     Category,
     ImageStatus,
+    ImportKind,
     Product,
     ProductImage,
     Variant,
@@ -224,7 +229,9 @@ class ProductImageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ImportLinks, admin.ModelAdmin):
+    import_kind = ImportKind.CATALOGUE
+    change_list_template = LINKED_CHANGE_LIST
     list_display = ("code", "name", "category", "list_price", "variant_count", "is_active")
     list_filter = ("category", "is_active")
     list_select_related = ("category",)
@@ -282,7 +289,9 @@ class VariantAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreedPrice)
-class AgreedPriceAdmin(admin.ModelAdmin):
+class AgreedPriceAdmin(ImportLinks, admin.ModelAdmin):
+    import_kind = ImportKind.PRICE_LIST
+    change_list_template = LINKED_CHANGE_LIST
     list_display = (
         "company",
         "product",

@@ -12,3 +12,6 @@ class CatalogConfig(AppConfig):
         from kvote.jobs.services import HANDLERS
 
         HANDLERS.update(JOB_HANDLERS)  # catalog_image_fetch, catalog_image_render
+        # The imports of big files run in the worker (kvote.catalog.imports.services).
+        HANDLERS["catalog_import_preview"] = "kvote.catalog.imports.services:import_preview_job"
+        HANDLERS["catalog_import_apply"] = "kvote.catalog.imports.services:import_apply_job"

@@ -10,6 +10,9 @@ class CatalogueError(models.TextChoices):
     STALE = "import_stale"  # the catalogue changed since the preview (HTTP 409)
     ALREADY_APPLIED = "import_already_applied"  # (HTTP 409)
     NOT_READY = "import_not_ready"  # still being checked or applied (HTTP 409)
+    # The apply failed (in the worker: stale, or the file could not be read): upload it again
+    # for a fresh preview (HTTP 409).
+    FAILED = "import_failed"
     UNKNOWN_ITEMS = "unknown_item_numbers"  # a stock update names item numbers we lack (400)
     IMAGE_URL_INVALID = "image_url_invalid"  # not an http(s) address we can keep (HTTP 400)
     DUPLICATE_ITEMS = "duplicate_item_numbers"  # a stock update names one twice (400)

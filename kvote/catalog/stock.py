@@ -74,8 +74,7 @@ class UnknownItemNumbers(ServiceError):
             CatalogueError.UNKNOWN_ITEMS,
             ngettext(
                 "Nothing was changed: %(count)d item number is not in the catalogue: %(items)s.",
-                "Nothing was changed: %(count)d item numbers are not in the catalogue: "
-                "%(items)s.",
+                "Nothing was changed: %(count)d item numbers are not in the catalogue: %(items)s.",
                 len(item_numbers),
             )
             % {"count": len(item_numbers), "items": shown},

@@ -128,11 +128,17 @@ def write_xlsx(sheet: Sheet) -> bytes:
 _ASCII_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 
 
+def ascii_slug(name: str) -> str:
+    """A name as a lower-case ASCII slug, æ, ø and å spelled ae, o and a ("" when nothing is
+    left): the one rule for an export's file name and an imported category's slug."""
+    return slugify(name.translate(_ASCII_LETTERS))
+
+
 def export_filename(name: str, fmt: str) -> str:
     """The one naming of every export: the export's name in the UI's language (the caller
     translates it: «alle ansatte», "all employees"), as a lower-case slug with æ, ø and å
     spelled ae, o and a, then today's date: `alle-ansatte-2026-11-30.xlsx`."""
-    stem = slugify(name.translate(_ASCII_LETTERS)) or "export"
+    stem = ascii_slug(name) or "export"
     return f"{stem}-{timezone.localdate().isoformat()}.{fmt}"
 
 

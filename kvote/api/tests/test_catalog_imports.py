@@ -13,8 +13,6 @@ from kvote.catalog.models import CatalogueImport, Variant
 from kvote.people.models import User
 from tests.factories import CategoryFactory, CompanyFactory, UserFactory, member
 
-pytest.importorskip("kvote.catalog.imports.services")
-
 pytestmark = pytest.mark.django_db
 
 HEADER = "product_number,product_name,category,item_number,colour,size,list_price,stock\n"

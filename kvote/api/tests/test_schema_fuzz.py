@@ -37,6 +37,7 @@ from tests.factories import (
     VariantFactory,
     place_order,
 )
+from tests.urlmap import supplier_import
 from tests.world import Fjord, World
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,7 @@ def demo(world: World, fjord: Fjord) -> Demo:
                 fjord.leader.employee.pk,
             ],
             "order_id": [released.pk, waiting.pk, by_supervisor.pk, foreign_order.pk],
+            "import_id": [supplier_import().pk],  # the supplier's: 403 to every customer
         },
         skus=[v.item_number for v in variants],
         address_id=address.pk,

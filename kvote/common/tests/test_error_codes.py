@@ -33,11 +33,11 @@ KVOTE = Path(__file__).resolve().parents[2]
 
 # Each refusal and the messages that say it: one meaning per code.
 REFUSALS: dict[str, set[str]] = {
+    ApprovalError.CANNOT_APPROVE_OWN_ORDER: {"Nobody can decide an order they placed."},
+    ApprovalError.NOT_AN_APPROVER: {"Only approvers name substitutes."},
     CatalogueError.NOT_ALLOWED: {
         "Only the supplier's staff may change the catalogue, its prices and its stock."
     },
-    ApprovalError.CANNOT_APPROVE_OWN_ORDER: {"Nobody can decide an order they placed."},
-    ApprovalError.NOT_AN_APPROVER: {"Only approvers name substitutes."},
     # One code for every app: the request is for company admins only.
     CommonError.ADMIN_ONLY: {
         "Only a company admin sees all the company's orders.",

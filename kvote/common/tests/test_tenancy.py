@@ -24,7 +24,7 @@ from tests.factories import (
     VariantFactory,
     member,
 )
-from tests.urlmap import NOT_IDS, url_patterns
+from tests.urlmap import NOT_IDS, supplier_import, supplier_staff_only, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,7 @@ def foreign_ids():
         "address_id": address.pk,
         "substitute_id": substitute.pk,
         "token_id": api_token_create(actor=owner, label="HR sync").token.pk,
+        "import_id": supplier_import().pk,
     }
     return intruder, ids, order
 
@@ -91,6 +92,10 @@ def test_every_portal_url_answers_404_with_another_companys_ids(client, foreign_
             post = client.post(url, data, content_type="application/json")
         else:
             post = client.post(url, data)
+        if supplier_staff_only(name, pattern):  # no company user is let in, whatever the id
+            assert {get.status_code, post.status_code} <= {403, 405}, f"{url} ({name})"
+            assert 403 in (get.status_code, post.status_code), f"{url} ({name}) never said 403"
+            continue
         assert get.status_code in (302, 404, 405), f"GET {url} ({name}) gave {get.status_code}"
         assert post.status_code in (404, 405), f"POST {url} ({name}) gave {post.status_code}"
         assert 404 in (get.status_code, post.status_code), f"{url} ({name}) never said 404"

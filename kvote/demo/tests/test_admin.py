@@ -13,7 +13,13 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from kvote.approvals.models import Substitute
-from kvote.catalog.models import AgreedPrice, Product
+from kvote.catalog.models import (
+    AgreedPrice,
+    CatalogueImport,
+    ImportKind,
+    ImportStatus,
+    Product,
+)
 from kvote.companies.models import Company
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
@@ -59,6 +65,13 @@ def one_of(model: type[models.Model]) -> models.Model:
             substitute=User.objects.get(email="admin@nordlys.example"),
             starts_on=date(2030, 7, 1),
             ends_on=date(2030, 7, 21),
+        )
+    if obj is None and model is CatalogueImport:  # the demo has imported no file
+        obj = CatalogueImport.objects.create(
+            kind=ImportKind.CATALOGUE,
+            filename="katalog.csv",
+            status=ImportStatus.PREVIEWED,
+            created_by=User.objects.get(email="admin@kvote.example"),
         )
     if obj is None and not model._meta.app_label.startswith(("companies", "people", "catalog")):
         required = [

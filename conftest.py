@@ -34,14 +34,21 @@ def media_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
     return tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(scope="session")
+def demo_files_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Where seed_demo writes its sample files in tests (not var/demo)."""
+    return tmp_path_factory.mktemp("demo")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings, media_dir):  # type: ignore[no-untyped-def]
+def _fast_and_quiet(settings, media_dir, demo_files_dir):  # type: ignore[no-untyped-def]
     """Tests hash passwords quickly, send mail to memory, throttle only where they test it, and
-    keep files in a folder of their own."""
+    keep files in folders of their own."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
     settings.MEDIA_ROOT = media_dir
+    settings.KVOTE_DEMO_DIR = demo_files_dir
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

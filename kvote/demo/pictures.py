@@ -258,11 +258,7 @@ class _Painter:
         steps = max(1, int(length / 1.6))
         for n in range(0, steps, 2):
             a, b = n / steps, min(1.0, (n + 1) / steps)
-            self.lines(
-                [(x0 + (x1 - x0) * a, y0 + (y1 - y0) * a), (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b)],
-                colour,
-                0.25,
-            )  # fmt: skip
+            self.lines([_lerp(start, end, a), _lerp(start, end, b)], colour, 0.25)
 
     def dot(self, x: float, y: float, radius: float, colour: RGB) -> None:
         self.draw.ellipse(self.box(x - radius, y - radius, x + radius, y + radius), fill=colour)
@@ -480,8 +476,8 @@ def draw_top(pt: _Painter, g: Garment, view: str) -> None:
                 pt.lines([(x + 2, 18.5), (x + 2, hem - 23)], REFLECTIVE_SHINE, 0.5)
 
     if g.rib:
-        band = [(_edge_x(armpit, hem_l, hem - 4.5), hem - 4.5), hem_l,
-                (100 - hem_l[0], hem), (100 - _edge_x(armpit, hem_l, hem - 4.5), hem - 4.5)]  # fmt: skip
+        rib_top = (_edge_x(armpit, hem_l, hem - 4.5), hem - 4.5)
+        band = [rib_top, hem_l, (100 - hem_l[0], hem), (100 - rib_top[0], rib_top[1])]
         pt.polygon(band, mix(pt.fill, BLACK, 0.08), body=False)
         for n in range(1, 24):
             x = band[1][0] + (band[2][0] - band[1][0]) * n / 24

@@ -4,7 +4,8 @@ that runs at the start of every browser test.
 seed_demo makes the pictures' renditions itself (not through the job queue): each picture is
 drawn, and its renditions encoded (kvote.catalog.image_files.renditions_encode, the catalogue's
 own sizes and formats), once per process and once per machine: the bytes are kept in memory and
-in a cache folder named by what they are drawn from (`settings.VAR_DIR / "demo-pictures"`), so
+in a cache folder named by what they are drawn from (`settings.KVOTE_DEMO_PICTURES_DIR`,
+`var/demo-pictures/` by default), so
 a later seed, in this process or another, copies bytes instead of drawing. The files go into
 the media store under names that hold the product and that same key
 (`products/renditions/demo/<product>/<key>-card.webp`, `products/originals/demo/<product>/
@@ -67,7 +68,7 @@ _MADE: dict[str, Made] = {}
 
 
 def cache_dir() -> Path:
-    return Path(settings.VAR_DIR) / "demo-pictures"
+    return Path(settings.KVOTE_DEMO_PICTURES_DIR)
 
 
 def made_key(garment: Garment, colour_hex: str, view: str) -> str:

@@ -422,7 +422,8 @@ def draw_top(pt: _Painter, g: Garment, view: str) -> None:
             if g.hivis:
                 outer, inner = (side([a, b]), side([c, d]))
                 _sleeve_band(pt, (outer[0], outer[1]), (inner[0], inner[1]))
-            pt.stitches(*side([_lerp(a, c, 0.5), _lerp(b, d, 0.5)]))  # type: ignore[arg-type]
+            seam_top, seam_end = side([_lerp(a, c, 0.5), _lerp(b, d, 0.5)])
+            pt.stitches(seam_top, seam_end)
     elif g.sleeves == "short":
         for side in (lambda ps: list(ps), _mirror):
             sleeve = side([(29.0, 21.0), (19.5, 40.5), (28.5, 45.0), (31.5, 36.0)])
@@ -547,14 +548,15 @@ def _front_details(pt: _Painter, g: Garment, hem: float) -> None:
         pt.rounded(x0, 29, x0 + 8.5, 39, 0.8, mix(pt.fill, BLACK, 0.04), body=False)
         pt.polygon([(x0, 29), (x0 + 8.5, 29), (x0 + 8.5, 32.5), (x0, 32.5)], body=False)
     if "side" in g.pockets:
-        y = hem - 22
+        top_y = hem - 22
         for side in (lambda ps: list(ps), _mirror):
-            pt.lines(side([(35.5, y), (38.5, y + 11)]), mix(pt.fill, BLACK, 0.35), 0.7)
+            pt.lines(side([(35.5, top_y), (38.5, top_y + 11)]), mix(pt.fill, BLACK, 0.35), 0.7)
             if g.zip and not g.hivis:
-                pt.stitches(*side([(36.5, y), (39.5, y + 11)]))  # type: ignore[arg-type]
+                start, end = side([(36.5, top_y), (39.5, top_y + 11)])
+                pt.stitches(start, end)
     if "kangaroo" in g.pockets:
-        y = hem - 21
-        pocket = [(38, y), (62, y), (65, hem - 6), (35, hem - 6)]
+        top_y = hem - 21
+        pocket = [(38.0, top_y), (62.0, top_y), (65.0, hem - 6), (35.0, hem - 6)]
         pt.lines([*pocket, pocket[0]], pt.detail, 0.3)
 
 
@@ -665,9 +667,11 @@ def draw_shoe(pt: _Painter, g: Garment, view: str) -> None:
     end = (62, 56)
     hooks = 7 if g.height != "low" else 4
     for n in range(hooks):
-        x, y = _lerp(start, end, n / max(1, hooks - 1))
-        pt.lines([(x - 2.2, y - 1.4), (x + 2.2, y + 1.4)], (196, 184, 160), 0.55)
-        pt.dot(x - 2.4, y - 1.6, 0.55, (176, 176, 180))
+        hook_x, hook_y = _lerp(start, end, n / max(1, hooks - 1))
+        pt.lines(
+            [(hook_x - 2.2, hook_y - 1.4), (hook_x + 2.2, hook_y + 1.4)], (196, 184, 160), 0.55
+        )
+        pt.dot(hook_x - 2.4, hook_y - 1.6, 0.55, (176, 176, 180))
     if g.height == "winter":
         fur = (236, 229, 214)
         pt.rounded(18.0, shaft_top - 3.5, front_x + 2.5, shaft_top + 4.5, 3, fur, body=False)

@@ -46,6 +46,7 @@ demo: install
 	@$(MANAGE) shell --no-imports -c "from django.conf import settings as s; print('Emails: ' + (f'written as files to {s.EMAIL_FILE_PATH}/ by the background worker' if s.EMAIL_BACKEND.endswith('filebased.EmailBackend') else f'sent by the background worker through {s.EMAIL_BACKEND}'))"
 	@$(MANAGE) shell --no-imports -c "from django.conf import settings as s; print('Orders to the supplier: ' + (f'PEPPOL XML files in {s.KVOTE_OUTBOX_DIR}/' if s.KVOTE_DELIVERY_TRANSPORT == 'folder' else f'POSTed to {s.KVOTE_DELIVERY_URL}') + ', by the delivery worker')"
 	@echo "Links in emails lead to $(KVOTE_BASE_URL)/"
+	@$(MANAGE) shell --no-imports -c "from kvote.demo.sample_import import sample_path; print(f'A catalogue file to try the import with: {sample_path()} (README: Trying the catalogue import)')"
 	@echo "Kvote runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it and the workers)"
 	@$(MANAGE) run_worker & worker=$$!; \
 	$(MANAGE) deliver_orders & deliverer=$$!; \

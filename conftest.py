@@ -34,22 +34,39 @@ def media_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
     return tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(scope="session")
+def demo_files_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Where seed_demo writes its sample files in tests (not var/demo)."""
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="session")
+def file_settings(media_dir, demo_files_dir):  # type: ignore[no-untyped-def]
+    """The settings that keep the tests' files out of var/: for `override_settings` in a
+    fixture wider than a test (a module's seeded demo), which `settings` cannot serve."""
+    return {
+        "MEDIA_ROOT": media_dir,
+        "KVOTE_DEMO_DIR": demo_files_dir,
+        "STORAGES": {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": media_dir, "base_url": settings.MEDIA_URL},
+            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings, media_dir):  # type: ignore[no-untyped-def]
+def _fast_and_quiet(settings, file_settings):  # type: ignore[no-untyped-def]
     """Tests hash passwords quickly, send mail to memory, throttle only where they test it, and
-    keep files in a folder of their own."""
+    keep files in folders of their own."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
-    settings.MEDIA_ROOT = media_dir
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": media_dir, "base_url": settings.MEDIA_URL},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in file_settings.items():
+        setattr(settings, name, value)
 
 
 class InvalidTemplateVariable(str):

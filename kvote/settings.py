@@ -320,6 +320,10 @@ KVOTE_PAGE_SIZE = int(os.environ.get("KVOTE_PAGE_SIZE", "24"))
 KVOTE_FEW_LEFT = int(os.environ.get("KVOTE_FEW_LEFT", "5"))
 # Where the portal is reached, for links in emails.
 KVOTE_BASE_URL = os.environ.get("KVOTE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where seed_demo writes the demo's sample files (a catalogue file to try the import with).
+KVOTE_DEMO_DIR = Path(os.environ.get("KVOTE_DEMO_DIR", VAR_DIR / "demo"))
+# Where seed_demo keeps the demo pictures it has drawn, so a later seed copies them.
+KVOTE_DEMO_PICTURES_DIR = Path(os.environ.get("KVOTE_DEMO_PICTURES_DIR", VAR_DIR / "demo-pictures"))
 
 # Delivery of released orders to the supplier (kvote.supplier): a PEPPOL BIS Order 3.0 per order.
 # The supplier as seller, identified by its organisation number (PEPPOL scheme 0192).

@@ -86,12 +86,6 @@ def _rgb(picture: Image.Image) -> Image.Image:
     return upright.convert("RGB")
 
 
-def _save(picture: Image.Image, name: str, fmt: str, **options: Any) -> str:
-    buffer = BytesIO()
-    picture.save(buffer, fmt, **options)
-    return default_storage.save(name, ContentFile(buffer.getvalue()))
-
-
 def original_store(*, image_id: int, data: bytes, picture: Image.Image) -> str:
     """Keep the fetched bytes as they came; the stored name."""
     extension = FORMATS[str(picture.format)]
@@ -99,35 +93,57 @@ def original_store(*, image_id: int, data: bytes, picture: Image.Image) -> str:
     return default_storage.save(f"{ORIGINALS}/{image_id}/{digest}.{extension}", ContentFile(data))
 
 
-def renditions_make(*, image_id: int, data: bytes, picture: Image.Image) -> dict[str, Any]:
-    """Make `card`, `page` and `zoom` (RENDITION_SIZES on the long side, never upscaled), each
-    as WebP and JPEG, under products/renditions/<image>/; what ProductImage.renditions holds:
-    {"card": {"webp": name, "jpeg": name, "width": w, "height": h}, …}. Sizes that come out
-    the same (a small original) share their files. The names carry the original's digest, so
-    a new picture never reuses a name a browser has cached."""
-    digest = hashlib.sha256(data).hexdigest()[:16]
+def renditions_encode(picture: Image.Image) -> dict[str, dict[str, Any]]:
+    """The renditions of `picture` as bytes: `card`, `page` and `zoom` (RENDITION_SIZES on the
+    long side, never upscaled), each {"width", "height", "webp": bytes, "jpeg": bytes}; sizes
+    that come out the same (a small original) are the same entry. `renditions_make` stores
+    them; the demo's pictures (kvote.demo.picture_store) keep them in a cache of their own."""
     current = _rgb(picture)
+    made: dict[str, dict[str, Any]] = {}
+    for name, long_side in RENDITION_SIZES.items():
+        scale = min(1.0, long_side / max(current.size))
+        size = (max(1, round(current.width * scale)), max(1, round(current.height * scale)))
+        if size != current.size:
+            current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        previous = made[list(made)[-1]] if made else None
+        if previous and (previous["width"], previous["height"]) == size:
+            made[name] = previous
+            continue
+        made[name] = {
+            "width": size[0],
+            "height": size[1],
+            "webp": _encoded(current, "WEBP", quality=80, method=4),
+            "jpeg": _encoded(current, "JPEG", quality=85, optimize=True, progressive=True),
+        }
+    return made
+
+
+def _encoded(picture: Image.Image, fmt: str, **options: Any) -> bytes:
+    buffer = BytesIO()
+    picture.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def renditions_make(*, image_id: int, data: bytes, picture: Image.Image) -> dict[str, Any]:
+    """Make the renditions (`renditions_encode`) under products/renditions/<image>/; what
+    ProductImage.renditions holds: {"card": {"webp": name, "jpeg": name, "width": w,
+    "height": h}, …}. Sizes that come out the same share their files. The names carry the
+    original's digest, so a new picture never reuses a name a browser has cached."""
+    digest = hashlib.sha256(data).hexdigest()[:16]
     made: dict[str, Any] = {}
+    stored: dict[int, dict[str, Any]] = {}
     saved: list[str] = []
     try:
-        for name, long_side in RENDITION_SIZES.items():
-            scale = min(1.0, long_side / max(current.size))
-            size = (max(1, round(current.width * scale)), max(1, round(current.height * scale)))
-            if size != current.size:
-                current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-            previous = made[list(made)[-1]] if made else None
-            if previous and (previous["width"], previous["height"]) == size:
-                made[name] = previous
+        for name, encoded in renditions_encode(picture).items():
+            if id(encoded) in stored:
+                made[name] = stored[id(encoded)]
                 continue
             stem = f"{RENDITIONS}/{image_id}/{digest}-{name}"
-            entry: dict[str, Any] = {"width": size[0], "height": size[1]}
-            entry["webp"] = _save(current, f"{stem}.webp", "WEBP", quality=80, method=4)
-            saved.append(entry["webp"])
-            entry["jpeg"] = _save(
-                current, f"{stem}.jpg", "JPEG", quality=85, optimize=True, progressive=True
-            )
-            saved.append(entry["jpeg"])
-            made[name] = entry
+            entry: dict[str, Any] = {"width": encoded["width"], "height": encoded["height"]}
+            for fmt, extension in (("webp", "webp"), ("jpeg", "jpg")):
+                entry[fmt] = default_storage.save(f"{stem}.{extension}", ContentFile(encoded[fmt]))
+                saved.append(entry[fmt])
+            made[name] = stored[id(encoded)] = entry
     except Exception:
         files_delete(saved)
         raise

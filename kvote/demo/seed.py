@@ -15,8 +15,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models, transaction
 from django.db.models import Q
@@ -27,8 +29,10 @@ from kvote.budgets.services import budget_set
 from kvote.catalog.models import AgreedPrice, Category, Favourite, Product, Variant
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.companies.periods import PeriodKind
-from kvote.demo import catalogue, data
+from kvote.demo import catalogue, data, sample_import
 from kvote.demo.orders import seed_orders
+from kvote.demo.picture_store import pictures_seed, wanted_pictures
+from kvote.demo.sample_import import sample_files_write
 from kvote.demo.waiting import seed_waiting_orders
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
@@ -50,6 +54,7 @@ class SeedReport:
     updated: Counter[str] = field(default_factory=Counter)
     deleted: int = 0
     seconds: float = 0.0
+    sample_files: list[Path] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -67,6 +72,7 @@ def seed_demo(*, reset: bool = False, now: datetime | None = None) -> SeedReport
         if reset:
             report.deleted = demo_reset()
         products = _seed_catalogue(report, today=timezone.localdate(now))
+        _seed_pictures(products, report)
         passwords = _Passwords()
         _seed_staff(passwords, report)
         companies = []
@@ -83,6 +89,9 @@ def seed_demo(*, reset: bool = False, now: datetime | None = None) -> SeedReport
         waiting = seed_waiting_orders(now=now)
         if waiting:
             report.created["order"] += waiting
+    report.sample_files = sample_files_write(
+        base_url=settings.KVOTE_BASE_URL, today=timezone.localdate(now)
+    )
     report.seconds = time.monotonic() - started
     return report
 
@@ -101,9 +110,13 @@ def demo_reset() -> int:
     deleted += User.objects.filter(Q(company__in=companies) | Q(email=data.STAFF_EMAIL)).delete()[0]
     # Everything else a company owns (employees, addresses, prices, carts...) cascades with it.
     deleted += companies.delete()[0]
-    deleted += Product.objects.filter(code__in=[p.code for p in catalogue.PRODUCTS]).delete()[0]
+    # The demo catalogue, and the products (and new category) of the sample file if imported.
+    codes = [p.code for p in catalogue.PRODUCTS] + [p.code for p in sample_import.NEW_PRODUCTS]
+    deleted += Product.objects.filter(code__in=codes).delete()[0]
     deleted += (
-        Category.objects.filter(slug__in=[c.slug for c in catalogue.CATEGORIES])
+        Category.objects.filter(
+            Q(slug__in=[c.slug for c in catalogue.CATEGORIES]) | Q(name=sample_import.NEW_CATEGORY)
+        )
         .filter(products__isnull=True)
         .delete()[0]
     )
@@ -197,6 +210,21 @@ def _seed_catalogue(report: SeedReport, *, today: date) -> dict[str, Product]:
                 }
     _sync(Variant, "item_number", variants, report)
     return products
+
+
+def _seed_pictures(products: dict[str, Product], report: SeedReport) -> None:
+    """Every demo product's pictures, per colour (kvote.demo.picture_store)."""
+    colours = {
+        p.code: [
+            (c.name, c.name_en, c.hex) for c in (catalogue.COLOURS[code] for code in p.colours)
+        ]
+        for p in catalogue.PRODUCTS
+    }
+    created, updated = pictures_seed(wanted_pictures(products, colours))
+    if created:
+        report.created["productimage"] += created
+    if updated:
+        report.updated["productimage"] += updated
 
 
 def _seed_company(

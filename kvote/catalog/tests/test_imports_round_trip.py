@@ -3,6 +3,7 @@ imported back in mode `full`, change nothing."""
 
 from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -29,12 +30,16 @@ WRITERS = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+def demo(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, file_settings: dict[str, Any]
+) -> Iterator[None]:
     """The demo, seeded once for the module and rolled back after it (each test runs in a
     savepoint of its own inside)."""
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], **file_settings
+        ),
         transaction.atomic(),
     ):
         call_command("seed_demo", stdout=StringIO())

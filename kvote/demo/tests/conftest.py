@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,13 +18,15 @@ def run_seed(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded_demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+def seeded_demo(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, file_settings: dict[str, Any]
+) -> Iterator[str]:
     """The demo, seeded once for a module of read-only tests and rolled back after them.
     Each test still runs in its own savepoint (the `db` fixture) inside this transaction.
     Yields what the command printed."""
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, **file_settings),
         transaction.atomic(),
     ):
         yield run_seed()

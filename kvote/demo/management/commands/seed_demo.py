@@ -65,6 +65,7 @@ class Command(BaseCommand):
             self._summary(report)
             self._logins()
             self._waiting()
+            self._sample(report)
 
     def _summary(self, report: SeedReport) -> None:
         if report.deleted:
@@ -135,6 +136,20 @@ class Command(BaseCommand):
                 f"kr {format_amount(order.total_excl_vat, 'nb').replace(NBSP, ' ')} excl. VAT: "
                 f"waits for {approvers}"
             )
+
+    def _sample(self, report: SeedReport) -> None:
+        if not report.sample_files:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            "A catalogue file to try the import with: "
+            + " (or ".join(str(path) for path in report.sample_files)
+            + ")"
+        )
+        self.stdout.write(
+            "  Back office → Produkter → Importer av produkter og priser → Importer en fil, as "
+            "admin@kvote.example; the worker fetches its pictures from this server."
+        )
 
 
 def roles_of(user: User) -> list[str]:

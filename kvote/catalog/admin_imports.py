@@ -163,13 +163,21 @@ def change_row(entry: object) -> ChangeRow:
         for f in entry.get("fields") or []
         if isinstance(f, dict)
     ]
+    item = _text(entry.get("item_number") or entry.get("product_number"))
+    customer = _text(entry.get("customer_number"))
+    key = _text(entry.get("key")) or (f"{customer} / {item}" if customer else item)
+    shown_as_key = {"key", "customer_number", "item_number"} | (
+        {"product_number"} if not entry.get("item_number") else set()
+    )
     details = [
         (str(name), _text(value))
         for name, value in entry.items()
-        if name not in {"key", "summary", "fields"} and not isinstance(value, (dict, list))
+        if name not in {"summary", "fields", "row", *shown_as_key}
+        and not isinstance(value, (dict, list))
+        and _text(value)
     ]
     return ChangeRow(
-        key=_text(entry.get("key")),
+        key=key,
         summary=_text(entry.get("summary")),
         fields=fields,
         details=details,

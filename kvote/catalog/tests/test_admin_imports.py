@@ -90,7 +90,7 @@ def test_upload_shows_the_preview_and_apply_writes_it(staff, staff_user, jacket)
     assert not Variant.objects.filter(item_number="P-1-XL").exists()  # a preview writes nothing
 
     text = page(staff, imp)
-    assert "P-1-XL" in text  # the new item number
+    assert '<td class="kvote-import-key">P-1-XL</td>' in text  # the new item number, as the key
     assert "500.00" in text and "549.00" in text  # old → new
     assert f'action="{url("apply", imp.pk)}"' in text
     assert 'http-equiv="refresh"' not in text

@@ -119,21 +119,26 @@ def thumbnail(image: ProductImage) -> str:
     )
 
 
+# A picture as the back office shows it, on the product's page and in the pictures' list.
+IMAGE_FIELDS = (
+    "picture",
+    "original",
+    "colour",
+    "position",
+    "alt",
+    "alt_en",
+    "status",
+    "error",
+    "source_url",
+)
+IMAGE_READONLY = ("picture", "status", "error", "source_url")
+
+
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
     form = ProductImageForm
-    fields = (
-        "picture",
-        "original",
-        "colour",
-        "position",
-        "alt",
-        "alt_en",
-        "status",
-        "error",
-        "source_url",
-    )
-    readonly_fields = ("picture", "status", "error", "source_url")
+    fields = IMAGE_FIELDS
+    readonly_fields = IMAGE_READONLY
     extra = 0
 
     @admin.display(description=_("picture"))
@@ -175,19 +180,8 @@ class ProductImageAdmin(admin.ModelAdmin):
     search_fields = ("product__code", "product__name", "source_url")
     ordering = ("product__code", "position", "pk")
     autocomplete_fields = ("product",)
-    fields = (
-        "product",
-        "picture",
-        "original",
-        "colour",
-        "position",
-        "alt",
-        "alt_en",
-        "status",
-        "error",
-        "source_url",
-    )
-    readonly_fields = ("picture", "status", "error", "source_url")
+    fields = ("product", *IMAGE_FIELDS)
+    readonly_fields = IMAGE_READONLY
     actions = ("refresh",)
 
     @admin.display(description=_("picture"))

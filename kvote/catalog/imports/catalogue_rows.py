@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kvote.catalog.imports import cells
-from kvote.catalog.imports.plan import PROGRESS_EVERY, Plan, ProgressReport, Row, row_values, shown
+from kvote.catalog.imports.plan import Plan, ProgressReport, Row, good_rows, shown
 from kvote.catalog.imports.reading import Table
 from kvote.catalog.imports.snapshot import CatalogueNow
 from kvote.common.exports import ascii_slug
@@ -157,13 +157,7 @@ def read_rows(table: Table, plan: Plan, progress: ProgressReport) -> FileRows:
     found = FileRows()
     items: dict[str, int] = {}  # item number -> row
     slots: dict[tuple[str, str, str], tuple[str, int]] = {}
-    for raw in table.rows():
-        plan.counts["rows"] += 1
-        if plan.counts["rows"] % PROGRESS_EVERY == 0:
-            progress("reading", table.done(), table.total)
-        row = row_values(raw, plan, required=REQUIRED, empty=EMPTY, parse=parse_cell)
-        if row is None:
-            continue
+    for row in good_rows(table, plan, progress, required=REQUIRED, empty=EMPTY, parse=parse_cell):
         v = row.values
         code, item = v["product_number"], v["item_number"]
         bad = False

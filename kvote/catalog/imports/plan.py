@@ -6,14 +6,14 @@ transaction and, when the fingerprint still matches, writes its `writes`.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from kvote.catalog.imports.cells import CellError
-from kvote.catalog.imports.reading import RawRow
+from kvote.catalog.imports.reading import RawRow, Table
 
 MAX_CHANGES = 200  # of each kind, kept for the preview page
 MAX_ERRORS = 1000  # bad rows kept; counts["errors"] says how many there are
@@ -122,3 +122,23 @@ def row_values(
             plan.error(raw.number, column, _("A value is required."))
             bad = True
     return None if bad else Row(raw.number, values)
+
+
+def good_rows(
+    table: Table,
+    plan: Plan,
+    progress: ProgressReport,
+    *,
+    required: tuple[str, ...],
+    empty: dict[str, Any],
+    parse: Callable[[str, str], Any],
+) -> Iterator[Row]:
+    """The file's rows with every cell typed, counting each and reporting progress; a row with
+    a bad cell is reported on `plan` (row_values) and left out."""
+    for raw in table.rows():
+        plan.counts["rows"] += 1
+        if plan.counts["rows"] % PROGRESS_EVERY == 0:
+            progress("reading", table.done(), table.total)
+        row = row_values(raw, plan, required=required, empty=empty, parse=parse)
+        if row is not None:
+            yield row

@@ -27,7 +27,7 @@ from kvote.catalog.imports.plan import (
     Plan,
     ProgressReport,
     Row,
-    row_values,
+    good_rows,
     shown,
 )
 from kvote.catalog.imports.reading import Table
@@ -108,13 +108,7 @@ def price_list_plan(
     if table.header_errors:
         return plan
     rows: list[Row] = []
-    for raw in table.rows():
-        plan.counts["rows"] += 1
-        if plan.counts["rows"] % PROGRESS_EVERY == 0:
-            progress("reading", table.done(), table.total)
-        row = row_values(raw, plan, required=REQUIRED, empty=EMPTY, parse=parse_cell)
-        if row is None:
-            continue
+    for row in good_rows(table, plan, progress, required=REQUIRED, empty=EMPTY, parse=parse_cell):
         v = row.values
         item, product = v.get("item_number", ""), v.get("product_number", "")
         if item and product:

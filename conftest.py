@@ -1,6 +1,7 @@
 """What every test shares: quick settings, templates that refuse a missing variable, and the
 world (tests/world.py) as fixtures."""
 
+import os
 import sys
 from collections.abc import Iterator
 from copy import deepcopy
@@ -65,6 +66,9 @@ def _fast_and_quiet(settings, file_settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
+    # The worker's import jobs lower their process's CPU priority, for good; the test run
+    # would keep it (kvote/catalog/tests/test_imports_jobs.py proves it in a process of its own).
+    settings.KVOTE_IMPORT_NICE = os.nice(0)
     for name, value in file_settings.items():
         setattr(settings, name, value)
 

@@ -2,6 +2,9 @@
 lines), a stale preview is refused while an unrelated change is not, an import is applied
 once, only by the supplier's staff; big files go through the job queue with a progress."""
 
+import os
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -358,3 +361,20 @@ def test_two_applies_of_one_preview_at_once_apply_it_exactly_once():
     assert len(applied) == 1 and len(refused) == 1, results
     assert refused[0].code == CatalogueError.ALREADY_APPLIED
     assert Variant.objects.get(item_number="I-M").stock == 9
+
+
+@pytest.mark.parametrize("nice", [0, 7])
+def test_the_worker_reads_and_applies_a_big_import_at_the_configured_cpu_priority(nice):
+    """In a process of its own (a process's niceness only goes up, and the test run must not
+    keep it): what `import_preview_job` and `import_apply_job` do first."""
+    code = (
+        "import os, django; django.setup(); "
+        "from kvote.catalog.imports.services import _yield_to_pages; "
+        "before = os.nice(0); _yield_to_pages(); _yield_to_pages(); print(before, os.nice(0))"
+    )
+    env = {**os.environ, "KVOTE_IMPORT_NICE": str(nice), "DJANGO_SETTINGS_MODULE": "kvote.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    before, after = map(int, done.stdout.split())
+    assert after == max(before, nice)

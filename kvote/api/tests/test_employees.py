@@ -12,6 +12,7 @@ from kvote.api.tests.core_helpers import Api
 from kvote.api.tests.people_helpers import JsonApi, order_for
 from kvote.budgets.services import budget_set
 from kvote.people.models import Employee
+from tests.clock import local_noon
 from tests.factories import EmployeeFactory, UserFactory
 from tests.world import Fjord, World
 
@@ -31,7 +32,7 @@ def history(world: World):
     """Anne: 100 released and 200 awaiting approval now, 300 rejected, 400 cancelled, 50 two
     years ago. Bjørn: 70 now."""
     anne, bjorn, _ = world.team
-    long_ago = timezone.now() - timedelta(days=800)
+    long_ago = local_noon(days_ago=800)
     return {
         "released": order_for(world.leader, anne, "100.00", "a1"),
         "awaiting": order_for(world.leader, anne, "200.00", "a2", state="awaiting_approval"),

@@ -17,6 +17,7 @@ from kvote.checkout.selectors import recipient_choices
 from kvote.companies.models import Company
 from kvote.ordering.models import Order, OrderLine
 from kvote.people.models import Employee, User
+from tests.clock import local_noon
 from tests.factories import EmployeeFactory, place_order
 from tests.world import Fjord
 
@@ -78,7 +79,7 @@ def history(leader: User, team: list[Employee]) -> dict[str, Order]:
     """Anne: 100 released and 200 awaiting approval now, 300 rejected, 400 cancelled, and 50
     two years ago. Bjørn: 70 now."""
     anne, bjorn, _ = team
-    long_ago = timezone.now() - timedelta(days=800)
+    long_ago = local_noon(days_ago=800)
     return {
         "released": order_for(leader, anne, "100.00", "a1"),
         "awaiting": order_for(leader, anne, "200.00", "a2", state="awaiting_approval"),

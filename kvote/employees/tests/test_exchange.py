@@ -17,6 +17,7 @@ from kvote.employees.periods import PeriodError, parse_period
 from kvote.employees.selectors import employee_list
 from kvote.ordering.models import Order
 from kvote.people.models import Employee
+from tests.clock import local_noon
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def nordlys():
     place_order(boss, "120.50", key="a", recipient=kari)
     place_order(boss, "99.25", key="b", recipient=kari)
     old = place_order(boss, "300.00", key="c", recipient=kari)
-    Order.objects.filter(pk=old.pk).update(placed_at=timezone.now() - timedelta(days=800))
+    Order.objects.filter(pk=old.pk).update(placed_at=local_noon(days_ago=800))
     place_order(boss, "45.00", key="d", recipient=per)
     return {"company": company, "boss": boss, "kari": kari, "ola": ola, "per": per}
 

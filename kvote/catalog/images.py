@@ -377,3 +377,15 @@ def product_pictures(*, product_ids: Iterable[int]) -> dict[int, list[Picture]]:
 def pictures_for_colour(pictures: Sequence[Picture], colour: str) -> list[Picture]:
     """The gallery for a chosen colour: its pictures first, then the others, each in order."""
     return sorted(pictures, key=lambda picture: picture.colour != colour)
+
+
+def colour_pictures(*, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Picture]:
+    """The picture of each (product id, colour) pair, as a line of a cart, an order or a list
+    of purchases shows it small: the colour's first picture, else the product's first, else
+    the placeholder. One query for any number of pairs (product_pictures)."""
+    pairs = list(dict.fromkeys(pairs))
+    pictures = product_pictures(product_ids=[product_id for product_id, _colour in pairs])
+    return {
+        (product_id, colour): pictures_for_colour(pictures[product_id], colour)[0]
+        for product_id, colour in pairs
+    }

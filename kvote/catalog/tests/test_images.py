@@ -24,6 +24,7 @@ from kvote.catalog.images import (
     FETCH_JOB,
     PLACEHOLDER,
     RENDER_JOB,
+    colour_pictures,
     image_url_error,
     product_images_refresh,
     product_images_set,
@@ -395,6 +396,21 @@ class TestPictures:
         with django_assert_num_queries(1):
             pictures = product_pictures(product_ids=[p.pk for p in products])
         assert [len(found) for found in pictures.values()] == [3] * 6
+
+    def test_a_lines_picture_is_its_colours_else_the_products_else_the_placeholder(
+        self, product: Product, django_assert_num_queries: DjangoAssertNumQueries
+    ) -> None:
+        ready_image(product, 0)
+        ready_image(product, 1, colour="Marine")
+        bare = ProductFactory()
+        pairs = [(product.pk, "Marine"), (product.pk, "Sort"), (bare.pk, "Sort")]
+        with django_assert_num_queries(1):
+            found = colour_pictures(pairs=pairs + pairs)
+        assert found[(product.pk, "Marine")].colour == "Marine"
+        assert found[(product.pk, "Sort")].colour == ""  # the product's first
+        assert found[(product.pk, "Sort")].ready
+        assert not found[(bare.pk, "Sort")].ready
+        assert len(found) == 3
 
 
 class TestMedia:

@@ -9,7 +9,9 @@
 4. the load and scale-out run of bench/load/run.py, when present, at the chosen scale;
 5. the supplier's catalogue (issue 15, bench/catalogue_import.py, its own database): preview
    and apply of 50 000 item numbers, a stock update of 5 000, the customer pages during an apply;
-6. bench/results/summary-<scale>.json: the goals of the issues, met or missed, by how much.
+6. the storefront with and without pictures (issue 16, bench/storefront.py): the catalogue,
+   a search, a product page and the cart, p95 with pictures against p95 without;
+7. bench/results/summary-<scale>.json: the goals of the issues, met or missed, by how much.
 DATABASE_URL names the main database (default postgres://…/kvote_bench); each scale uses its
 own (kvote_bench_xs, _s, _m)."""
 
@@ -123,7 +125,9 @@ def main() -> None:
     parser.add_argument("--scale", default=os.environ.get("SCALE", "S"))
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--growth", default="XS,S,M", help="scales for cost growth ('' = none)")
-    parser.add_argument("--skip", default="", help="comma list of: latency,growth,load,catalogue")
+    parser.add_argument(
+        "--skip", default="", help="comma list of: latency,growth,load,catalogue,storefront"
+    )
     options = parser.parse_args()
     scale = options.scale.upper()
     skip = set(filter(None, options.skip.split(",")))
@@ -147,6 +151,13 @@ def main() -> None:
         step(f"load at {scale}", [sys.executable, "-m", "bench.load.run", "--scale", scale])
     if "catalogue" not in skip:
         step("the supplier's catalogue", [sys.executable, "-m", "bench.catalogue_import"])
+    if "storefront" not in skip:
+        step(
+            "the storefront with pictures",
+            [sys.executable, "-m", "bench.storefront", "--scale", scale],
+        )
+    storefront_path = RESULTS / f"storefront-{scale}.json"
+    storefront = json.loads(storefront_path.read_text()) if storefront_path.exists() else None
     catalogue_path = RESULTS / "catalogue.json"  # this run's, or (skipped) the last one made
     catalogue = json.loads(catalogue_path.read_text()) if catalogue_path.exists() else None
     path = RESULTS / f"load-{scale}.json"  # this run's, or (skipped) the last one made
@@ -157,7 +168,8 @@ def main() -> None:
         "minutes": round((time.monotonic() - started) / 60, 1),
         "machine": report["machine"],
         "goals": goals(report, growth, load)
-        + [{"by": "", **goal} for goal in (catalogue or {}).get("goals", [])],
+        + [{"by": "", **goal} for goal in (catalogue or {}).get("goals", [])]
+        + [{"by": "", **goal} for goal in (storefront or {}).get("goals", [])],
         "latency": {
             c["name"]: {k: c.get(k) for k in ("median", "p95", "p99", "queries", "ratio")}
             for c in report["cases"]

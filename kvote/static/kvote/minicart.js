@@ -111,8 +111,12 @@
     // The server's message is shown at the field, not the browser's own bubble (htmx answers
     // in place, so what was typed stays). onLoad: the page, and each panel swapped in later.
     window.htmx.onLoad(function (root) {
-      var forms = root.querySelectorAll ? root.querySelectorAll(".kv-add-form") : [];
-      for (var i = 0; i < forms.length; i += 1) forms[i].noValidate = true;
+      if (!root.querySelectorAll) return;
+      var forms = Array.prototype.slice.call(root.querySelectorAll(".kv-add-form"));
+      if (root.matches(".kv-add-form")) forms.push(root);
+      forms.forEach(function (form) {
+        form.noValidate = true;
+      });
     });
     document.body.addEventListener("htmx:afterRequest", function (event) {
       var form = event.detail.elt;

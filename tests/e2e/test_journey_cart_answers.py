@@ -174,5 +174,17 @@ def journey(page: Page, login: LoginFn, *, phone: bool) -> None:
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     assert stored(user) == [(jacket.pk, 3)]
+    if phone:
+        # The phone's «Meny» and the mini-cart: opening one folds the other.
+        menu = page.get_by_role("button", name=_("Menu"), exact=True)
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        cart.click()
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(panel).to_be_visible()
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(panel).to_be_hidden()
+        expect(cart).to_have_attribute("aria-expanded", "false")
     assert page.url == url
     assert page.evaluate("() => window.kvNotReloaded === true")

@@ -224,6 +224,8 @@ def test_the_mini_cart_shows_each_line_its_picture_and_the_total(
     assert f"{variant.display_colour}, size {variant.size} · 2 pcs. {nok('1000.00')}" in said
     assert f"{cheap.display_colour}, size {cheap.size} · 1 pcs. {nok('100.00')}" in said
     assert f"Total excl. VAT {nok('1100.00')}" in said
+    badge = element(html, "cart-count")
+    assert 'hx-swap-oob="true"' in badge and 'data-count="2"' in badge
     assert html.count('class="kv-picture"') == 2
     assert 'sizes="48px"' in html or "placeholder" in html or "<img" in html
     assert f'href="{reverse("checkout:cart")}"' in html

@@ -6,6 +6,7 @@ app_name = "checkout"
 urlpatterns = [
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/summary/", cart.cart_summary, name="cart_summary"),
     path("cart/quick-add/", cart.cart_quick_add, name="cart_quick_add"),
     path("cart/lines/<int:line_id>/", cart.cart_line_update, name="cart_line_update"),
     path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),

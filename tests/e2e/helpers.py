@@ -206,6 +206,18 @@ def menu(page: Page, language: str) -> Locator:
     return nav
 
 
+def go_to_cart(page: Page, language: str) -> None:
+    """To the cart page through the header: its cart opens the mini-cart (minicart.js), whose
+    «Go to the cart» goes there; on the cart page itself the header's cart is a plain link."""
+    nav = page.get_by_role("navigation", name=t(language, "Main menu"))
+    cart = nav.locator(".kv-cartlink")
+    cart.click()
+    if cart.get_attribute("role") == "button":
+        expect(cart).to_have_attribute("aria-expanded", "true")
+        page.locator("#kv-minicart").get_by_role("link", name=t(language, "Go to the cart")).click()
+    expect(page.get_by_role("heading", level=1, name=t(language, "Cart"))).to_be_visible()
+
+
 def choose_variant(page: Page, language: str, colour: str, size: str) -> None:
     """Pick a colour, then a size, on a product page; each time wait for the variant panel to
     follow (htmx swaps it, and the size picker with it, after a colour change)."""

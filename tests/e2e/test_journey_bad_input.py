@@ -8,7 +8,13 @@ from playwright.sync_api import Locator, Page, expect
 from kvote.catalog.models import Variant
 from kvote.ordering.models import MAX_QUANTITY, Order
 from tests.e2e.conftest import LoginFn
-from tests.e2e.helpers import assert_accessible, assert_fits_width, choose_variant, menu, t
+from tests.e2e.helpers import (
+    assert_accessible,
+    assert_fits_width,
+    choose_variant,
+    go_to_cart,
+    t,
+)
 
 LANG = "nb"
 EMAIL = "ansatt1@nordlys.example"
@@ -28,7 +34,7 @@ def cart_line(page: Page, item_number: str) -> Locator:
 
 
 def open_cart(page: Page) -> None:
-    menu(page, LANG).get_by_role("link", name=re.compile(f"^{re.escape(_('Cart'))}")).click()
+    go_to_cart(page, LANG)
     expect(page.get_by_role("heading", level=1, name=_("Cart"))).to_be_visible()
 
 
@@ -65,7 +71,7 @@ def test_bad_input_on_a_phone_keeps_the_cart(phone_page: Page, login: LoginFn) -
     check_page(page)
     page.get_by_label(_("Quantity")).fill("2")
     page.get_by_role("button", name=_("Add to cart"), exact=True).click()
-    expect(page.locator("#messages")).to_contain_text(jacket.item_number)
+    expect(page.locator("#cart-add-answer")).to_contain_text(jacket.item_number)
 
     # Quick add: an unknown and a retired item number are refused; a good one is added.
     open_cart(page)

@@ -8,8 +8,10 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kvote.catalog.images import colour_pictures
 from kvote.checkout import selectors, services
 from kvote.checkout.forms import CartAddForm, CartLineUpdateForm, QuickAddForm
 from kvote.checkout.models import CartLine
@@ -48,6 +50,10 @@ class LineError:
 
 
 NO_ERROR = LineError(line_id=0, quantity="", messages={})
+
+# The event an htmx answer sends when the cart changed (HX-Trigger): minicart.js reloads the
+# header's mini-cart then.
+CART_CHANGED_EVENT = "kv-cart-changed"
 
 
 def _line_error(line_id: int, form: CartLineUpdateForm) -> LineError:
@@ -115,20 +121,26 @@ def _line_saved_fragment(
     row = next((row for row in view.rows if row.line.pk == line_id), None)
     if row is None:  # removed in another tab meanwhile
         raise not_found()
-    return render(
+    response = render(
         request,
         "checkout/partials/cart_line_saved.html",
         {"view": view, "row": row, "error": line_error or NO_ERROR, **money_context()},
     )
+    if line_error is None:
+        response["HX-Trigger"] = CART_CHANGED_EVENT
+    return response
 
 
 @portal_login_required
 @post_only("checkout:cart")
 def cart_add(request: ActorRequest) -> HttpResponse:
-    """Posted from the catalogue's product page: back there (or to the cart) with a message."""
+    """Posted from the catalogue's product page. With htmx the answer is shown in place (the
+    confirmation under the button, or the refusal at the quantity); without, back there (or to
+    the cart) with a message."""
     back = safe_next(request, request.POST.get("next")) or reverse("checkout:cart")
     form = CartAddForm(request.POST)
     error = "" if form.is_valid() else first_error(form.errors)
+    error_field = next(iter(form.errors), "")
     if not error:
         try:
             line = services.cart_add(
@@ -139,36 +151,68 @@ def cart_add(request: ActorRequest) -> HttpResponse:
             )
         except ServiceError as exc:
             error = exc.message
+            error_field = "quantity" if exc.code == OrderError.INVALID_QUANTITY else ""
     if error:
         if request.htmx:
-            return _cart_add_fragment(request, message=error, ok=False)
+            return _cart_add_fragment(
+                request, error=error, error_field=error_field, line=None, quantity=0
+            )
         messages.error(request, error)
         return HttpResponseRedirect(back)
-    message = _added(form.cleaned_data["quantity"], line)
+    quantity = form.cleaned_data["quantity"]
     if request.htmx:
-        return _cart_add_fragment(request, message=message, ok=True)
-    messages.success(request, message)
+        return _cart_add_fragment(request, error="", error_field="", line=line, quantity=quantity)
+    messages.success(request, _added(quantity, line))
     return HttpResponseRedirect(back)
 
 
 def _added(quantity: int, line: CartLine) -> str:
-    return _("Added to cart: %(quantity)d × %(product)s (%(item)s).") % {
+    return _("Added to cart: %(quantity)d × %(product)s (item number %(item)s).") % {
         "quantity": quantity,
         "product": line.variant.product.display_name,
         "item": line.variant.item_number,
     }
 
 
-def _cart_add_fragment(request: ActorRequest, *, message: str, ok: bool) -> HttpResponse:
-    """For htmx: the message, and the header's cart badge swapped out of band."""
-    return render(
+def _cart_add_fragment(
+    request: ActorRequest, *, error: str, error_field: str, line: CartLine | None, quantity: int
+) -> HttpResponse:
+    """For htmx: the confirmation with the cart's new count and total (or nothing, when
+    refused), the message at the quantity field, and the header's cart badge out of band."""
+    view = selectors.cart_view(actor=request.user)
+    response = render(
         request,
         "checkout/partials/cart_added.html",
         {
-            "message": message,
-            "ok": ok,
-            "cart_count": selectors.cart_line_count(actor=request.user),
+            "added": _added(quantity, line) if line is not None else "",
+            "error": error,
+            "error_field": error_field,
+            "view": view,
+            "cart_count": len(view.rows),
         },
+    )
+    if line is not None:
+        response["HX-Trigger"] = CART_CHANGED_EVENT
+    return response
+
+
+@portal_login_required
+@require_safe
+@never_cache
+def cart_summary(request: ActorRequest) -> HttpResponse:
+    """htmx: the header's mini-cart, the actor's own cart only: each line with its small
+    picture, and the cart's total. A fixed number of queries however many lines."""
+    view = selectors.cart_view(actor=request.user)
+    pictures = colour_pictures(
+        pairs=[(row.line.variant.product_id, row.line.variant.colour) for row in view.rows]
+    )
+    rows = [
+        (row, pictures[(row.line.variant.product_id, row.line.variant.colour)]) for row in view.rows
+    ]
+    return render(
+        request,
+        "checkout/partials/cart_summary.html",
+        {"view": view, "rows": rows, "cart_count": len(view.rows)},
     )
 
 

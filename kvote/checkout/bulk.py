@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from kvote.common.text import fold_code, normalise_line
+from kvote.ordering.errors import OrderError
 
 # At most this many lines in one quick order; the lines after it are kept for the next round.
 QUICK_ORDER_MAX_LINES = 200
@@ -105,10 +106,11 @@ def parse_quick_order(text: str) -> QuickText:
     return QuickText(lines=lines[:QUICK_ORDER_MAX_LINES], too_many=lines[QUICK_ORDER_MAX_LINES:])
 
 
-def too_many_lines_message() -> str:
-    return _("Too many lines: at most %(max)d at a time. Send this line in the next round.") % {
-        "max": QUICK_ORDER_MAX_LINES
-    }
+def too_many_lines() -> tuple[OrderError, str]:
+    """Why a line after the first QUICK_ORDER_MAX_LINES stays out."""
+    return OrderError.TOO_MANY_LINES, _(
+        "Too many lines: at most %(max)d at a time. Send this line in the next round."
+    ) % {"max": QUICK_ORDER_MAX_LINES}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from kvote.checkout.bulk import (
     RefusedLine,
     ReorderOutcome,
     parse_quick_order,
-    too_many_lines_message,
+    too_many_lines,
 )
 from kvote.checkout.destinations import one_off_destination, saved_destination
 from kvote.checkout.drafts import (
@@ -255,7 +255,7 @@ def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
         actor=actor, product_ids=[variant.product_id for variant in variants.values()]
     )
     recipient = recipient_for(actor=actor, recipient_id=None) if parsed.lines else None
-    reasons: dict[int, str] = {line.number: too_many_lines_message() for line in parsed.too_many}
+    reasons: dict[int, str] = {line.number: too_many_lines()[1] for line in parsed.too_many}
     wanted: list[tuple[QuickLine, _Wanted]] = []
     for line in parsed.lines:
         variant, quantity = variants.get(fold_code(line.item)), line.quantity

@@ -132,7 +132,7 @@ def test_every_bad_line_says_why_stays_out_and_is_kept(
     company: Company, holder: User, shirt: Variant, cap: Variant
 ) -> None:
     retired = VariantFactory(item_number="NL-3003-RED-M", is_active=False)
-    outside = VariantFactory(item_number="NL-4004-GRN-L")
+    VariantFactory(item_number="NL-4004-GRN-L")  # not in the assortment
     full = VariantFactory(item_number="NL-5005-YLW-S")
     company.restrict_assortment = True
     company.save()

@@ -94,9 +94,9 @@ def test_each_line_that_cannot_come_back_says_why_and_the_others_go_in(
     shirt: Variant,
     trousers: Variant,
 ) -> None:
-    retired = VariantFactory(item_number="NL-3003-RED-M")
-    outside = VariantFactory(item_number="NL-4004-GRN-L")
-    limited = VariantFactory(item_number="NL-5005-YLW-S")
+    retired: Variant = VariantFactory(item_number="NL-3003-RED-M")
+    outside: Variant = VariantFactory(item_number="NL-4004-GRN-L")
+    limited: Variant = VariantFactory(item_number="NL-5005-YLW-S")
     order = _order(
         buyer,
         [

@@ -25,6 +25,7 @@ from kvote.checkout.bulk import (
 )
 from kvote.checkout.forms import QuickOrderForm
 from kvote.common.http import parse_id, portal_login_required, post_only
+from kvote.common.tenancy import company_id_of
 from kvote.people.http import ActorRequest
 
 REORDER_KEY = "kvote.checkout.reorder"
@@ -94,6 +95,7 @@ def quick_order(request: ActorRequest) -> HttpResponse:
     """The quick order page; its POST (also from the cart's form) puts the good lines in the
     cart. All good: to the cart. Some bad: back here with every line's outcome and only the
     bad lines left in the text area to fix."""
+    company_id_of(request.user)  # a login of no company (the supplier's staff): not found
     if request.method != "POST":
         outcome = _pop_quick_order(request)
         form = QuickOrderForm(initial={"lines": outcome.keep} if outcome else None)

@@ -193,6 +193,13 @@ EXITS = [
         removes="a",
     ),
     Exit(
+        "Hurtigbestilling on its own page",
+        lambda page, cart: quick_add_region(page).get_by_role(
+            "link", name=_("Open quick order on its own page")
+        ),
+        heading("Quick order"),
+    ),
+    Exit(
         "Legg i handlekurven (quick add)",
         lambda page, cart: quick_add_region(page).get_by_role("button", name=_("Add to cart")),
         quick_add_refused,

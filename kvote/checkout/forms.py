@@ -117,6 +117,8 @@ class QuickOrderForm(forms.Form):
         self.fields["lines"].error_messages["max_length"] = _(
             "The text is too long: at most %(limit_value)d characters at a time."
         )
+        # No maxlength: a browser would cut a longer paste; it is refused, with all of it kept.
+        self.fields["lines"].widget.attrs.pop("maxlength", None)
         described_by_help(self.fields["lines"], self["lines"].auto_id)
 
     def clean_lines(self) -> str:

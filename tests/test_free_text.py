@@ -192,7 +192,6 @@ SCANNED = sorted(
 NOT_FREE_TEXT = {
     ("kvote/checkout/drafts.py", "str(value).strip()"),  # a quantity
     ("kvote/checkout/drafts.py", "line.sku.strip()"),  # an item number
-    ("kvote/checkout/services.py", "item_number.strip()"),
     ("kvote/checkout/services.py", "ln.sku.strip()"),
     ("kvote/checkout/services.py", "idempotency_key.strip()"),  # a client's key
 }

@@ -296,13 +296,12 @@ class BuyerUser(PortalUser):
         )
         if random.random() < 0.3:
             self.post(
-                "/cart/quick-add/",
+                "/cart/quick-order/",
                 {
                     "csrfmiddlewaretoken": self.csrf(product),
-                    "item_number": random.choice(CONFIG["item_numbers"]),
-                    "quantity": 1,
+                    "lines": f"{random.choice(CONFIG['item_numbers'])}\t1",
                 },
-                "cart quick add",
+                "cart quick order",
                 to="/cart/",
             )
         self.page("/cart/", "cart")

@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kvote.checkout.bulk import QUICK_ORDER_MAX_CHARS, QUICK_ORDER_MAX_LINES
 from kvote.checkout.drafts import REFERENCE_MAX
 from kvote.checkout.models import Cart
 from kvote.companies.models import DeliveryAddress, postal_code_validator
@@ -23,10 +24,6 @@ def _quantity_message() -> str:
 
 
 QUANTITY_MESSAGE = lazy(_quantity_message, str)()
-
-
-def _quantity_help() -> str:
-    return gettext("At most %(max)d on one line.") % {"max": MAX_QUANTITY}
 
 
 def _reference_help() -> str:
@@ -88,21 +85,47 @@ class CartAddForm(forms.Form):
         )
 
 
-class QuickAddForm(forms.Form):
-    """Quick order by item number (varenummer)."""
+def _quick_order_help() -> str:
+    return gettext(
+        "One line per item: the item number, then the quantity (1 when left out). Paste two "
+        "columns from a spreadsheet, or type “NL-1001-NAV-XL 3”. At most %(max)d lines at a time."
+    ) % {"max": QUICK_ORDER_MAX_LINES}
 
-    item_number = forms.CharField(
-        label=_("Item number"),  # no maxlength: a longer one pasted is refused, not cut
-        error_messages={"required": _("Type an item number.")},
-        widget=forms.TextInput(
-            attrs={"class": "ds-input", "autocomplete": "off", "spellcheck": "false"}
+
+class QuickOrderForm(forms.Form):
+    """«Hurtigbestilling»: item numbers (varenummer) with quantities, one per line."""
+
+    lines = forms.CharField(
+        label=_("Item numbers and quantities"),
+        strip=False,  # the lines are kept as typed (kvote.checkout.bulk reads them)
+        max_length=QUICK_ORDER_MAX_CHARS,
+        help_text=lazy(_quick_order_help, str)(),
+        error_messages={"required": _("Type or paste at least one item number.")},
+        widget=forms.Textarea(
+            attrs={
+                "class": "ds-input kv-quick-order",
+                "rows": 6,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
         ),
     )
-    quantity = QuantityField(initial=1, help_text=lazy(_quantity_help, str)())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        described_by_help(self.fields["quantity"], self["quantity"].auto_id)
+        self.fields["lines"].error_messages["max_length"] = _(
+            "The text is too long: at most %(limit_value)d characters at a time."
+        )
+        # No maxlength: a browser would cut a longer paste; it is refused, with all of it kept.
+        self.fields["lines"].widget.attrs.pop("maxlength", None)
+        described_by_help(self.fields["lines"], self["lines"].auto_id)
+
+    def clean_lines(self) -> str:
+        lines = str(self.cleaned_data["lines"])
+        if not lines.strip():
+            raise forms.ValidationError(self.fields["lines"].error_messages["required"])
+        return lines
 
 
 class CartLineUpdateForm(forms.Form):

@@ -1,13 +1,17 @@
 """What the cart, the checkout, the review and Min side read, in a fixed number of queries."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext as _
 
 from kvote.approvals.policy import ApprovalNeed
 from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget
+from kvote.catalog.models import Variant
 from kvote.catalog.prices import variant_prices
 from kvote.checkout.drafts import (
     Assessment,
@@ -19,11 +23,13 @@ from kvote.checkout.drafts import (
     own_employee,
 )
 from kvote.checkout.models import Cart, CartLine
+from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, get_scoped, scoped
+from kvote.common.text import fold_code
 from kvote.companies.models import Company, DeliveryAddress
-from kvote.ordering.models import OrderState
-from kvote.ordering.selectors import OrderRow, my_orders, order_rows
+from kvote.ordering.models import OrderLine, OrderState
+from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
 from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
@@ -58,6 +64,57 @@ def access_cart_line(*, actor: User, line_id: int, for_update: bool = False) -> 
     """One line of the actor's own cart; NotFound for anyone else's (of the company or not)."""
     lines = CartLine.objects.select_for_update() if for_update else CartLine.objects.all()
     return get_scoped(lines, actor, pk=line_id, cart__user=actor)
+
+
+def reorder_lines(
+    *, actor: User, order_id: int, recipient_id: int | None = None
+) -> list[OrderLine]:
+    """The lines of an earlier order the actor may order again («Bestill igjen»), with their
+    variants, products and recipients: every line of an order the actor may open
+    (kvote.ordering.selectors.order_visible_to), and the lines for the employees the actor
+    manages (a supervisor's drill-down: `roles.managed_employees`); with `recipient_id`, only
+    those for that employee (what the drill-down shows). NotFound when there are none (another
+    company's order, a colleague's). One query."""
+    managed = roles.managed_employees(actor, scoped(Employee, actor)).values("pk")
+    lines = scoped(OrderLine, actor).filter(order_id=order_id)
+    if recipient_id is not None:
+        lines = lines.filter(recipient_id=recipient_id)
+    found = list(
+        lines.filter(
+            Q(order__in=order_visible_to(actor=actor).values("pk")) | Q(recipient__in=managed)
+        )
+        .select_related("order", "variant__product", "recipient")
+        .order_by("id")
+    )
+    if not found:
+        raise not_found()
+    return found
+
+
+# What an item number may hold between its letters and digits; the database drops these to
+# compare as kvote.common.text.fold_code does.
+_CODE_PUNCTUATION = ("-", " ", ".", "/", "_")
+
+
+def _folded(expression: Combinable) -> Lower:
+    for char in _CODE_PUNCTUATION:
+        expression = Replace(expression, Value(char), Value(""))
+    return Lower(expression)
+
+
+def variants_by_code(*, codes: Collection[str]) -> dict[str, Variant]:
+    """The variants (with their products) whose item numbers are one of `codes` (each folded by
+    kvote.common.text.fold_code: any case, with or without dashes and spaces), by folded item
+    number. One query for any number of codes; none for none."""
+    if not codes:
+        return {}
+    variants = (
+        Variant.objects.annotate(code=_folded(F("item_number")))
+        .filter(code__in=set(codes))
+        .select_related("product")
+        .order_by("pk")
+    )
+    return {fold_code(variant.item_number): variant for variant in variants}
 
 
 def cart_line_count(*, actor: User) -> int:

@@ -17,7 +17,18 @@ from django.utils.translation import gettext as _
 from kvote.approvals.services import approvers_notify
 from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
+from kvote.catalog.prices import variant_prices
 from kvote.catalog.selectors import orderable_variant
+from kvote.checkout.bulk import (
+    PriceChange,
+    QuickLine,
+    QuickOrderOutcome,
+    QuickRow,
+    RefusedLine,
+    ReorderOutcome,
+    parse_quick_order,
+    too_many_lines,
+)
 from kvote.checkout.destinations import one_off_destination, saved_destination
 from kvote.checkout.drafts import (
     LineRequest,
@@ -27,19 +38,21 @@ from kvote.checkout.drafts import (
     clean_reference,
     draft_from_cart,
     draft_from_request,
+    line_problem,
+    orderable_product_ids,
     parse_quantity,
     recipient_for,
 )
 from kvote.checkout.models import Cart, CartLine
-from kvote.checkout.selectors import access_cart_line
+from kvote.checkout.selectors import access_cart_line, reorder_lines, variants_by_code
 from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
-from kvote.common.text import normalise_line
+from kvote.common.text import fold_code, normalise_line
 from kvote.companies.models import Company
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderState
 from kvote.ordering.states import order_record_creation
-from kvote.people.models import User
+from kvote.people.models import Employee, User
 
 
 def _cart_for_update(*, actor: User) -> Cart:
@@ -72,31 +85,225 @@ def cart_add(
             )
         if line.quantity + quantity > MAX_QUANTITY:
             raise ServiceError(
-                OrderError.INVALID_QUANTITY,
-                _("You already have %(have)d in the cart; one line holds at most %(max)d.")
-                % {"have": line.quantity, "max": MAX_QUANTITY},
-                field="quantity",
+                OrderError.INVALID_QUANTITY, _line_limit_message(line.quantity), field="quantity"
             )
         line.quantity += quantity
         line.save(update_fields=["quantity", "updated_at"])
         return line
 
 
-def cart_add_by_item_number(*, actor: User, item_number: str, quantity: int | str) -> CartLine:
-    """Quick order: an item number (varenummer) straight into the cart."""
-    item_number = item_number.strip()
-    variant = Variant.objects.filter(item_number__iexact=item_number).first()
-    if variant is None:
-        raise ServiceError(
-            OrderError.UNKNOWN_ITEM,
-            _("There is no item number “%(item)s”.") % {"item": item_number[:40]},
+def _line_limit_message(have: int) -> str:
+    return _("You already have %(have)d in the cart; one line holds at most %(max)d.") % {
+        "have": have,
+        "max": MAX_QUANTITY,
+    }
+
+
+# --- Many lines at once: «Bestill igjen» and «Hurtigbestilling» (kvote.checkout.bulk) ---------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Wanted:
+    variant: Variant
+    quantity: int
+    recipient: Employee | None
+
+
+def _cart_put_many(*, actor: User, wanted: Sequence[_Wanted]) -> dict[int, str]:
+    """Put the wanted lines in the actor's cart in one transaction; one for a variant and
+    recipient already there adds to that line (as `cart_add` does). One that would take a line
+    past MAX_QUANTITY stays out: the answer is its reason, by its index in `wanted`. Nothing is
+    written for nothing wanted. A fixed number of queries for any number of lines."""
+    refused: dict[int, str] = {}
+    if not wanted:
+        return refused
+    with transaction.atomic():
+        cart = _cart_for_update(actor=actor)
+        lines: dict[tuple[int, int | None], CartLine] = {
+            (line.variant_id, line.recipient_id): line
+            for line in CartLine.objects.filter(
+                cart=cart, variant_id__in={item.variant.pk for item in wanted}
+            ).order_by("id")
+        }
+        now = timezone.now()
+        for index, item in enumerate(wanted):
+            key = (item.variant.pk, item.recipient.pk if item.recipient else None)
+            line = lines.get(key)
+            have = line.quantity if line is not None else 0
+            if have + item.quantity > MAX_QUANTITY:
+                refused[index] = _line_limit_message(have)
+            elif line is None:
+                lines[key] = CartLine(
+                    company_id=cart.company_id,
+                    cart=cart,
+                    variant=item.variant,
+                    quantity=item.quantity,
+                    recipient=item.recipient,
+                )
+            else:
+                line.quantity += item.quantity
+                line.updated_at = now
+        new = [line for line in lines.values() if line.pk is None]
+        changed = [line for line in lines.values() if line.pk and line.updated_at == now]
+        CartLine.objects.bulk_create(new)
+        if changed:
+            CartLine.objects.bulk_update(changed, ["quantity", "updated_at"])
+    return refused
+
+
+def _reorder_problem(*, actor: User, line: OrderLine, orderable: set[int]) -> str:
+    """Why a line of an earlier order cannot come back ("" when it can): the rule of
+    `line_problem` (kvote.checkout.drafts), in the words of «Bestill igjen»."""
+    problem = line_problem(
+        actor=actor,
+        variant=line.variant,
+        recipient=line.recipient,
+        orderable_product_ids=orderable,
+    )
+    if problem is None:
+        return ""
+    code, message = problem
+    if code == OrderError.INACTIVE_ITEM:
+        if line.variant.is_active and line.variant.product.is_active:
+            return _("No longer in your company's assortment.")
+        return _("No longer sold.")
+    if code == OrderError.RECIPIENT_NOT_ALLOWED and not line.recipient.is_active:
+        code, message = (
+            OrderError.RECIPIENT_INACTIVE,
+            _("%(name)s is no longer an active employee.") % {"name": line.recipient.name},
         )
-    if not variant.is_active or orderable_variant(actor=actor, variant_id=variant.pk) is None:
-        raise ServiceError(
-            OrderError.INACTIVE_ITEM,
-            _("Item number “%(item)s” cannot be ordered.") % {"item": variant.item_number},
-        )
-    return cart_add(actor=actor, variant_id=variant.pk, quantity=quantity)
+    elif code == OrderError.RECIPIENT_NOT_ALLOWED:
+        message = _("You can only order for yourself.")
+    return message
+
+
+def cart_reorder(*, actor: User, order_id: int, recipient_id: int | None = None) -> ReorderOutcome:
+    """«Bestill igjen»: an earlier order's lines, with their recipients, into the actor's cart at
+    today's prices. The lines that cannot come back (item no longer sold or in the assortment,
+    recipient gone or not one the actor orders for, a cart line that would pass the limit) stay
+    out, each with its reason; the others go in together. Ordering the same order again adds
+    its quantities again, as pressing «Legg i handlekurv» twice does. Which orders (and, with
+    `recipient_id`, only that employee's lines): `selectors.reorder_lines`, NotFound for any
+    other. A fixed number of queries."""
+    lines = reorder_lines(actor=actor, order_id=order_id, recipient_id=recipient_id)
+    orderable = orderable_product_ids(
+        actor=actor, product_ids=[line.variant.product_id for line in lines]
+    )
+    reasons: dict[int, str] = {}
+    coming: list[OrderLine] = []
+    for line in lines:
+        reason = _reorder_problem(actor=actor, line=line, orderable=orderable)
+        if reason:
+            reasons[line.pk] = reason
+        else:
+            coming.append(line)
+    over = _cart_put_many(
+        actor=actor,
+        wanted=[
+            _Wanted(variant=line.variant, quantity=line.quantity, recipient=line.recipient)
+            for line in coming
+        ],
+    )
+    for index, reason in over.items():
+        reasons[coming[index].pk] = reason
+    added = [line for line in coming if line.pk not in reasons]
+    prices = variant_prices(
+        company_id=company_id_of(actor), variants=[line.variant for line in added]
+    )
+    return ReorderOutcome(
+        order_id=lines[0].order_id,
+        order_number=lines[0].order.number,
+        added=len(added),
+        refused=[
+            RefusedLine(
+                product=line.display_product_name,
+                item_number=line.item_number,
+                size=line.size,
+                recipient=f"{line.recipient_name} ({line.recipient_number})",
+                reason=reasons[line.pk],
+            )
+            for line in lines
+            if line.pk in reasons
+        ],
+        price_changes=[
+            PriceChange(
+                product=line.display_product_name,
+                item_number=line.item_number,
+                size=line.size,
+                now=prices[line.variant_id].amount,
+                was=line.unit_price,
+            )
+            for line in added
+            if prices[line.variant_id].amount != line.unit_price
+        ],
+    )
+
+
+def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
+    """«Hurtigbestilling»: item numbers with quantities, one a line (kvote.checkout.bulk reads
+    them), into the actor's cart. Every line is checked at once; the good ones go in together
+    (the same item number twice adds up), each bad one stays out with its reason: no such item
+    number, not orderable, a quantity that is no whole number from 1 to MAX_QUANTITY or would
+    take the cart's line past it, a line after the first QUICK_ORDER_MAX_LINES. The lines are
+    for the actor's own employee when there is one (`recipient_for`), else the cart asks whom
+    each is for. A fixed number of queries for any number of lines."""
+    parsed = parse_quick_order(text)
+    variants = variants_by_code(
+        codes={fold_code(code) for ln in parsed.lines for code in (ln.item, ln.whole) if code}
+    )
+    orderable = orderable_product_ids(
+        actor=actor, product_ids=[variant.product_id for variant in variants.values()]
+    )
+    recipient = recipient_for(actor=actor, recipient_id=None) if parsed.lines else None
+    reasons: dict[int, str] = {line.number: too_many_lines()[1] for line in parsed.too_many}
+    wanted: list[tuple[QuickLine, _Wanted]] = []
+    for line in parsed.lines:
+        variant, quantity = variants.get(fold_code(line.item)), line.quantity
+        if variant is None and line.whole:
+            variant, quantity = variants.get(fold_code(line.whole)), ""
+        try:
+            if variant is None:
+                raise ServiceError(
+                    OrderError.UNKNOWN_ITEM,
+                    _("There is no item number “%(item)s”.") % {"item": line.item[:40]},
+                )
+            if not variant.is_active or variant.product_id not in orderable:
+                raise ServiceError(
+                    OrderError.INACTIVE_ITEM,
+                    _("Item number “%(item)s” cannot be ordered.") % {"item": variant.item_number},
+                )
+            count = parse_quantity(quantity or "1")
+        except ServiceError as exc:
+            reasons[line.number] = exc.message
+            continue
+        wanted.append((line, _Wanted(variant=variant, quantity=count, recipient=recipient)))
+    over = _cart_put_many(actor=actor, wanted=[item for _line, item in wanted])
+    for index, reason in over.items():
+        reasons[wanted[index][0].number] = reason
+    went_in = {line.number: item for line, item in wanted if line.number not in reasons}
+    return QuickOrderOutcome(
+        rows=[
+            QuickRow(
+                number=line.number,
+                shown=line.shown,
+                raw=line.raw,
+                added=line.number in went_in,
+                message=_added_message(went_in[line.number])
+                if line.number in went_in
+                else reasons[line.number],
+            )
+            for line in parsed.lines + parsed.too_many
+        ]
+    )
+
+
+def _added_message(item: _Wanted) -> str:
+    return _("In the cart: %(quantity)d × %(product)s, size %(size)s (%(item)s).") % {
+        "quantity": item.quantity,
+        "product": item.variant.product.display_name,
+        "size": item.variant.size,
+        "item": item.variant.item_number,
+    }
 
 
 def cart_line_update(

@@ -1,13 +1,14 @@
 from django.urls import path
 
-from kvote.checkout.views import cart, checkout, pages
+from kvote.checkout.views import bulk, cart, checkout, pages
 
 app_name = "checkout"
 urlpatterns = [
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/summary/", cart.cart_summary, name="cart_summary"),
-    path("cart/quick-add/", cart.cart_quick_add, name="cart_quick_add"),
+    path("cart/quick-order/", bulk.quick_order, name="quick_order"),
+    path("orders/<int:order_id>/again/", bulk.order_again, name="order_again"),
     path("cart/lines/<int:line_id>/", cart.cart_line_update, name="cart_line_update"),
     path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),
     path("employees/search/", cart.employee_search, name="employee_search"),

@@ -21,6 +21,9 @@ invisible characters (format characters such as U+200B and U+200E, combining mar
 `normalise_line` and `normalise_text` are the same cleaning without the limit, for text that is
 compared or checked rather than kept as it is (a file's cells before their row is checked, a
 request's fingerprint).
+
+`fold_code` is what a code people type (an item number) is compared by: case folded, and only
+its letters and digits kept, so "nl-1001 nav-xl" finds "NL-1001-NAV-XL".
 """
 
 import re
@@ -56,6 +59,11 @@ def normalise_text(value: str) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return unicodedata.normalize("NFC", "\n".join(lines))
+
+
+def fold_code(value: str) -> str:
+    """A code as it is compared (see the module's docstring): casefold, letters and digits only."""
+    return "".join(char for char in value.casefold() if char.isalnum())
 
 
 SEARCH_MAX = 100

@@ -322,5 +322,10 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
         ),
         "back_mine": employee.supervisor_id == actor.pk,
         "back_url": _list_url(employee.supervisor_id == actor.pk, urlencode(chosen.query())),
+        # «Bestill igjen» of the employee's lines of each order on the page, for whom manages
+        # the employee (kvote.checkout.selectors.reorder_lines).
+        "orders": list({line.order_id: line.order for line in page.object_list}.values())
+        if roles.may_manage_employees(actor, employee)
+        else [],
     }
     return render(request, "employees/employee_purchases.html", context)

@@ -184,6 +184,16 @@ def may_manage_employees(user: User, employee: Employee | None = None) -> bool:
     return employee is None or _of_company_or_supervised(user, employee)
 
 
+def managed_employees(user: User, qs: QuerySet[Employee]) -> QuerySet[Employee]:
+    """The SQL form of `may_manage_employees(user, employee)`: the employees of `qs` the user
+    manages (a company admin all of the company's, a supervisor those they supervise)."""
+    if is_company_admin(user):
+        return qs.filter(company_id=company_id_of(user))
+    if is_supervisor(user):
+        return qs.filter(company_id=company_id_of(user), supervisor=user)
+    return qs.none()
+
+
 def employee_managers(qs: QuerySet[User]) -> QuerySet[User]:
     """The SQL form of `may_manage_employees`."""
     return with_any_role(qs, *EMPLOYEE_MANAGERS)

@@ -136,12 +136,14 @@ UNKNOWN_ITEM = "FINNES-IKKE-1"
 
 
 def quick_add_region(page: Page) -> Locator:
-    return page.get_by_role("region", name=_("Quick add by item number"))
+    return page.get_by_role("region", name=_("Quick order"))
 
 
 def quick_add_refused(page: Page, cart: Cart) -> None:
-    on_the_cart(page, cart)
-    expect(page.get_by_role("alert").first).to_contain_text(UNKNOWN_ITEM)
+    """The quick order page, with the refused line in its table and in the field to fix."""
+    expect(page.get_by_role("heading", level=1, name=_("Quick order"))).to_be_visible()
+    expect(page.locator("#quick-result")).to_contain_text(UNKNOWN_ITEM)
+    expect(page.get_by_label(_("Item numbers and quantities"))).to_have_value(UNKNOWN_ITEM)
 
 
 def in_english(page: Page, cart: Cart) -> None:
@@ -191,11 +193,18 @@ EXITS = [
         removes="a",
     ),
     Exit(
+        "Hurtigbestilling on its own page",
+        lambda page, cart: quick_add_region(page).get_by_role(
+            "link", name=_("Open quick order on its own page")
+        ),
+        heading("Quick order"),
+    ),
+    Exit(
         "Legg i handlekurven (quick add)",
         lambda page, cart: quick_add_region(page).get_by_role("button", name=_("Add to cart")),
         quick_add_refused,
         prepare=lambda page: (
-            quick_add_region(page).get_by_label(_("Item number")).fill(UNKNOWN_ITEM)
+            quick_add_region(page).get_by_label(_("Item numbers and quantities")).fill(UNKNOWN_ITEM)
         ),
     ),
     Exit(
@@ -325,7 +334,7 @@ def shows_on_the_next_page(page: Page, cart: Cart, exit_: Exit, which: str, kind
         else:
             assert row[_("Quantity")] == "7"
         return
-    if exit_.arrived not in (on_the_cart, quick_add_refused) and not exit_.removes:
+    if exit_.arrived is not on_the_cart and not exit_.removes:
         return
     line = cart.line(page, which)
     if kind == "recipient":

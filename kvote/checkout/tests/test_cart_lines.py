@@ -192,17 +192,17 @@ def test_each_field_saves_itself_and_the_limit_is_said_where_it_is_typed(
     assert '<script src="/static/kvote/cart.js" defer></script>' in html
     assert "Update" in html  # without script, «Update» saves the line
     quick = client.get(reverse("checkout:cart")).content.decode()
-    assert 'aria-describedby="id_quantity-help"' in quick
-    assert text_of(quick, "id_quantity-help") == "At most 999 on one line."
+    assert 'aria-describedby="id_lines-help"' in quick
+    assert "At most 200 lines at a time." in text_of(quick, "id_lines-help")
 
 
-def test_quick_add_cuts_no_item_number(client: Client, buyer: User, line: CartLine) -> None:
+def test_quick_order_cuts_no_item_number(client: Client, buyer: User, line: CartLine) -> None:
     html = client.get(reverse("checkout:cart")).content.decode()
-    field = re.search(r'<input[^>]* name="item_number"[^>]*>', html)
-    assert field and "maxlength" not in field.group(0)
+    field = re.search(r'<textarea[^>]* name="lines"[^>]*>', html)
+    assert field and "maxlength" not in field.group(0)  # a longer paste is refused, not cut
     item = line.variant.item_number
     response = client.post(
-        reverse("checkout:cart_quick_add"), {"item_number": item + "-X" * 30, "quantity": "1"}
+        reverse("checkout:quick_order"), {"lines": item + "-X" * 30 + " 1"}, follow=True
     )
     assert "There is no item number" in response.content.decode()
     assert CartLine.objects.filter(cart__user=buyer).count() == 1

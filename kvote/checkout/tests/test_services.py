@@ -5,7 +5,6 @@ import pytest
 from kvote.checkout.models import CartLine
 from kvote.checkout.services import (
     cart_add,
-    cart_add_by_item_number,
     cart_line_remove,
     cart_line_update,
     checkout_details_save,
@@ -105,18 +104,6 @@ def test_adding_the_same_variant_adds_to_its_line_up_to_999(buyer, variant):
         cart_add(actor=buyer, variant_id=variant.pk, quantity=1)
     assert exc.value.code == OrderError.INVALID_QUANTITY
     assert CartLine.objects.get().quantity == 999
-
-
-def test_unknown_and_inactive_item_numbers_are_refused(buyer, variant):
-    with pytest.raises(ServiceError) as exc:
-        cart_add_by_item_number(actor=buyer, item_number="NOPE-1", quantity=1)
-    assert exc.value.code == OrderError.UNKNOWN_ITEM
-    inactive = VariantFactory(is_active=False)
-    with pytest.raises(ServiceError) as exc:
-        cart_add_by_item_number(actor=buyer, item_number=inactive.item_number, quantity=1)
-    assert exc.value.code == OrderError.INACTIVE_ITEM
-    line = cart_add_by_item_number(actor=buyer, item_number=variant.item_number.lower(), quantity=1)
-    assert line.variant == variant
 
 
 def test_variant_made_inactive_after_it_was_put_in_the_cart_is_refused_at_submit(buyer, variant):

@@ -370,27 +370,17 @@ def test_adding_with_htmx_answers_a_fragment_that_updates_the_badge(
     assert 'role="alert"' in refused.content.decode()
 
 
-def test_quick_add_by_item_number(client: Client, buyer: User, variant: Variant) -> None:
+def test_quick_order_from_the_cart(client: Client, buyer: User, variant: Variant) -> None:
     response = client.post(
-        reverse("checkout:cart_quick_add"),
-        {"item_number": f" {variant.item_number.lower()} ", "quantity": "3"},
+        reverse("checkout:quick_order"), {"lines": f" {variant.item_number.lower()} 3"}
     )
     assert response.status_code == 302
     assert lines_of(buyer) == [(variant.pk, 3, buyer.employee.pk)]
 
-    response = client.post(
-        reverse("checkout:cart_quick_add"), {"item_number": "NOPE-1", "quantity": "1"}
-    )
+    response = client.post(reverse("checkout:quick_order"), {"lines": "NOPE-1 1"}, follow=True)
     html = response.content.decode()
-    assert response.status_code == 200
     assert "There is no item number “NOPE-1”." in html
-    assert 'value="NOPE-1"' in html  # what was typed is kept
-    assert lines_of(buyer) == [(variant.pk, 3, buyer.employee.pk)]
-
-    response = client.post(
-        reverse("checkout:cart_quick_add"), {"item_number": variant.item_number, "quantity": "x"}
-    )
-    assert "The quantity must be a whole number from 1 to 999." in response.content.decode()
+    assert "NOPE-1 1</textarea>" in html  # what was typed is kept
     assert lines_of(buyer) == [(variant.pk, 3, buyer.employee.pk)]
 
 
@@ -513,7 +503,6 @@ def test_a_double_submit_with_the_same_key_makes_one_order(
 
 POST_ONLY = [
     ("checkout:cart_add", []),
-    ("checkout:cart_quick_add", []),
     ("checkout:cart_line_update", [1]),
     ("checkout:cart_line_remove", [1]),
     ("checkout:order_submit", []),

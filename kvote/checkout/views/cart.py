@@ -1,5 +1,5 @@
-"""The cart: its page, adding (from the product page or by item number), changing and removing
-lines, and the recipient search."""
+"""The cart: its page, adding (from the product page), changing and removing lines, and the
+recipient search. Many lines at once («Bestill igjen», «Hurtigbestilling»): views/bulk.py."""
 
 from dataclasses import dataclass
 
@@ -13,8 +13,9 @@ from django.views.decorators.http import require_safe
 
 from kvote.catalog.images import colour_pictures
 from kvote.checkout import selectors, services
-from kvote.checkout.forms import CartAddForm, CartLineUpdateForm, QuickAddForm
+from kvote.checkout.forms import CartAddForm, CartLineUpdateForm, QuickOrderForm
 from kvote.checkout.models import CartLine
+from kvote.checkout.views.bulk import pop_reorder, reorder_summary
 from kvote.common.errors import ServiceError, not_found
 from kvote.common.http import (
     first_error,
@@ -25,7 +26,6 @@ from kvote.common.http import (
     refusal_to_form,
     safe_next,
 )
-from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY
 from kvote.people import roles
 from kvote.people.http import ActorRequest
@@ -80,10 +80,10 @@ def cart(request: ActorRequest) -> HttpResponse:
 def _render_cart(
     request: ActorRequest,
     *,
-    quick_form: QuickAddForm | None = None,
     line_error: LineError | None = None,
 ) -> HttpResponse:
     actor = request.user
+    reorder = pop_reorder(request)
     view = selectors.cart_view(actor=actor)
     selectors.cart_problems(actor=actor, view=view)  # fills in each row's problem
     employees = (
@@ -102,7 +102,9 @@ def _render_cart(
             "view": view,
             "lines": lines,
             "employees": employees,
-            "quick_form": quick_form or QuickAddForm(),
+            "quick_form": QuickOrderForm(),
+            "reorder": reorder,
+            "reorder_summary": reorder_summary(reorder) if reorder else "",
             "max_quantity": MAX_QUANTITY,
             **money_context(),
         },
@@ -214,28 +216,6 @@ def cart_summary(request: ActorRequest) -> HttpResponse:
         "checkout/partials/cart_summary.html",
         {"view": view, "rows": rows, "cart_count": len(view.rows)},
     )
-
-
-@portal_login_required
-@post_only("checkout:cart")
-def cart_quick_add(request: ActorRequest) -> HttpResponse:
-    """Quick order by item number; a refusal re-renders the cart with what was typed."""
-    form = QuickAddForm(request.POST)
-    if form.is_valid():
-        try:
-            line = services.cart_add_by_item_number(
-                actor=request.user,
-                item_number=form.cleaned_data["item_number"],
-                quantity=form.cleaned_data["quantity"],
-            )
-        except ServiceError as exc:
-            field = "quantity" if exc.code == OrderError.INVALID_QUANTITY else "item_number"
-            form.add_error(field, exc.message)
-        else:
-            messages.success(request, _added(form.cleaned_data["quantity"], line))
-            return redirect(_cart_url(line.pk))
-    messages.error(request, first_error(form.errors))
-    return _render_cart(request, quick_form=form)
 
 
 @portal_login_required

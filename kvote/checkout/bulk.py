@@ -1,0 +1,174 @@
+"""Many lines into the cart at once: «Bestill igjen» (an earlier order's lines) and
+«Hurtigbestilling» (item numbers typed or pasted, one per line).
+
+Here: how a quick order's text is read (pure: no query), and what each of the two reports back
+(which lines went in, which did not and why). `kvote.checkout.services` does the writing
+(`cart_reorder`, `cart_quick_order`), checking every line at once and putting the good ones in the
+cart in one transaction.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from kvote.common.text import fold_code, normalise_line
+from kvote.ordering.errors import OrderError
+
+# At most this many lines in one quick order; the lines after it are kept for the next round.
+QUICK_ORDER_MAX_LINES = 200
+# The text a quick order reads at most (200 lines of a spreadsheet fit many times over).
+QUICK_ORDER_MAX_CHARS = 20_000
+# What "what was read" shows of a line at most (the text area keeps all of it).
+SHOWN_MAX = 60
+
+# A first line naming the columns (a spreadsheet's header row), folded: ignored.
+HEADER_WORDS = frozenset(
+    {
+        "varenummer",
+        "varenr",
+        "artikkelnummer",
+        "artnr",
+        "itemnumber",
+        "item",
+        "sku",
+        "antall",
+        "quantity",
+        "qty",
+        "ant",
+    }
+)
+
+# The separators between the item number and the quantity, strongest first: a spreadsheet's
+# tab, then ";" and "," (CSV as Norwegian and English spreadsheets write it).
+_SEPARATORS = ("\t", ";", ",")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class QuickLine:
+    """One line of a quick order as it was read: its number in the text (1-based), the text
+    itself, the item number and the quantity as typed (an empty quantity means 1). When only
+    whitespace separated them, `whole` is the line taken as one item number (an item number
+    may hold a space): used when `item` is no item number."""
+
+    number: int
+    raw: str
+    item: str
+    quantity: str
+    whole: str = ""
+
+    @property
+    def shown(self) -> str:
+        text = normalise_line(self.raw)
+        return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+
+
+@dataclass(frozen=True)
+class QuickText:
+    lines: list[QuickLine]  # the lines to check, at most QUICK_ORDER_MAX_LINES
+    too_many: list[QuickLine]  # the lines after the limit
+
+
+def _split(text: str) -> tuple[str, str, str]:
+    """(item number, quantity, whole line) of one line; `whole` only when a space split it."""
+    for separator in _SEPARATORS:
+        if separator in text:
+            cells = [cell.strip() for cell in text.split(separator)]
+            if separator == "\t":
+                # A spreadsheet's row: item number and quantity are its first two filled cells.
+                cells = [cell for cell in cells if cell] + ["", ""]
+                return cells[0], cells[1], ""
+            item, _sep, quantity = text.rstrip(separator + " ").partition(separator)
+            return item.strip(), quantity.strip(), ""
+    words = text.split()
+    if len(words) > 1:
+        return " ".join(words[:-1]), words[-1], " ".join(words)
+    return text.strip(), "", ""
+
+
+def _is_header(item: str, quantity: str) -> bool:
+    return fold_code(item) in HEADER_WORDS and (not quantity or fold_code(quantity) in HEADER_WORDS)
+
+
+def parse_quick_order(text: str) -> QuickText:
+    """The lines of a quick order (see the module's docstring): blank lines are skipped, a
+    first line naming the columns ("Varenummer<tab>Antall") too. No query."""
+    lines: list[QuickLine] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        item, quantity, whole = _split(raw.strip())
+        if not lines and _is_header(item, quantity):
+            continue
+        lines.append(QuickLine(number=number, raw=raw, item=item, quantity=quantity, whole=whole))
+    return QuickText(lines=lines[:QUICK_ORDER_MAX_LINES], too_many=lines[QUICK_ORDER_MAX_LINES:])
+
+
+def too_many_lines() -> tuple[OrderError, str]:
+    """Why a line after the first QUICK_ORDER_MAX_LINES stays out."""
+    return OrderError.TOO_MANY_LINES, _(
+        "Too many lines: at most %(max)d at a time. Send this line in the next round."
+    ) % {"max": QUICK_ORDER_MAX_LINES}
+
+
+@dataclass(frozen=True)
+class QuickRow:
+    """One line of a quick order and what became of it: in the cart (`added`), or the reason
+    it is not."""
+
+    number: int
+    shown: str
+    raw: str
+    added: bool
+    message: str  # what went in ("2 × T-shirt, XL"), or why not
+
+
+@dataclass(frozen=True)
+class QuickOrderOutcome:
+    rows: list[QuickRow]
+
+    @property
+    def added(self) -> list[QuickRow]:
+        return [row for row in self.rows if row.added]
+
+    @property
+    def refused(self) -> list[QuickRow]:
+        return [row for row in self.rows if not row.added]
+
+    @property
+    def keep(self) -> str:
+        """The text area's text after the order: only the lines that did not go in, as typed."""
+        return "\n".join(row.raw for row in self.refused)
+
+
+@dataclass(frozen=True)
+class RefusedLine:
+    """A line of an earlier order that could not come back, with why."""
+
+    product: str
+    item_number: str
+    size: str
+    recipient: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """A line that came back at another price than the order's."""
+
+    product: str
+    item_number: str
+    size: str
+    now: Decimal
+    was: Decimal
+
+
+@dataclass(frozen=True)
+class ReorderOutcome:
+    order_id: int
+    order_number: str
+    added: int  # how many of the order's lines are in the cart now
+    refused: list[RefusedLine] = field(default_factory=list)
+    price_changes: list[PriceChange] = field(default_factory=list)

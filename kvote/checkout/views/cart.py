@@ -26,6 +26,7 @@ from kvote.common.http import (
     refusal_to_form,
     safe_next,
 )
+from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY
 from kvote.people import roles
 from kvote.people.http import ActorRequest

@@ -125,6 +125,22 @@ def test_every_line_shows_its_picture_and_the_queries_do_not_grow_with_the_lines
     assert counts == [QUERIES[page]] * 2, (page, counts)
 
 
+def test_the_order_pages_say_the_expected_delivery_and_that_it_is_todays_estimate() -> None:
+    shop = shop_with(3)  # stock 0, 1, 2 of quantity 1: one back order without a date
+    note = "Expected delivery is today's estimate from the supplier's stock"
+    for page in ("confirmation", "order"):
+        _count, html = measured(shop, page)
+        assert html.count('class="ds-tag kv-delivery"') == 3, page
+        assert "Back order – no delivery date yet" in html and note in html, page
+        assert "Some products have no delivery date yet: see each product" in html, page
+    _count, queue = measured(shop, "queue")
+    assert "kv-delivery" not in queue  # the approver decides; delivery is the orderer's page
+    shop.order.state = OrderState.SHIPPED
+    shop.order.save()
+    _count, shipped = measured(shop, "order")
+    assert "kv-delivery" not in shipped and note not in shipped
+
+
 def product_with_sizes(sizes: int) -> Product:
     product: Product = ProductFactory()
     for n in range(sizes):

@@ -345,8 +345,11 @@ class Availability:
 
     @property
     def colour(self) -> str:
-        """The Designsystemet colour of its tag: success from stock, else as the stock reads."""
-        return "success" if not self.back_order else self.status.colour
+        """The Designsystemet colour of its tag: success from stock, info when made to order,
+        warning for a back order (allowed: it informs, it does not alarm)."""
+        if not self.back_order:
+            return "success"
+        return "info" if self.status.state == StockState.MADE_TO_ORDER else "warning"
 
 
 def availability(variant: Variant, quantity: int, *, today: date | None = None) -> Availability:
@@ -366,3 +369,22 @@ def _without_stock(variant: Variant) -> Variant:
     return Variant(
         stock=0, restock_date=variant.restock_date, lead_time_days=variant.lead_time_days
     )
+
+
+def delivery_summary(items: Sequence[Availability]) -> str:
+    """In one sentence, when all of an order's lines are expected: «Alt sendes fra lager»,
+    «Komplett senest uke 2 i 2027 – se hver vare», or that some have no date yet ('' for no
+    lines)."""
+    if not items:
+        return ""
+    waiting = [item for item in items if item.back_order]
+    if not waiting:
+        return _("Everything ships from stock")
+    expected = [item.status.expected for item in waiting]
+    if any(day is None for day in expected):
+        return _("Some products have no delivery date yet: see each product")
+    latest = max(day for day in expected if day is not None)
+    today = waiting[0].status.today or timezone.localdate()
+    return _("All of it by %(week)s at the latest: see each product") % {
+        "week": week_label(latest, today=today)
+    }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kvote.catalog.images import colour_pictures
-from kvote.catalog.stock import availability
+from kvote.catalog.stock import availability, delivery_summary
 from kvote.common.dates import local_bounds
 from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import get_scoped, scoped
@@ -64,6 +64,12 @@ class OrderDetail:
     def awaits_delivery(self) -> bool:
         """Neither shipped nor stopped: its lines' expected delivery still means something."""
         return self.order.state in AWAITING_DELIVERY
+
+    @property
+    def delivery_summary(self) -> str:
+        """When all its lines are expected, as their stock stands today (order_detail(shown=
+        True); '' otherwise)."""
+        return delivery_summary([line.delivery for line in self.lines if hasattr(line, "delivery")])
 
     @property
     def is_released(self) -> bool:

@@ -20,6 +20,7 @@ from kvote.catalog.stock import (
     StockState,
     UnknownItemNumbers,
     availability,
+    delivery_summary,
     stock_status,
     stock_update,
 )
@@ -330,7 +331,41 @@ class TestWeeksAndBackOrders:
         variant = Variant(stock=stock, restock_date=restock, lead_time_days=lead_time)
         found = availability(variant, quantity, today=TODAY)
         assert (found.text, found.back_order) == (text, back_order)
-        assert found.colour == ("success" if not back_order else found.status.colour)
+        made_to_order = found.status.state == StockState.MADE_TO_ORDER
+        assert found.colour == (
+            "success" if not back_order else "info" if made_to_order else "warning"
+        )
+
+
+class TestDeliverySummary:
+    @pytest.fixture(autouse=True)
+    def _english(self) -> Iterator[None]:
+        with translation.override("en"):
+            yield
+
+    def test_all_from_stock(self) -> None:
+        lines = [availability(Variant(stock=9), 2, today=TODAY)] * 2
+        assert delivery_summary(lines) == "Everything ships from stock"
+        assert delivery_summary([]) == ""
+
+    def test_the_latest_week_across_the_new_year(self) -> None:
+        lines = [
+            availability(Variant(stock=9), 2, today=TODAY),
+            availability(Variant(stock=1, restock_date=date(2027, 1, 4)), 2, today=TODAY),
+            availability(Variant(stock=0, lead_time_days=14), 1, today=TODAY),  # week 53
+        ]
+        assert delivery_summary(lines) == (
+            "All of it by week 1 of 2027 at the latest: see each product"
+        )
+
+    def test_a_back_order_without_a_date(self) -> None:
+        lines = [
+            availability(Variant(stock=0, restock_date=date(2027, 1, 4)), 1, today=TODAY),
+            availability(Variant(stock=0), 1, today=TODAY),
+        ]
+        assert delivery_summary(lines) == (
+            "Some products have no delivery date yet: see each product"
+        )
 
 
 def test_five_thousand_item_numbers_in_one_request(staff: User) -> None:

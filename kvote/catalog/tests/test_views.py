@@ -389,9 +389,9 @@ class TestProductPage:
             )
         html = client.get(self.url(product), {"colour": "Sort"}).content.decode()
         chips = re.findall(
-            r'data-stock="([a-z_]+)">.*?kv-size-chip__size">([^<]+)</span>'
+            r'data-size-stock="([a-z_]+)">.*?kv-size-chip__size">([^<]+)</span>'
             r'<span class="kv-size-chip__stock" aria-hidden="true">([^<]+)</span>'
-            r'<span class="ds-sr-only">, ([^<]+)</span>',
+            r'<span hidden id="size-\d-stock">([^<]+)</span>',
             html,
             re.S,
         )

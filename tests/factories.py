@@ -9,7 +9,14 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from kvote.budgets.models import Budget
-from kvote.catalog.models import AgreedPrice, Category, Product, Variant
+from kvote.catalog.models import (
+    AgreedPrice,
+    Category,
+    ImageStatus,
+    Product,
+    ProductImage,
+    Variant,
+)
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.people.models import Employee, User
 
@@ -194,3 +201,20 @@ def place_order(
 
     fill_cart(actor, VariantFactory(product__list_price=Decimal(price)), recipient=recipient)
     return order_submit(actor=actor, idempotency_key=key)
+
+
+def ready_image(product: Product, position: int = 0, colour: str = "") -> ProductImage:
+    """A ready picture with a renditions record (no files: the pages only name them)."""
+    stem = f"products/renditions/t/{product.pk}-{position}"
+    renditions = {
+        name: {"webp": f"{stem}-{name}.webp", "jpeg": f"{stem}-{name}.jpg", "width": w, "height": w}
+        for name, w in (("card", 400), ("page", 800), ("zoom", 1600))
+    }
+    return ProductImage.objects.create(
+        product=product,
+        position=position,
+        colour=colour,
+        source_url=f"https://pictures.example/{product.pk}/{position}.jpg",
+        renditions=renditions,
+        status=ImageStatus.READY,
+    )

@@ -36,6 +36,7 @@ from kvote.common.errors import CommonError, ServiceError, not_found
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import ApprovalPolicy, Company
 from kvote.ordering.models import Order, OrderLine, OrderState
+from kvote.ordering.selectors import lines_shown
 from kvote.people import roles
 from kvote.people.models import Employee, User
 
@@ -198,21 +199,23 @@ class OrderToDecide(WaitingOrder):
         return any(effect.goes_over for effect in self.effects)
 
 
-def _with_lines(orders: list[Order]) -> dict[int, list[OrderLine]]:
-    """Each order's lines, in the order they were added. One query; none without orders."""
+def _with_lines(orders: list[Order], *, shown: bool = False) -> dict[int, list[OrderLine]]:
+    """Each order's lines, in the order they were added. One query; none without orders. With
+    `shown`, each line has its picture and expected delivery too (lines_shown): one more."""
     by_order: dict[int, list[OrderLine]] = {o.pk: [] for o in orders}
     if orders:
-        for line in OrderLine.objects.filter(order__in=orders).order_by("order_id", "id"):
+        lines = OrderLine.objects.filter(order__in=orders).order_by("order_id", "id")
+        for line in lines_shown(lines.select_related("variant")) if shown else lines:
             by_order[line.order_id].append(line)
     return by_order
 
 
 def approval_queue(*, actor: User) -> list[OrderToDecide]:
     """«Til godkjenning»: each order awaiting the actor, oldest first, with its lines and, per
-    recipient with a budget, what the order does to it. Four queries (orders, lines, budgets,
-    their sums), whatever the number of orders, recipients and periods."""
+    recipient with a budget, what the order does to it. Five queries (orders, lines, their
+    pictures, budgets, their sums), whatever the number of orders, recipients and periods."""
     orders = list(orders_to_decide(actor=actor))
-    lines = _with_lines(orders)
+    lines = _with_lines(orders, shown=True)
     effects = placed_order_effects(
         company_id=company_id_of(actor),
         orders=orders,

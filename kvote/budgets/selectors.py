@@ -31,6 +31,7 @@ from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
 from kvote.companies.periods import Period
 from kvote.ordering.models import Order, OrderLine
+from kvote.ordering.selectors import lines_shown
 from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.selectors import search_employees
@@ -247,8 +248,9 @@ class MyBudget:
 
 
 def my_budget(*, actor: User, on: date | None = None) -> MyBudget | None:
-    """Min side for a budget holder: the current budget and the order lines that used it.
-    Four queries (employee, budget, its sums, its lines), whatever the number of orders."""
+    """Min side for a budget holder: the current budget and the order lines that used it, each
+    with its picture and expected delivery (lines_shown). Five queries (employee, budget, its
+    sums, its lines, their pictures), whatever the number of orders."""
     employee = scoped(Employee, actor).filter(user=actor).first()
     if employee is None:
         return None
@@ -257,10 +259,10 @@ def my_budget(*, actor: User, on: date | None = None) -> MyBudget | None:
     ).get(employee.pk)
     if figures is None:
         return None
-    lines = list(
+    lines = lines_shown(
         counted_lines(
             company_id=employee.company_id, employee_id=employee.pk, days=figures.period.days
-        )
+        ).select_related("variant")
     )
     return MyBudget(figures=figures, lines=lines)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from kvote.catalog.images import Picture, pictures_for_colour, product_pictures
@@ -226,6 +227,7 @@ def access_product(*, actor: User, product_id: int) -> Product:
 class SizeChoice:
     size: str
     available: bool  # the chosen colour comes in this size
+    stock: StockStatus | None = None  # of the chosen colour in this size (None: not made)
 
 
 @dataclass(frozen=True)
@@ -270,10 +272,18 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
     sizes = sorted(size_order, key=lambda s: size_order[s])
     variant = in_colour[size]
     price = variant_prices(company_id=company_id_of(actor), variants=[variant])[variant.pk]
+    today = timezone.localdate()
     return ProductPage(
         product=product,
         colours=list(colours.values()),
-        sizes=[SizeChoice(size=s, available=s in in_colour) for s in sizes],
+        sizes=[
+            SizeChoice(
+                size=s,
+                available=s in in_colour,
+                stock=stock_status(in_colour[s], today=today) if s in in_colour else None,
+            )
+            for s in sizes
+        ],
         colour=colours[colour],
         variant=variant,
         price=price,
@@ -281,6 +291,6 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
         pictures=pictures_for_colour(
             product_pictures(product_ids=[product.pk])[product.pk], colour
         ),
-        stock=stock_status(variant),
+        stock=stock_status(variant, today=today),
         size_unavailable=size_unavailable,
     )

@@ -11,19 +11,23 @@
   STOCK_MAX. `restock_date` left out keeps the stored date; `None` clears it.
 - `stock_status(variant)`: the one home of the words a person reads about stock: in stock, few
   left (at most settings.KVOTE_FEW_LEFT), out of stock (with the restock date when one is
-  coming), or made to order (a lead time and nothing on hand). Ordering more than is in stock
-  stays allowed (a back order): the status informs, it never blocks.
+  coming, and its ISO week: «uke 51»), or made to order (a lead time and nothing on hand; the
+  week it is expected in). `short_label` is the size chip's word. Ordering more than is in
+  stock stays allowed (a back order): the status informs, it never blocks.
+- `availability(variant, quantity)`: how a line's quantity will be delivered, the one home of
+  its words: «Sendes fra lager», «3 sendes fra lager, 2 restordre – ventes uke 51».
 """
 
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -209,17 +213,46 @@ class StockState(models.TextChoices):
     MADE_TO_ORDER = "made_to_order"
 
 
+def week_label(day: date, *, today: date) -> str:
+    """The ISO week of `day` as a person reads it: «uke 51», or «uke 1 i 2027» when it falls
+    in another ISO year than `today` (31 Dec 2026 is week 53 of 2026, 4 Jan 2027 week 1 of
+    2027)."""
+    year, week, _weekday = day.isocalendar()
+    if year == today.isocalendar()[0]:
+        return _("week %(week)d") % {"week": week}
+    return _("week %(week)d of %(year)d") % {"week": week, "year": year}
+
+
 @dataclass(frozen=True)
 class StockStatus:
     state: StockState
     on_hand: int
     restock_date: date | None  # a coming restock (today or later), for OUT_OF_STOCK
     lead_time_days: int | None  # for MADE_TO_ORDER
+    today: date | None = None  # the day it was read on (the weeks count from it)
+
+    @property
+    def expected(self) -> date | None:
+        """When what is not on hand is expected: the restock date, or today plus the lead time
+        (made to order); None when nothing is known (or it is on hand)."""
+        if self.state == StockState.OUT_OF_STOCK:
+            return self.restock_date
+        if self.state == StockState.MADE_TO_ORDER and self.today is not None:
+            return self.today + timedelta(days=self.lead_time_days or 0)
+        return None
+
+    @property
+    def week(self) -> str:
+        """The ISO week it is expected in («uke 51»), '' when none is known."""
+        expected = self.expected
+        if expected is None:
+            return ""
+        return week_label(expected, today=self.today or timezone.localdate())
 
     @property
     def label(self) -> str:
-        """What a site worker reads: «På lager», «Få igjen (3)», «Ikke på lager – ventes
-        14.12.2026», «Bestillingsvare – leveres om ca. 10 dager» (in the active language)."""
+        """What a site worker reads: «På lager», «Få igjen (3)», «Ikke på lager – ventes uke
+        51», «Bestillingsvare – leveres om ca. 10 dager (uke 51)» (in the active language)."""
         if self.state == StockState.IN_STOCK:
             return _("In stock")
         if self.state == StockState.FEW_LEFT:
@@ -227,15 +260,24 @@ class StockStatus:
         if self.state == StockState.MADE_TO_ORDER:
             days = self.lead_time_days or 0
             return ngettext(
-                "Made to order – delivered in about %(days)d day",
-                "Made to order – delivered in about %(days)d days",
+                "Made to order – delivered in about %(days)d day (%(week)s)",
+                "Made to order – delivered in about %(days)d days (%(week)s)",
                 days,
-            ) % {"days": days}
+            ) % {"days": days, "week": self.week}
         if self.restock_date is not None:
-            return _("Out of stock – expected %(date)s") % {
-                "date": formats.date_format(self.restock_date, "SHORT_DATE_FORMAT")
-            }
+            return _("Out of stock – expected %(week)s") % {"week": self.week}
         return _("Out of stock")
+
+    @property
+    def short_label(self) -> str:
+        """The few words on a size chip: «På lager», «Få igjen», «Uke 51», «Utsolgt»."""
+        if self.state == StockState.IN_STOCK:
+            return _("In stock")
+        if self.state == StockState.FEW_LEFT:
+            return _("Few left")
+        if self.expected is not None:
+            return capfirst(self.week)
+        return _("Sold out")
 
     @property
     def colour(self) -> str:
@@ -252,15 +294,97 @@ def stock_status(variant: Variant, *, today: date | None = None) -> StockStatus:
     """How `variant`'s stock reads (no query: its own fields). Stock on hand goes first; with
     none, a lead time makes it made to order, else it is out of stock, with its restock date
     when that is today or later (a date gone by promises nothing)."""
+    today = today or timezone.localdate()
     on_hand = variant.stock
     if on_hand > settings.KVOTE_FEW_LEFT:
-        return StockStatus(StockState.IN_STOCK, on_hand, None, None)
+        return StockStatus(StockState.IN_STOCK, on_hand, None, None, today)
     if on_hand > 0:
-        return StockStatus(StockState.FEW_LEFT, on_hand, None, None)
+        return StockStatus(StockState.FEW_LEFT, on_hand, None, None, today)
     if variant.lead_time_days:
-        return StockStatus(StockState.MADE_TO_ORDER, 0, None, variant.lead_time_days)
-    today = today or timezone.localdate()
+        return StockStatus(StockState.MADE_TO_ORDER, 0, None, variant.lead_time_days, today)
     restock = (
         variant.restock_date if variant.restock_date and variant.restock_date >= today else None
     )
-    return StockStatus(StockState.OUT_OF_STOCK, 0, restock, None)
+    return StockStatus(StockState.OUT_OF_STOCK, 0, restock, None, today)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """How a quantity of one variant will be delivered: from stock, as a back order (more than
+    is on hand: allowed, and said), or made to order. `text` is what a line of the cart, the
+    review and an order reads."""
+
+    quantity: int
+    from_stock: int  # of `quantity`, what is on hand now
+    status: StockStatus
+
+    @property
+    def back_order(self) -> int:
+        return self.quantity - self.from_stock
+
+    @property
+    def text(self) -> str:
+        """«Sendes fra lager», «3 sendes fra lager, 2 restordre – ventes uke 51», «Restordre –
+        ventes uke 51», «Restordre – ingen leveringsdato ennå»."""
+        if not self.back_order:
+            return _("Ships from stock")
+        if self.status.lead_time_days and not self.from_stock:
+            return self.status.label  # made to order: the lead time says it
+        week = self.status.week
+        if not self.from_stock:
+            if week:
+                return _("Back order – expected %(week)s") % {"week": week}
+            return _("Back order – no delivery date yet")
+        if week:
+            return _(
+                "%(from_stock)d ship from stock, %(back_order)d back order – expected %(week)s"
+            ) % {"from_stock": self.from_stock, "back_order": self.back_order, "week": week}
+        return _(
+            "%(from_stock)d ship from stock, %(back_order)d back order – no delivery date yet"
+        ) % {"from_stock": self.from_stock, "back_order": self.back_order}
+
+    @property
+    def colour(self) -> str:
+        """The Designsystemet colour of its tag: success from stock, info when made to order,
+        warning for a back order (allowed: it informs, it does not alarm)."""
+        if not self.back_order:
+            return "success"
+        return "info" if self.status.state == StockState.MADE_TO_ORDER else "warning"
+
+
+def availability(variant: Variant, quantity: int, *, today: date | None = None) -> Availability:
+    """How `quantity` of `variant` will be delivered, as its stock stands on `today` (no query).
+    A made-to-order variant with some on hand sends those, and the rest after its lead time."""
+    today = today or timezone.localdate()
+    quantity = max(quantity, 0)
+    from_stock = min(quantity, variant.stock)
+    status = stock_status(variant, today=today)
+    if from_stock < quantity and status.state in (StockState.IN_STOCK, StockState.FEW_LEFT):
+        # Some on hand, not enough: the rest waits as the variant would with none on hand.
+        status = stock_status(_without_stock(variant), today=today)
+    return Availability(quantity=quantity, from_stock=from_stock, status=status)
+
+
+def _without_stock(variant: Variant) -> Variant:
+    return Variant(
+        stock=0, restock_date=variant.restock_date, lead_time_days=variant.lead_time_days
+    )
+
+
+def delivery_summary(items: Sequence[Availability]) -> str:
+    """In one sentence, when all of an order's lines are expected: «Alt sendes fra lager»,
+    «Komplett senest uke 2 i 2027 – se hver vare», or that some have no date yet ('' for no
+    lines)."""
+    if not items:
+        return ""
+    waiting = [item for item in items if item.back_order]
+    if not waiting:
+        return _("Everything ships from stock")
+    expected = [item.status.expected for item in waiting]
+    if any(day is None for day in expected):
+        return _("Some products have no delivery date yet: see each product")
+    latest = max(day for day in expected if day is not None)
+    today = waiting[0].status.today or timezone.localdate()
+    return _("All of it by %(week)s at the latest: see each product") % {
+        "week": week_label(latest, today=today)
+    }

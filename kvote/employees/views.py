@@ -29,6 +29,7 @@ from kvote.employees.forms import (
     PeriodForm,
 )
 from kvote.employees.periods import PRESETS
+from kvote.ordering.selectors import lines_shown
 from kvote.people import roles, services
 from kvote.people import selectors as people_selectors
 from kvote.people.http import ActorRequest
@@ -305,7 +306,10 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
         actor=actor, employee_id=employee_id, period=chosen.range
     )
     total: Decimal = lines.aggregate(total=Sum("line_total"))["total"] or ZERO
-    page = Paginator(lines, settings.KVOTE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(lines.select_related("variant"), settings.KVOTE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = lines_shown(page.object_list)  # each line's picture: one query
     here = reverse("employee_purchases", args=[employee.pk])
     context = {
         "employee": employee,

@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvote.catalog.images import colour_pictures
+from kvote.catalog.stock import availability, delivery_summary
 from kvote.common.dates import local_bounds
 from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import get_scoped, scoped
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
-from kvote.ordering.states import RELEASED_OR_LATER
+from kvote.ordering.states import AWAITING_DELIVERY, RELEASED_OR_LATER
 from kvote.people import roles
 from kvote.people.models import User
 
@@ -33,11 +36,40 @@ def my_orders(*, actor: User, state: str = "") -> QuerySet[Order]:
     return qs.order_by("-placed_at", "-id")
 
 
+def lines_shown(lines: Iterable[OrderLine], *, today: date | None = None) -> list[OrderLine]:
+    """Order lines as the pages show them (ordering/includes/order_lines.html): each with
+    `picture`, the small picture of its product in its colour (kvote.catalog.images), and
+    `delivery`, how it is expected to be delivered as its variant's stock stands today
+    (kvote.catalog.stock.availability: today's estimate, not a promise). The lines must be read
+    with their variant (select_related("variant")); then one query for any number of lines,
+    none without lines."""
+    lines = list(lines)
+    if not lines:
+        return lines
+    pictures = colour_pictures(pairs=[(line.variant.product_id, line.colour) for line in lines])
+    today = today or timezone.localdate()
+    for line in lines:
+        line.picture = pictures[(line.variant.product_id, line.colour)]  # type: ignore[attr-defined]
+        line.delivery = availability(line.variant, line.quantity, today=today)  # type: ignore[attr-defined]
+    return lines
+
+
 @dataclass
 class OrderDetail:
     order: Order
     lines: list[OrderLine]
     history: list[OrderStateChange]
+
+    @property
+    def awaits_delivery(self) -> bool:
+        """Neither shipped nor stopped: its lines' expected delivery still means something."""
+        return self.order.state in AWAITING_DELIVERY
+
+    @property
+    def delivery_summary(self) -> str:
+        """When all its lines are expected, as their stock stands today (order_detail(shown=
+        True); '' otherwise)."""
+        return delivery_summary([line.delivery for line in self.lines if hasattr(line, "delivery")])
 
     @property
     def is_released(self) -> bool:
@@ -63,13 +95,15 @@ def access_placed_order(*, actor: User, order_id: int) -> Order:
     return get_scoped(Order, actor, pk=order_id, placed_by=actor)
 
 
-def order_detail(*, actor: User, order_id: int) -> OrderDetail:
+def order_detail(*, actor: User, order_id: int, shown: bool = False) -> OrderDetail:
     """One order with its lines and history; NotFound when the actor may not see it. Three
-    queries."""
+    queries; with `shown` (the web pages), four: its lines' pictures and expected delivery
+    (lines_shown)."""
     order = access_order(actor=actor, order_id=order_id)
+    lines = order.lines.select_related("recipient", "variant").order_by("id")
     return OrderDetail(
         order=order,
-        lines=list(order.lines.select_related("recipient").order_by("id")),
+        lines=lines_shown(lines) if shown else list(lines),
         history=list(order.history.select_related("actor").order_by("created_at", "id")),
     )
 

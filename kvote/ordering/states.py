@@ -40,6 +40,9 @@ COUNTING_STATES = frozenset({S.AWAITING_APPROVAL, S.RELEASED, S.SENT, S.CONFIRME
 # its delivery (kvote.supplier registers that handler).
 RELEASED_OR_LATER = frozenset({S.RELEASED, S.SENT, S.CONFIRMED, S.SHIPPED})
 
+# States of an order on its way but not yet shipped: its lines' expected delivery is shown.
+AWAITING_DELIVERY = frozenset({S.AWAITING_APPROVAL, S.RELEASED, S.SENT, S.CONFIRMED})
+
 
 # state -> what must happen, in the same transaction, when an order enters it.
 _ON_ENTERING: dict[str, list[Callable[[Order], object]]] = {}

@@ -46,7 +46,7 @@ def order_list(request: ActorRequest) -> HttpResponse:
 @portal_login_required
 @require_safe
 def order_detail(request: ActorRequest, order_id: int) -> HttpResponse:
-    detail = selectors.order_detail(actor=request.user, order_id=order_id)
+    detail = selectors.order_detail(actor=request.user, order_id=order_id, shown=True)
     return render(request, "ordering/order_detail.html", {"detail": detail, **money_context()})
 
 

@@ -177,6 +177,20 @@ EXITS = [
         ),
     ),
     Exit(
+        "the line's picture",
+        lambda page, cart: cart.line(page, "a").locator("a.kv-line-picture"),
+        lambda page, cart: expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Vinterjakke Arktis"
+        ),
+    ),
+    Exit(
+        "the other line's picture",
+        lambda page, cart: cart.line(page, "b").locator("a.kv-line-picture"),
+        lambda page, cart: expect(page.get_by_role("heading", level=1)).to_have_text(
+            "T-skjorte Bomull"
+        ),
+    ),
+    Exit(
         "Fjern (the other line)",
         lambda page, cart: cart.line(page, "b").get_by_role(
             "button", name=re.compile(f"^{re.escape(_('Remove'))}")

@@ -29,10 +29,11 @@ from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
 
-# The queue's queries, the same with 2 and with 10 waiting orders: its orders, their lines, and
-# the budget figures (the recipients' budgets in the periods of the orders' days, then their
-# sums: kvote.budgets.selectors.placed_order_effects, which needs no read of the company).
-QUEUE_QUERIES = 9
+# The queue's queries, the same with 2 and with 10 waiting orders: its orders, their lines,
+# their pictures (kvote.ordering.selectors.lines_shown), and the budget figures (the
+# recipients' budgets in the periods of the orders' days, then their sums:
+# kvote.budgets.selectors.placed_order_effects, which needs no read of the company).
+QUEUE_QUERIES = 10
 
 # Min side for an approver with no budget: session and user; the page's own (company, latest
 # orders, budget holder?, own employee twice, budget, orders awaiting approval: kvote.checkout

@@ -36,7 +36,7 @@ from kvote.jobs.models import Job, JobStatus
 from kvote.jobs.services import jobs_run_due
 from kvote.people.models import User
 from kvote.settings import s3_media_storage
-from tests.factories import ProductFactory, UserFactory, VariantFactory
+from tests.factories import ProductFactory, UserFactory, VariantFactory, ready_image
 from tests.http_server import LoopbackServer, Route, serve
 
 pytestmark = pytest.mark.django_db
@@ -125,23 +125,6 @@ def opened(name: str) -> Image.Image:
         picture = Image.open(BytesIO(file.read()))
         picture.load()
         return picture
-
-
-def ready_image(product: Product, position: int = 0, colour: str = "") -> ProductImage:
-    """A ready picture with a renditions record (no files: the pages only name them)."""
-    stem = f"products/renditions/t/{product.pk}-{position}"
-    renditions = {
-        name: {"webp": f"{stem}-{name}.webp", "jpeg": f"{stem}-{name}.jpg", "width": w, "height": w}
-        for name, w in (("card", 400), ("page", 800), ("zoom", 1600))
-    }
-    return ProductImage.objects.create(
-        product=product,
-        position=position,
-        colour=colour,
-        source_url=f"https://pictures.example/{product.pk}/{position}.jpg",
-        renditions=renditions,
-        status=ImageStatus.READY,
-    )
 
 
 class TestFetch:

@@ -19,6 +19,8 @@ from kvote.catalog.stock import (
     StockResult,
     StockState,
     UnknownItemNumbers,
+    availability,
+    delivery_summary,
     stock_status,
     stock_update,
 )
@@ -216,7 +218,7 @@ class TestStockStatus:
     def test_made_to_order_with_its_lead_time(self) -> None:
         status = stock_status(Variant(stock=0, lead_time_days=1))
         assert status.state == StockState.MADE_TO_ORDER
-        assert status.label == "Made to order – delivered in about 1 day"
+        assert status.label.startswith("Made to order – delivered in about 1 day (week ")
 
     def test_out_of_stock_with_a_coming_restock_date_only(self) -> None:
         today = timezone.localdate()
@@ -227,6 +229,142 @@ class TestStockStatus:
             StockState.OUT_OF_STOCK,
             None,
             "Out of stock",
+        )
+
+
+# A Thursday of ISO week 51; 2026 has 53 ISO weeks, and 2027's week 1 starts on 4 January.
+TODAY = date(2026, 12, 17)
+
+
+class TestWeeksAndBackOrders:
+    @pytest.fixture(autouse=True)
+    def _english(self) -> Iterator[None]:
+        with translation.override("en"):
+            yield
+
+    @pytest.mark.parametrize(
+        "restock, week",
+        [
+            (date(2026, 12, 18), "week 51"),
+            (date(2026, 12, 28), "week 53"),
+            (date(2027, 1, 1), "week 53"),  # still week 53 of 2026
+            (date(2027, 1, 3), "week 53"),
+            (date(2027, 1, 4), "week 1 of 2027"),
+        ],
+    )
+    def test_the_restock_week_is_the_iso_week(self, restock: date, week: str) -> None:
+        status = stock_status(Variant(stock=0, restock_date=restock), today=TODAY)
+        assert (status.week, status.label, status.short_label) == (
+            week,
+            f"Out of stock – expected {week}",
+            week[0].upper() + week[1:],
+        )
+
+    def test_week_one_read_in_the_new_year_needs_no_year(self) -> None:
+        status = stock_status(
+            Variant(stock=0, restock_date=date(2027, 1, 8)), today=date(2027, 1, 5)
+        )
+        assert status.week == "week 1"
+
+    def test_made_to_order_is_expected_after_its_lead_time(self) -> None:
+        status = stock_status(Variant(stock=0, lead_time_days=14), today=TODAY)
+        assert status.expected == date(2026, 12, 31)
+        assert status.label == "Made to order – delivered in about 14 days (week 53)"
+        assert status.short_label == "Week 53"
+
+    def test_the_chip_words(self, settings) -> None:
+        settings.KVOTE_FEW_LEFT = 5
+        words = [stock_status(Variant(stock=n), today=TODAY).short_label for n in (9, 2, 0)]
+        assert words == ["In stock", "Few left", "Sold out"]
+        assert stock_status(Variant(stock=9), today=TODAY).week == ""
+
+    def test_the_norwegian_words(self) -> None:
+        with translation.override("nb"):
+            out = stock_status(Variant(stock=0, restock_date=date(2027, 1, 4)), today=TODAY)
+            line = availability(Variant(stock=3, restock_date=date(2026, 12, 18)), 5, today=TODAY)
+            assert out.label == "Ikke på lager – ventes uke 1 i 2027"
+            assert line.text == "3 sendes fra lager, 2 restordre – ventes uke 51"
+
+    @pytest.mark.parametrize(
+        "stock, restock, lead_time, quantity, text, back_order",
+        [
+            (10, None, None, 10, "Ships from stock", 0),
+            (3, None, None, 2, "Ships from stock", 0),
+            (
+                3,
+                date(2026, 12, 18),
+                None,
+                5,
+                "3 ship from stock, 2 back order – expected week 51",
+                2,
+            ),
+            (3, None, None, 5, "3 ship from stock, 2 back order – no delivery date yet", 2),
+            (
+                3,
+                None,
+                14,
+                5,
+                "3 ship from stock, 2 back order – expected week 53",
+                2,
+            ),
+            (0, date(2027, 1, 4), None, 1, "Back order – expected week 1 of 2027", 1),
+            (0, None, None, 4, "Back order – no delivery date yet", 4),
+            (
+                0,
+                None,
+                14,
+                4,
+                "Made to order – delivered in about 14 days (week 53)",
+                4,
+            ),
+        ],
+    )
+    def test_a_quantity_beyond_the_stock_is_a_back_order_and_says_so(
+        self,
+        stock: int,
+        restock: date | None,
+        lead_time: int | None,
+        quantity: int,
+        text: str,
+        back_order: int,
+    ) -> None:
+        variant = Variant(stock=stock, restock_date=restock, lead_time_days=lead_time)
+        found = availability(variant, quantity, today=TODAY)
+        assert (found.text, found.back_order) == (text, back_order)
+        made_to_order = found.status.state == StockState.MADE_TO_ORDER
+        assert found.colour == (
+            "success" if not back_order else "info" if made_to_order else "warning"
+        )
+
+
+class TestDeliverySummary:
+    @pytest.fixture(autouse=True)
+    def _english(self) -> Iterator[None]:
+        with translation.override("en"):
+            yield
+
+    def test_all_from_stock(self) -> None:
+        lines = [availability(Variant(stock=9), 2, today=TODAY)] * 2
+        assert delivery_summary(lines) == "Everything ships from stock"
+        assert delivery_summary([]) == ""
+
+    def test_the_latest_week_across_the_new_year(self) -> None:
+        lines = [
+            availability(Variant(stock=9), 2, today=TODAY),
+            availability(Variant(stock=1, restock_date=date(2027, 1, 4)), 2, today=TODAY),
+            availability(Variant(stock=0, lead_time_days=14), 1, today=TODAY),  # week 53
+        ]
+        assert delivery_summary(lines) == (
+            "All of it by week 1 of 2027 at the latest: see each product"
+        )
+
+    def test_a_back_order_without_a_date(self) -> None:
+        lines = [
+            availability(Variant(stock=0, restock_date=date(2027, 1, 4)), 1, today=TODAY),
+            availability(Variant(stock=0), 1, today=TODAY),
+        ]
+        assert delivery_summary(lines) == (
+            "Some products have no delivery date yet: see each product"
         )
 
 

@@ -326,8 +326,8 @@ class TestProductPage:
                 date(2099, 12, 14),
                 None,
                 "out_of_stock",
-                "Ikke på lager – ventes 14.12.2099",
-                "Out of stock – expected 14 Dec 2099",
+                "Ikke på lager – ventes uke 51 i 2099",
+                "Out of stock – expected week 51 of 2099",
             ),
             (0, None, None, "out_of_stock", "Ikke på lager", "Out of stock"),
             (
@@ -335,8 +335,8 @@ class TestProductPage:
                 None,
                 10,
                 "made_to_order",
-                "Bestillingsvare – leveres om ca. 10 dager",
-                "Made to order – delivered in about 10 days",
+                "Bestillingsvare – leveres om ca. 10 dager (uke {week})",
+                "Made to order – delivered in about 10 days (week {week})",
             ),
         ],
     )
@@ -354,7 +354,14 @@ class TestProductPage:
         product.variants.filter(item_number=f"{product.code}-So-M").update(
             stock=stock, restock_date=restock, lead_time_days=lead_time
         )
-        for language, words in (("nb", nb), ("en", en)):
+        week = (timezone.localdate() + timedelta(days=10)).isocalendar()
+        if week[0] != timezone.localdate().isocalendar()[0]:  # the lead time crosses the year
+            nb = nb.replace("{week}", f"{week[1]} i {week[0]}")
+            en = en.replace("{week}", f"{week[1]} of {week[0]}")
+        for language, words in (
+            ("nb", nb.replace("{week}", str(week[1]))),
+            ("en", en.replace("{week}", str(week[1]))),
+        ):
             client = Client()
             client.force_login(member(company, language=language))
             for response in (
@@ -365,6 +372,38 @@ class TestProductPage:
                 match = re.search(r'<dd data-stock="([a-z_]+)">\s*<span[^>]*>([^<]*)</span>', html)
                 assert match, html
                 assert (match.group(1), match.group(2)) == (state, words)
+
+    def test_each_size_chip_says_how_the_chosen_colour_stands_in_stock(
+        self, client: Client, settings
+    ) -> None:
+        settings.KVOTE_FEW_LEFT = 5
+        product = jacket()
+        restock = timezone.localdate() + timedelta(days=7)
+        week = restock.isocalendar()
+        words = f"week {week[1]}" + (
+            f" of {week[0]}" if week[0] != timezone.localdate().isocalendar()[0] else ""
+        )
+        for size, stock, restock_date in (("S", 40, None), ("M", 2, None), ("L", 0, restock)):
+            product.variants.filter(item_number=f"{product.code}-So-{size}").update(
+                stock=stock, restock_date=restock_date
+            )
+        html = client.get(self.url(product), {"colour": "Sort"}).content.decode()
+        chips = re.findall(
+            r'data-size-stock="([a-z_]+)">.*?kv-size-chip__size">([^<]+)</span>'
+            r'<span class="kv-size-chip__stock" aria-hidden="true">([^<]+)</span>'
+            r'<span hidden id="size-\d-stock">([^<]+)</span>',
+            html,
+            re.S,
+        )
+        assert chips == [
+            ("in_stock", "S", "In stock", "In stock"),
+            ("few_left", "M", "Few left", "Few left (2)"),
+            ("out_of_stock", "L", words[0].upper() + words[1:], f"Out of stock – expected {words}"),
+        ]
+        # XL is not made in black: no stock words, and it says so.
+        assert re.search(
+            r"XL</span><span class=\"ds-sr-only\"> \(not available in this colour", html
+        )
 
     def test_a_restock_date_gone_by_promises_nothing_and_ordering_stays_open(
         self, client: Client

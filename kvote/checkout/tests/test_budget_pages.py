@@ -48,9 +48,9 @@ pytestmark = pytest.mark.django_db
 # Pinned query counts: the same bound with 3 and with 40 past orders on the budget. Budget
 # figures are two queries: the budgets, then their sums (kvote.budgets.counting). Min side's
 # holds one query for "is the user a budget holder?" (kvote.people.roles.is_budget_holder): it
-# names the user's roles.
-MY_PAGE_QUERIES = 13
-REVIEW_QUERIES = 10
+# names the user's roles. Both show the lines' pictures: one query (kvote.catalog.images).
+MY_PAGE_QUERIES = 14
+REVIEW_QUERIES = 11
 
 
 def client_for(user: User) -> Client:

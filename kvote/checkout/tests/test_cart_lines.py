@@ -3,6 +3,7 @@ shown at their field with nothing changed; the limits said where they are typed.
 side (nothing lost when leaving the page) is tests/e2e/test_journey_cart.py."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from kvote.checkout.services import cart_add
 from kvote.common.money import format_nok
 from kvote.companies.models import Company
 from kvote.people.models import Employee, User
-from tests.factories import CompanyFactory, EmployeeFactory, VariantFactory
+from tests.factories import CompanyFactory, EmployeeFactory, VariantFactory, ready_image
 from tests.world import Fjord
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +81,38 @@ def test_a_saved_choice_answers_the_parts_it_changes_and_never_the_fields(
     totals = text_of(html, "cart-totals")
     assert nok("1500") in totals and nok("375") in totals and nok("1875") in totals
     # Each part replaces its own by id; the fields are not sent back, so a choice made while
-    # the save was on its way is never overwritten. The sixth: the header's cart badge.
-    assert html.count('hx-swap-oob="true"') == 6 and 'hx-swap-oob="innerHTML"' in html
+    # the save was on its way is never overwritten. Beside the line's parts and the cart's
+    # totals: the line's stock and the header's cart badge.
+    assert html.count('hx-swap-oob="true"') == 7 and 'hx-swap-oob="innerHTML"' in html
     assert "<input" not in html and "<select" not in html
     assert [str(m) for m in get_messages(response.wsgi_request)] == []
+
+
+def test_a_quantity_beyond_the_stock_is_a_back_order_and_the_line_says_so_as_it_changes(
+    client: Client, line: CartLine, team: list[Employee]
+) -> None:
+    Variant.objects.filter(pk=line.variant_id).update(stock=3, restock_date=date(2099, 12, 14))
+    page = client.get(reverse("checkout:cart")).content.decode()
+    assert text_of(page, f"line-{line.pk}-stock") == "Ships from stock"  # 2 of 3
+    answer = update(client, line, {"quantity": "5", "recipient": str(team[0].pk)})
+    assert text_of(answer.content.decode(), f"line-{line.pk}-stock") == (
+        "3 ship from stock, 2 back order – expected week 51 of 2099"
+    )
+    review = client.get(reverse("checkout:checkout_review")).content.decode()
+    assert "3 ship from stock, 2 back order – expected week 51 of 2099" in review
+
+
+def test_each_line_shows_its_colours_picture_with_alt_text_and_a_small_srcset(
+    client: Client, line: CartLine
+) -> None:
+    ready_image(line.variant.product, colour=line.variant.colour)
+    for url in (reverse("checkout:cart"), reverse("checkout:checkout_review")):
+        page = client.get(url).content.decode()
+        (picture,) = re.findall(r"<picture .*?</picture>", page, re.S)
+        name = line.variant.product.name_en
+        assert f'alt="{name}, Navy"' in picture, url
+        assert 'sizes="4rem"' in picture and " 400w" in picture and "srcset=" in picture, url
+        assert 'width="800" height="800"' in picture, url
 
 
 @pytest.mark.parametrize("quantity", ["0", "1000", "abc", "", "2.5", "-1"])

@@ -103,7 +103,8 @@ def test_the_confirmation_is_a_success_with_what_was_ordered_and_what_happens_ne
     box = re.search(r'<div class="ds-alert" data-color="(\w+)">(.*?)</div>', html, flags=re.S)
     assert box and box.group(1) == "success"
     assert "Thank you for your order" in box.group(2) and order.number in box.group(2)
-    assert 'data-color="warning"' not in html
+    # No warning box (a line's back order is a warning-coloured tag, not an alert).
+    assert 'class="ds-alert" data-color="warning"' not in html
     text = plain(html)
     for line, variant, recipient, each, total in [
         (2, jacket, team[0], "1,000.00", "2,000.00"),

@@ -644,9 +644,10 @@ def test_the_cart_page_makes_a_fixed_number_of_queries(
     for _ in range(12):
         variant: Variant = VariantFactory()
         cart_add(actor=buyer, variant_id=variant.pk, quantity=1)
-    # 10: one of them asks whether the buyer, who holds no other role, is a budget holder (who
-    # orders for themselves only) or picks any employee (kvote.people.roles).
-    with django_assert_num_queries(10):
+    # 11: one of them asks whether the buyer, who holds no other role, is a budget holder (who
+    # orders for themselves only) or picks any employee (kvote.people.roles); one reads the
+    # lines' pictures (kvote.catalog.images.colour_pictures).
+    with django_assert_num_queries(11):
         response = client.get(reverse("checkout:cart"))
     assert response.content.decode().count('class="ds-card kv-cart-line"') == 12
 
@@ -679,7 +680,7 @@ def test_the_order_detail_makes_a_fixed_number_of_queries(
             recipient_id=EmployeeFactory(company=company).pk,
         )
     order = place_order(buyer, VariantFactory(), "k")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # one of them the lines' pictures
         response = client.get(reverse("ordering:order_detail", args=[order.pk]))
     html = response.content.decode()
     item_numbers = list(order.lines.values_list("item_number", flat=True))

@@ -119,7 +119,7 @@ def _line_saved_fragment(
     line's messages at its fields, its total and its status, the cart's totals). The fields
     themselves are left as the person set them: a save never overwrites a newer choice."""
     actor = request.user
-    view = selectors.cart_view(actor=actor)
+    view = selectors.cart_view(actor=actor, pictures=False)
     selectors.cart_problems(actor=actor, view=view)  # fills in each row's problem
     row = next((row for row in view.rows if row.line.pk == line_id), None)
     if row is None:  # removed in another tab meanwhile

@@ -15,7 +15,7 @@ from kvote.people.http import ActorRequest
 @portal_login_required
 @require_safe
 def order_confirmation(request: ActorRequest, order_id: int) -> HttpResponse:
-    detail = order_detail(actor=request.user, order_id=order_id)
+    detail = order_detail(actor=request.user, order_id=order_id, shown=True)
     return render(request, "checkout/confirmation.html", {"detail": detail, **money_context()})
 
 

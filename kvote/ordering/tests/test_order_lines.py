@@ -14,6 +14,7 @@ from django.utils import translation
 
 from kvote.common.money import format_nok
 from kvote.ordering.models import Order
+from kvote.ordering.selectors import lines_shown
 from tests.asserts import TABLE, assert_each_row_is_a_card
 from tests.factories import CompanyFactory, EmployeeFactory, member, place_order
 
@@ -23,8 +24,12 @@ KVOTE = Path(__file__).resolve().parents[2]
 INCLUDE = "ordering/includes/order_lines.html"
 # Every template that shows order lines, and the columns it shows.
 CALLERS = {
-    "ordering/templates/ordering/order_detail.html": "show_recipient=True %}",
-    "checkout/templates/checkout/confirmation.html": "show_recipient=True %}",
+    "ordering/templates/ordering/order_detail.html": (
+        "show_recipient=True show_delivery=detail.awaits_delivery %}"
+    ),
+    "checkout/templates/checkout/confirmation.html": (
+        "show_recipient=True show_delivery=detail.awaits_delivery %}"
+    ),
     "approvals/templates/approvals/includes/order_card.html": "show_recipient=True compact=True %}",
     "checkout/templates/checkout/includes/my_budget.html": "show_order=True compact=True %}",
     "employees/templates/employees/employee_purchases.html": "show_date=True compact=True %}",
@@ -43,7 +48,12 @@ def _render(order: Order, **options: object) -> str:
     with translation.override("en"):
         return render_to_string(
             INCLUDE,
-            {"lines": list(order.lines.all()), "caption": "Lines", "table_id": "t", **options},
+            {
+                "lines": lines_shown(order.lines.select_related("variant")),
+                "caption": "Lines",
+                "table_id": "t",
+                **options,
+            },
         )
 
 
@@ -114,6 +124,22 @@ def test_with_the_order_each_line_leads_to_its_order(order: Order) -> None:
     assert _cells(table)[-1] == "Sent to supplier"
 
 
+def test_each_line_shows_its_picture_beside_the_product_and_may_show_its_delivery(
+    order: Order,
+) -> None:
+    line = order.lines.select_related("variant").get()
+    line.variant.stock = 0
+    line.variant.restock_date = None
+    line.variant.save()
+    table = _render(order, show_delivery=True)
+    (picture,) = re.findall(r"<picture .*?</picture>", table, re.S)
+    # No picture yet: the placeholder, a fixed square (lazy below the first line).
+    assert 'width="800" height="800"' in picture and "product-placeholder" in picture
+    assert _columns(table)[-1] == "Expected delivery"
+    assert _cells(table)[-1] == "Back order – no delivery date yet"
+    assert "Expected delivery" not in _render(order)
+
+
 def test_the_table_is_named_by_its_caption_and_scrolls_in_a_named_region(order: Order) -> None:
     table = _render(order)
     assert 'role="region" aria-labelledby="t"' in table
@@ -156,6 +182,7 @@ def test_the_confirmation_lists_what_was_ordered(order: Order) -> None:
         {"compact": True, "show_date": True},
         {"compact": True, "show_order": True},
         {"show_recipient": True, "show_order": True},
+        {"show_recipient": True, "show_delivery": True},
     ],
 )
 def test_each_line_is_a_card_on_a_phone(order: Order, options: dict[str, bool]) -> None:

@@ -154,7 +154,7 @@ _SPACE_PASSES = 4  # each halves a run of spaces: runs of up to 16 become one
 def fold_text(value: str) -> str:
     """Text as search compares it (see above): "Blå T-skjorte" → "blaa t skjorte"."""
     folded = value.translate(_PY_FOLD)
-    for _ in range(_SPACE_PASSES):
+    for _pass in range(_SPACE_PASSES):
         folded = folded.replace("  ", " ")
     return folded.strip(" ")
 
@@ -220,7 +220,7 @@ class FoldedText(models.Func):
         sources = " || ".join(f"CHR({ord(c)})" for c in [*_PG_SINGLE, *_ASCII_UPPER])
         targets = "'" + "".join([*_PG_SINGLE.values(), *_ASCII_UPPER.lower()]) + "'"
         sql = f"TRANSLATE({sql}, {sources}, {targets})"
-        for _ in range(_SPACE_PASSES):
+        for _pass in range(_SPACE_PASSES):
             sql = f"REPLACE({sql}, '  ', ' ')"
         sql = f"REPLACE({sql}, ' ', '')" if self.code else f"(' ' || TRIM({sql}, ' ') || ' ')"
         return sql, params

@@ -7,8 +7,9 @@ write (Product.search_name/search_text/search_code, Variant.search_text/search_c
 search_size), so a product written by any path (form, import, raw update) is found at once.
 
 A product is found when
-- the whole query, as a code without spaces and dashes, is in its product number or in one of
-  its active variants' item numbers («NL 1001», «nl1001navxl», «NL-1001-NAV-XL»), or
+- the whole query, as a code without spaces and dashes, is its product number or one of its
+  active variants' item numbers, or (from three characters) part of one («NL 1001»,
+  «nl1001navxl», «NL-1001-NAV-XL», «1001nav»), or
 - there is one active variant for which every word of the query is found in the product's
   text (name, English name, product number, descriptions) or in that variant (item number,
   colour, English colour, size). Colour and size words must so name the SAME variant: a
@@ -91,10 +92,16 @@ def _active_variants() -> QuerySet[Variant]:
 
 
 def _code_hit(search: Search) -> Q:
+    """The whole query is a product or item number, or (from MIN_CODE characters) in one."""
+    exact = Q(search_code=search.code) | Q(
+        Exists(_active_variants().filter(search_code=search.code))
+    )
     if len(search.code) < MIN_CODE:
-        return Q(pk__in=[])
-    return Q(search_code__contains=search.code) | Q(
-        Exists(_active_variants().filter(search_code__contains=search.code))
+        return exact
+    return (
+        exact
+        | Q(search_code__contains=search.code)
+        | Q(Exists(_active_variants().filter(search_code__contains=search.code)))
     )
 
 
@@ -116,9 +123,9 @@ def _tier(search: Search) -> Case:
     name_words = Q()
     for word in search.words:
         name_words &= _in_text("search_name", word)
-    whens = []
+    whens = [When(exact, then=Value(0))]
     if len(search.code) >= MIN_CODE:
-        whens += [When(exact, then=Value(0)), When(starts, then=Value(1))]
+        whens.append(When(starts, then=Value(1)))
     whens += [
         When(search_name__startswith=f" {' '.join(search.words)}", then=Value(2)),
         When(name_words, then=Value(3)),

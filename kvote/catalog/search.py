@@ -22,8 +22,8 @@ code: «s/m» and «sm» both find the size S/M.
 
 Order (both databases): an exact product or item number first, then a product or item number
 that starts with the query, then names that start with it, then names holding every word, then
-the rest; within those, on PostgreSQL, full text rank (SearchRank over the folded columns, name
-before the rest, prefix matching); then the catalogue's own order (category, name).
+the rest; within those, on PostgreSQL, full text rank (SearchRank of the folded name, prefix
+matching: «jak» ranks «Jakke Basis»); then the catalogue's own order (category, name).
 
 The 'simple' text search configuration, not 'norwegian': the columns are already folded
 («rød» is "roed"), which the Norwegian stemmer and stop words do not expect, and 'simple' keeps
@@ -87,38 +87,48 @@ def _word_in_variant(word: str) -> Q:
     return Q(search_size=word) | _in_text("search_text", word)
 
 
-def _active_variants() -> QuerySet[Variant]:
-    return Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+def _products_with(variants: QuerySet[Variant]) -> Q:
+    """Products with an active variant among `variants`: one set-wise semi-join, not a
+    subquery per product (5 000 products: a few milliseconds instead of a hundred)."""
+    return Q(pk__in=variants.filter(is_active=True).values("product_id"))
 
 
 def _code_hit(search: Search) -> Q:
     """The whole query is a product or item number, or (from MIN_CODE characters) in one."""
-    exact = Q(search_code=search.code) | Q(
-        Exists(_active_variants().filter(search_code=search.code))
+    exact = Q(search_code=search.code) | _products_with(
+        Variant.objects.filter(search_code=search.code)
     )
     if len(search.code) < MIN_CODE:
         return exact
     return (
         exact
         | Q(search_code__contains=search.code)
-        | Q(Exists(_active_variants().filter(search_code__contains=search.code)))
+        | _products_with(Variant.objects.filter(search_code__contains=search.code))
     )
 
 
 def _words_hit(search: Search) -> Q:
-    """One active variant for which every word is in the product or in the variant."""
-    variants = _active_variants()
+    """One active variant for which every word is in the product or in the variant.
+
+    First what that needs of each word alone (in the product, or in some active variant of
+    it: set-wise semi-joins, cheap), then, for the products left, the one variant (a subquery
+    per product, over its few variants, the variant's short columns before the product's)."""
+    each = Q()
+    same = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
     for word in search.words:
-        variants = variants.filter(_word_in_product(word, "product__") | _word_in_variant(word))
-    return Q(Exists(variants))
+        each &= _word_in_product(word) | _products_with(
+            Variant.objects.filter(_word_in_variant(word))
+        )
+        same = same.filter(_word_in_variant(word) | _word_in_product(word, "product__"))
+    return each & Q(Exists(same))
 
 
 def _tier(search: Search) -> Case:
-    exact = Q(search_code=search.code) | Q(
-        Exists(_active_variants().filter(search_code=search.code))
+    exact = Q(search_code=search.code) | _products_with(
+        Variant.objects.filter(search_code=search.code)
     )
-    starts = Q(search_code__startswith=search.code) | Q(
-        Exists(_active_variants().filter(search_code__startswith=search.code))
+    starts = Q(search_code__startswith=search.code) | _products_with(
+        Variant.objects.filter(search_code__startswith=search.code)
     )
     name_words = Q()
     for word in search.words:
@@ -134,12 +144,12 @@ def _tier(search: Search) -> Case:
 
 
 def _text_rank(search: Search) -> SearchRank:
-    """PostgreSQL's full text rank of the folded columns for the words as prefixes. The words
+    """PostgreSQL's full text rank of the folded name for the words as prefixes (the name
+    only: ranking the descriptions too cost 40 ms for 1 300 hits of 5 000 products, and the
+    tiers already put names before descriptions). The words
     hold no tsquery syntax (folding made every quote, operator and bracket a space); each is
     quoted all the same."""
-    vector = SearchVector("search_name", weight="A", config="simple") + SearchVector(
-        "search_text", weight="B", config="simple"
-    )
+    vector = SearchVector("search_name", config="simple")
     raw = " | ".join(f"'{word}':*" for word in search.words if "'" not in word and "\\" not in word)
     return SearchRank(vector, SearchQuery(raw, search_type="raw", config="simple"))
 

@@ -17,7 +17,7 @@ import statistics
 import time
 from decimal import Decimal
 
-QUERIES = ("", "jakke", "softshell", "marine xl", "jakke marine xl", "BS-01234-NAV-XL", "roed m")
+QUERIES = ("", "jakke", "softshell", "marine xl", "jakke marine xl", "roed m")
 PRODUCTS = 5_000
 
 
@@ -38,8 +38,11 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(buyer)
     url = reverse("catalog:list")
+    from kvote.catalog.models import Variant
+
+    item = Variant.objects.filter(product__code="BS-01234").order_by("pk")[0].item_number
     print(f"{'query':<20} {'found':>6} {'median ms':>10} {'p95 ms':>8}")
-    for query in QUERIES:
+    for query in (*QUERIES, item, item.replace("-", "").lower()):
         times = []
         for run in range(args.runs + 3):
             start = time.perf_counter()

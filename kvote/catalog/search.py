@@ -63,7 +63,7 @@ class Search:
 
     @property
     def is_empty(self) -> bool:
-        """Nothing to search for (no query, or only punctuation): no filter at all."""
+        """No query at all: the whole catalogue, in its own order."""
         return not self.text
 
     @property
@@ -111,8 +111,8 @@ def _words_hit(search: Search) -> Q:
     """One active variant for which every word is in the product or in the variant.
 
     First what that needs of each word alone (in the product, or in some active variant of
-    it: set-wise semi-joins, cheap), then, for the products left, the one variant (a subquery
-    per product, over its few variants, the variant's short columns before the product's)."""
+    it: set-wise semi-joins, cheap), then the one variant (EXISTS over the variants, their
+    short columns tried before the product's long ones)."""
     each = Q()
     same = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
     for word in search.words:

@@ -16,6 +16,10 @@ import re
 import statistics
 import time
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kvote.people.models import User
 
 QUERIES = ("", "jakke", "softshell", "marine xl", "jakke marine xl", "roed m")
 PRODUCTS = 5_000
@@ -57,7 +61,7 @@ def main() -> None:
         print(f"{query or '(none)':<20} {found:>6} {statistics.median(times):>10.1f} {p95:>8.1f}")
 
 
-def _fill():  # type: ignore[no-untyped-def]
+def _fill() -> "User":
     from bench.catalogue import KINDS, LINES, TRADES
     from kvote.catalog.models import Category, Product, Variant
     from kvote.demo.catalogue import COLOURS
@@ -107,7 +111,7 @@ def _fill():  # type: ignore[no-untyped-def]
                     )
                 )
     Variant.objects.bulk_create(variants, batch_size=2000)
-    company = CompanyFactory(name="Søk AS")
+    company = CompanyFactory.create(name="Søk AS")
     return member(company, email="kjoper@search.bench.example")
 
 

@@ -200,7 +200,7 @@ class FoldedText(models.Func):
         self.code = code
         super().__init__(*fields)
 
-    def _joined(self, compiler, connection):  # type: ignore[no-untyped-def]
+    def _joined(self, compiler, connection):
         parts = []
         params: list[object] = []
         for expression in self.source_expressions:
@@ -209,11 +209,11 @@ class FoldedText(models.Func):
             params.extend(part_params)
         return " || ' ' || ".join(parts), params
 
-    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def, override]
+    def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = self._joined(compiler, connection)
         return f"{SQLITE_FOLD}({sql}, {int(self.code)})", params
 
-    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def, override]
+    def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = self._joined(compiler, connection)
         for source, target in _PG_DOUBLE.items():
             sql = f"REPLACE({sql}, CHR({ord(source)}), '{target}')"
@@ -225,5 +225,5 @@ class FoldedText(models.Func):
         sql = f"REPLACE({sql}, ' ', '')" if self.code else f"(' ' || TRIM({sql}, ' ') || ' ')"
         return sql, params
 
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def, override]
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         raise NotImplementedError("FoldedText knows PostgreSQL and SQLite")

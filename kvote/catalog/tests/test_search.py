@@ -125,8 +125,8 @@ def test_the_database_folds_as_python_does(text: str) -> None:
     row_ = (
         Category.objects.filter(pk=category.pk)
         .annotate(
-            folded=FoldedText(Value(text)),  # type: ignore[arg-type]
-            code=FoldedText(Value(text), code=True),  # type: ignore[arg-type]
+            folded=FoldedText(Value(text)),
+            code=FoldedText(Value(text), code=True),
         )
         .values_list("folded", "code")
         .get()

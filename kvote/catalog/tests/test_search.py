@@ -54,7 +54,7 @@ def product(
 
 
 @pytest.fixture
-def shop() -> dict[str, Product]:
+def wares() -> dict[str, Product]:
     return {
         # Marine in M and XL, black in M and L.
         "jacket": product(
@@ -151,21 +151,21 @@ def test_folding_rule() -> None:
     ["NL-1001-NAV-XL", "nl1001navxl", "NL 1001 NAV XL", "nl.1001.nav.xl", " nl-1001-nav-xl "],
 )
 def test_an_item_number_with_or_without_dashes_spaces_and_dots(
-    shop: dict[str, Product], buyer: User, query: str
+    wares: dict[str, Product], buyer: User, query: str
 ) -> None:
     assert names(query, buyer) == ["Vinterjakke Arktis"]
 
 
 @pytest.mark.parametrize("query", ["NL-1001", "nl1001", "NL 1001", "nl.1001"])
 def test_a_product_number_with_or_without_dashes_spaces_and_dots(
-    shop: dict[str, Product], buyer: User, query: str
+    wares: dict[str, Product], buyer: User, query: str
 ) -> None:
     assert names(query, buyer)[0] == "Vinterjakke Arktis"
     assert "Softshelljakke Bris" not in names(query, buyer)
 
 
 def test_part_of_a_number_finds_every_product_holding_it(
-    shop: dict[str, Product], buyer: User
+    wares: dict[str, Product], buyer: User
 ) -> None:
     assert found("NL-100", buyer) == {"Vinterjakke Arktis", "Softshelljakke Bris"}
 
@@ -178,12 +178,12 @@ def test_part_of_a_number_finds_every_product_holding_it(
     ["marine XL", "jakke marine xl", "navy xl", "MARINE xl", "xl marine", "vinterjakke navy XL"],
 )
 def test_colour_and_size_words_find_the_product_with_that_variant(
-    shop: dict[str, Product], buyer: User, query: str
+    wares: dict[str, Product], buyer: User, query: str
 ) -> None:
     assert names(query, buyer) == ["Vinterjakke Arktis"]
 
 
-def test_colour_and_size_must_be_the_same_variant(shop: dict[str, Product], buyer: User) -> None:
+def test_colour_and_size_must_be_the_same_variant(wares: dict[str, Product], buyer: User) -> None:
     """The softshell comes in marine (M only) and in XL (black only)."""
     assert "Softshelljakke Bris" not in found("marine xl", buyer)
     assert "Softshelljakke Bris" in found("marine m", buyer)
@@ -192,19 +192,19 @@ def test_colour_and_size_must_be_the_same_variant(shop: dict[str, Product], buye
     assert found("marine", buyer) == {"Vinterjakke Arktis", "Softshelljakke Bris"}
 
 
-def test_an_inactive_variant_names_nothing(shop: dict[str, Product], buyer: User) -> None:
-    shop["jacket"].variants.filter(size="XL").update(is_active=False)
+def test_an_inactive_variant_names_nothing(wares: dict[str, Product], buyer: User) -> None:
+    wares["jacket"].variants.filter(size="XL").update(is_active=False)
     assert found("marine xl", buyer) == set()
 
 
-def test_a_short_word_is_a_whole_word(shop: dict[str, Product], buyer: User) -> None:
+def test_a_short_word_is_a_whole_word(wares: dict[str, Product], buyer: User) -> None:
     """«xl» is no hit inside «Flexlite», «m» none inside «marine»: sizes stay sizes."""
     assert found("xl", buyer) == {"Vinterjakke Arktis", "Softshelljakke Bris"}
     assert "Flexlite bukse" in found("flex", buyer)
     assert found("sort m", buyer) == {"Vinterjakke Arktis"}
 
 
-def test_a_word_may_be_part_of_a_word(shop: dict[str, Product], buyer: User) -> None:
+def test_a_word_may_be_part_of_a_word(wares: dict[str, Product], buyer: User) -> None:
     assert found("jak", buyer) == {"Vinterjakke Arktis", "Softshelljakke Bris"}
     assert found("jakke", buyer) == {"Vinterjakke Arktis", "Softshelljakke Bris"}
     assert found("hansker", buyer) == {"Arbeidshansker"}
@@ -231,7 +231,7 @@ def test_a_word_may_be_part_of_a_word(shop: dict[str, Product], buyer: User) -> 
     ],
 )
 def test_norwegian_letters_case_and_accents(
-    shop: dict[str, Product], buyer: User, query: str, expected: str
+    wares: dict[str, Product], buyer: User, query: str, expected: str
 ) -> None:
     assert names(query, buyer) == [expected]
 
@@ -303,19 +303,21 @@ def link_params(href: str) -> dict[str, list[str]]:
     ],
 )
 def test_the_card_opens_the_colour_and_size_the_query_named(
-    shop: dict[str, Product], client: Client, query: str, expected: dict[str, list[str]]
+    wares: dict[str, Product], client: Client, query: str, expected: dict[str, list[str]]
 ) -> None:
     assert link_params(card_link(client, query, "Vinterjakke Arktis")) == expected
 
 
-def test_the_product_page_opens_with_that_variant(shop: dict[str, Product], client: Client) -> None:
+def test_the_product_page_opens_with_that_variant(
+    wares: dict[str, Product], client: Client
+) -> None:
     response = client.get(card_link(client, "navy xl", "Vinterjakke Arktis"))
     page = response.context["page"]
     assert (page.colour.name, page.variant.size) == ("Marine", "XL")
 
 
 def test_without_a_query_cards_open_the_product_page_plainly(
-    shop: dict[str, Product], client: Client
+    wares: dict[str, Product], client: Client
 ) -> None:
     response = client.get(URL)
     assert all(p.link_query == "" for p in response.context["products"])
@@ -346,7 +348,7 @@ def test_without_a_query_cards_open_the_product_page_plainly(
     ],
 )
 def test_bad_input_is_no_error(
-    shop: dict[str, Product], client: Client, buyer: User, query: str
+    wares: dict[str, Product], client: Client, buyer: User, query: str
 ) -> None:
     response = client.get(URL, {"q": query})
     assert response.status_code == 200
@@ -355,7 +357,7 @@ def test_bad_input_is_no_error(
 
 
 def test_nul_is_dropped_and_only_punctuation_finds_nothing(
-    shop: dict[str, Product], client: Client, buyer: User
+    wares: dict[str, Product], client: Client, buyer: User
 ) -> None:
     assert found("jak\x00ke", buyer) == {"Vinterjakke Arktis", "Softshelljakke Bris"}
     assert found("jakke " + "x" * 10_000, buyer) == set()  # the first 100 characters count
@@ -366,7 +368,7 @@ def test_nul_is_dropped_and_only_punctuation_finds_nothing(
     assert "No products match «&amp; | !»." in html
 
 
-def test_metacharacters_around_words_still_find(shop: dict[str, Product], buyer: User) -> None:
+def test_metacharacters_around_words_still_find(wares: dict[str, Product], buyer: User) -> None:
     assert names("marine & xl", buyer) == ["Vinterjakke Arktis"]
     assert names("(marine) | xl:*", buyer) == ["Vinterjakke Arktis"]
 
@@ -374,7 +376,7 @@ def test_metacharacters_around_words_still_find(shop: dict[str, Product], buyer:
 # The API
 
 
-def test_the_api_searches_the_same(shop: dict[str, Product], company: Company) -> None:
+def test_the_api_searches_the_same(wares: dict[str, Product], company: Company) -> None:
     api = Api(member(company, language="nb"))
     body = api.get("/products", {"q": "marine xl"}).json()
     assert [p["name"] for p in body["items"]] == ["Vinterjakke Arktis"]
@@ -439,8 +441,8 @@ def test_a_product_imported_is_found_and_a_renamed_one_under_its_new_name(buyer:
     assert names("regnjakke", buyer) == []
 
 
-def test_a_raw_update_is_found_at_once(shop: dict[str, Product], buyer: User) -> None:
-    Product.objects.filter(pk=shop["apron"].pk).update(name="Kokkeforkle Ærlig")
+def test_a_raw_update_is_found_at_once(wares: dict[str, Product], buyer: User) -> None:
+    Product.objects.filter(pk=wares["apron"].pk).update(name="Kokkeforkle Ærlig")
     assert names("aerlig", buyer) == ["Kokkeforkle Ærlig"]
 
 
@@ -461,7 +463,7 @@ def test_a_colour_and_size_search_is_a_fixed_number_of_queries(
     assert all("size=XL" in p.link_query for p in response.context["products"])
 
 
-def test_catalogue_page_finds_and_chooses(shop: dict[str, Product], buyer: User) -> None:
+def test_catalogue_page_finds_and_chooses(wares: dict[str, Product], buyer: User) -> None:
     page = catalogue_page(actor=buyer, query="marine xl").page
     assert [(p.name, p.link_query) for p in page.object_list] == [
         ("Vinterjakke Arktis", "?colour=Marine&size=XL")

@@ -46,6 +46,11 @@ class Category(Translated, TimeStampedModel):
         return self.translated("name")
 
 
+# What Product.search_name and search_text fold (kvote.catalog.search reads the same fields).
+PRODUCT_SEARCH_NAME = ("name",)
+PRODUCT_SEARCH_TEXT = ("name_en", "code", "description", "description_en")
+
+
 class Product(Translated, TimeStampedModel):
     """A catalogue product (a style); what is ordered is one of its variants."""
 
@@ -60,12 +65,15 @@ class Product(Translated, TimeStampedModel):
     list_price = money_field(_("list price excl. VAT"))
     is_active = models.BooleanField(_("active"), default=True)
     # What search compares (kvote.catalog.search), computed by the database on every write,
-    # whoever writes (forms, imports' bulk writes, raw updates): never stale.
+    # whoever writes (forms, imports' bulk writes, raw updates): never stale. Deferred where
+    # products are listed (kvote.catalog.selectors.visible_products): only queries read them.
     search_name = models.GeneratedField(
-        expression=FoldedText("name"), output_field=models.TextField(), db_persist=True
+        expression=FoldedText(*PRODUCT_SEARCH_NAME),
+        output_field=models.TextField(),
+        db_persist=True,
     )
     search_text = models.GeneratedField(
-        expression=FoldedText("name_en", "code", "description", "description_en"),
+        expression=FoldedText(*PRODUCT_SEARCH_TEXT),
         output_field=models.TextField(),
         db_persist=True,
     )

@@ -38,7 +38,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from kvote.catalog.models import Product, Variant
+from kvote.catalog.models import PRODUCT_SEARCH_NAME, PRODUCT_SEARCH_TEXT, Product, Variant
 from kvote.common.text import fold_code, fold_text, search_text
 
 MAX_WORDS = 8  # more words are ignored (the query is at most SEARCH_MAX characters anyway)
@@ -194,6 +194,15 @@ def _found(word: str, folded: str) -> bool:
     return word in folded
 
 
+def _product_text(product: Product) -> str:
+    """Product.search_name and search_text, folded here from the fields they are made of
+    (the same rule: the columns themselves stay unread, deferred)."""
+    return "".join(
+        f" {fold_text(' '.join(str(getattr(product, f)) for f in fields))} "
+        for fields in (PRODUCT_SEARCH_NAME, PRODUCT_SEARCH_TEXT)
+    )
+
+
 def _names_colour(word: str, variant: VariantText) -> bool:
     return any(
         _found(word, f" {fold_text(name)} ") for name in (variant.colour, variant.colour_en) if name
@@ -215,7 +224,7 @@ def chosen_variant(
     exact = [v for v in variants if search.code and v.search_code == search.code]
     if exact:
         return {"colour": exact[0].colour, "size": exact[0].size}
-    in_product = {w for w in search.words if _found(w, product.search_name + product.search_text)}
+    in_product = {w for w in search.words if _found(w, _product_text(product))}
     best: tuple[int, VariantText] | None = None
     for variant in variants:
         named = [

@@ -42,7 +42,8 @@ def visible_products(*, actor: User) -> QuerySet[Product]:
                 )
             ),
         )
-        .select_related("category"),
+        .select_related("category")
+        .defer("search_name", "search_text", "search_code"),  # queries read them, not pages
         company_id=company_id,
     )
     if Company.objects.filter(pk=company_id, restrict_assortment=True).exists():

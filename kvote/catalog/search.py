@@ -7,8 +7,9 @@ write (Product.search_name/search_text/search_code, Variant.search_text/search_c
 search_size), so a product written by any path (form, import, raw update) is found at once.
 
 A product is found when
-- the whole query, as a code without spaces and dashes, is its product number or one of its
-  active variants' item numbers, or (from three characters) part of one («NL 1001»,
+- the whole query, as a code without spaces and dashes (when it has a digit, as every number
+  has), is its product number or one of its active variants' item numbers, or (from three
+  characters) part of one («NL 1001»,
   «nl1001navxl», «NL-1001-NAV-XL», «1001nav»), or
 - there is one active variant for which every word of the query is found in the product's
   text (name, English name, product number, descriptions) or in that variant (item number,
@@ -65,6 +66,12 @@ class Search:
     def is_empty(self) -> bool:
         """No query at all: the whole catalogue, in its own order."""
         return not self.text
+
+    @property
+    def is_code(self) -> bool:
+        """Whether the query may be a product or item number: they all have a digit. (Words
+        without one are still found in numbers, word by word: «nav» in AAPW-1001-NAV-XL.)"""
+        return any(char.isdigit() for char in self.code)
 
     @property
     def finds_nothing(self) -> bool:
@@ -133,8 +140,10 @@ def _tier(search: Search) -> Case:
     name_words = Q()
     for word in search.words:
         name_words &= _in_text("search_name", word)
-    whens = [When(exact, then=Value(0))]
-    if len(search.code) >= MIN_CODE:
+    whens = []
+    if search.is_code:
+        whens.append(When(exact, then=Value(0)))
+    if search.is_code and len(search.code) >= MIN_CODE:
         whens.append(When(starts, then=Value(1)))
     whens += [
         When(search_name__startswith=f" {' '.join(search.words)}", then=Value(2)),
@@ -163,9 +172,8 @@ def search_products(products: QuerySet[Product], query: str) -> QuerySet[Product
         return products.order_by(*order)
     if search.finds_nothing:
         return products.none()
-    products = products.filter(_code_hit(search) | _words_hit(search)).annotate(
-        search_tier=_tier(search)
-    )
+    hit = _code_hit(search) | _words_hit(search) if search.is_code else _words_hit(search)
+    products = products.filter(hit).annotate(search_tier=_tier(search))
     if connection.vendor == "postgresql":
         products = products.annotate(search_rank=_text_rank(search))
         return products.order_by("search_tier", F("search_rank").desc(), *order)

@@ -229,7 +229,7 @@ def chosen_variant(
     named; {} when it named none (or without a query)."""
     if not search.words or not variants:
         return {}
-    exact = [v for v in variants if search.code and v.search_code == search.code]
+    exact = [v for v in variants if search.is_code and v.search_code == search.code]
     if exact:
         return {"colour": exact[0].colour, "size": exact[0].size}
     in_product = {w for w in search.words if _found(w, _product_text(product))}

@@ -70,7 +70,8 @@ class Copier:
 
     def __init__(self, model: type[models.Model], given: Sequence[str]) -> None:
         self.table = model._meta.db_table
-        fields = {f.attname: f for f in model._meta.concrete_fields}
+        # Generated columns (Product.search_*) are the database's to write, never COPY's.
+        fields = {f.attname: f for f in model._meta.concrete_fields if not f.generated}
         missing = [name for name in given if name not in fields]
         if missing:
             raise ValueError(f"{self.table} has no {missing}")

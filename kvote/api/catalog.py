@@ -62,8 +62,10 @@ class ProductQuery(ListQuery):
     q: str = Field(
         default="",
         max_length=200,
-        description="Words to find in the name, product number, description, item number or "
-        "colour.",
+        description="Words to find in the name, product number, description, item number, "
+        "colour or size, forgiving: numbers with or without dashes, spaces and dots, any case "
+        "and accents, å/ø/æ typed as aa/oe/ae. Colour and size words must name the same variant "
+        "(`marine xl`). The most relevant first: an exact product or item number first.",
     )
 
 

@@ -19,7 +19,7 @@ class CatalogueFilterForm(QueryForm):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("Name, product number, item number or colour."),
+        help_text=_("Name, product number, item number, colour or size, e.g. «jacket navy XL»."),
         widget=forms.TextInput(
             attrs={
                 "type": "search",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvote.common.models import TenantModel, TimeStampedModel
 from kvote.common.money import money_field
+from kvote.common.text import FoldedText
 
 if TYPE_CHECKING:
     pass
@@ -45,6 +46,11 @@ class Category(Translated, TimeStampedModel):
         return self.translated("name")
 
 
+# What Product.search_name and search_text fold (kvote.catalog.search reads the same fields).
+PRODUCT_SEARCH_NAME = ("name",)
+PRODUCT_SEARCH_TEXT = ("name_en", "code", "description", "description_en")
+
+
 class Product(Translated, TimeStampedModel):
     """A catalogue product (a style); what is ordered is one of its variants."""
 
@@ -58,6 +64,22 @@ class Product(Translated, TimeStampedModel):
     )
     list_price = money_field(_("list price excl. VAT"))
     is_active = models.BooleanField(_("active"), default=True)
+    # What search compares (kvote.catalog.search), computed by the database on every write,
+    # whoever writes (forms, imports' bulk writes, raw updates): never stale. Deferred where
+    # products are listed (kvote.catalog.selectors.visible_products): only queries read them.
+    search_name = models.GeneratedField(
+        expression=FoldedText(*PRODUCT_SEARCH_NAME),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    search_text = models.GeneratedField(
+        expression=FoldedText(*PRODUCT_SEARCH_TEXT),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    search_code = models.GeneratedField(
+        expression=FoldedText("code", code=True), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +120,20 @@ class Variant(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("For items not kept in stock: days from order to dispatch."),
+    )
+    # What search compares (kvote.catalog.search), as Product's.
+    search_text = models.GeneratedField(
+        expression=FoldedText("item_number", "colour", "colour_en", "size"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    search_code = models.GeneratedField(
+        expression=FoldedText("item_number", code=True),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    search_size = models.GeneratedField(
+        expression=FoldedText("size", code=True), output_field=models.TextField(), db_persist=True
     )
 
     class Meta:

@@ -7,18 +7,24 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from kvote.catalog.images import Picture, pictures_for_colour, product_pictures
 from kvote.catalog.models import AssortmentItem, Category, Favourite, Product, Variant
 from kvote.catalog.prices import Price, variant_prices, with_price
+from kvote.catalog.search import (
+    Search,
+    chosen_variant,
+    search_products,
+    variant_link,
+    variant_texts,
+)
 from kvote.catalog.stock import StockStatus, stock_status
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
-from kvote.common.text import search_text
 from kvote.companies.models import Company
 from kvote.people.models import User
 
@@ -37,7 +43,8 @@ def visible_products(*, actor: User) -> QuerySet[Product]:
                 )
             ),
         )
-        .select_related("category"),
+        .select_related("category")
+        .defer("search_name", "search_text", "search_code"),  # queries read them, not pages
         company_id=company_id,
     )
     if Company.objects.filter(pk=company_id, restrict_assortment=True).exists():
@@ -48,37 +55,12 @@ def visible_products(*, actor: User) -> QuerySet[Product]:
 
 
 def product_list(*, actor: User, query: str = "", category_slug: str = "") -> QuerySet[Product]:
-    """The catalogue: search by name, product number, description or item number."""
+    """The catalogue, or what a search finds in it, most relevant first (kvote.catalog.search:
+    name, product number, description, item number, colour and size, forgiving)."""
     qs = visible_products(actor=actor)
-    query = search_text(query)
-    if query:
-        words = query.split()
-        for word in words[:6]:
-            qs = qs.filter(
-                Q(name__icontains=word)
-                | Q(name_en__icontains=word)
-                | Q(code__icontains=word)
-                | Q(description__icontains=word)
-                | Q(
-                    Exists(
-                        Variant.objects.filter(
-                            product=OuterRef("pk"), is_active=True, item_number__icontains=word
-                        )
-                    )
-                )
-                | Q(
-                    Exists(
-                        Variant.objects.filter(
-                            Q(colour__icontains=word) | Q(colour_en__icontains=word),
-                            product=OuterRef("pk"),
-                            is_active=True,
-                        )
-                    )
-                )
-            )
     if category_slug:
         qs = qs.filter(category__slug=category_slug)
-    return qs.order_by("category__position", "name", "pk")
+    return search_products(qs, query)
 
 
 def with_active_variants(products: QuerySet[Product]) -> QuerySet[Product]:
@@ -153,30 +135,60 @@ class Colour:
 
 def colours_by_product(*, product_ids: Sequence[int]) -> dict[int, list[Colour]]:
     """Each product's distinct active colours, in name order. One query for any number."""
+    return {pk: _colours(variants) for pk, variants in _card_variants(product_ids).items()}
+
+
+def _card_variants(product_ids: Sequence[int]) -> dict[int, list[Variant]]:
+    """Each product's active variants, in colour and size order, with only what cards need."""
     rows = (
         Variant.objects.filter(product_id__in=list(product_ids), is_active=True)
-        .values_list("product_id", "colour", "colour_en", "colour_hex")
-        .order_by("product_id", "colour")
-        .distinct()
+        .only(
+            "product_id",
+            "colour",
+            "colour_en",
+            "colour_hex",
+            "size",
+            "search_text",
+            "search_code",
+            "search_size",
+        )
+        .order_by("product_id", "colour", "size_position", "size", "pk")
     )
-    colours: dict[int, list[Colour]] = {pk: [] for pk in product_ids}
-    for product_id, name, name_en, hex_code in rows:
-        seen = colours[product_id]
-        if not seen or seen[-1].name != name:  # one swatch per colour name
-            seen.append(Colour(name=name, name_en=name_en, hex=hex_code))
+    variants: dict[int, list[Variant]] = {pk: [] for pk in product_ids}
+    for variant in rows:
+        variants[variant.product_id].append(variant)
+    return variants
+
+
+def _colours(variants: Iterable[Variant]) -> list[Colour]:
+    colours: list[Colour] = []
+    for variant in variants:
+        if not colours or colours[-1].name != variant.colour:  # one swatch per colour name
+            colours.append(
+                Colour(name=variant.colour, name_en=variant.colour_en, hex=variant.colour_hex)
+            )
     return colours
 
 
-def as_cards(products: Iterable[Product]) -> list[Product]:
-    """The products, each with what its card shows attached: `colours` (list[Colour]) and
-    `picture` (its first Picture, or the placeholder). Two queries for any number."""
+def as_cards(products: Iterable[Product], *, query: str = "") -> list[Product]:
+    """The products, each with what its card shows attached: `colours` (list[Colour]),
+    `picture` (its first Picture, or the placeholder) and `link_query` (the product page's
+    colour and size a search named, kvote.catalog.search; "" without). Two queries for any
+    number."""
     products = list(products)
     ids = [p.pk for p in products]
-    colours = colours_by_product(product_ids=ids)
+    variants = _card_variants(ids)
     pictures = product_pictures(product_ids=ids)
+    search = Search.parse(query)
     for product in products:
-        product.colours = colours[product.pk]  # type: ignore[attr-defined]
-        product.picture = pictures[product.pk][0]  # type: ignore[attr-defined]
+        chosen = chosen_variant(search, product, variant_texts(variants[product.pk]))
+        product.colours = _colours(variants[product.pk])  # type: ignore[attr-defined]
+        product.link_query = variant_link(chosen)  # type: ignore[attr-defined]
+        colour = chosen.get("colour")
+        shown = (
+            pictures_for_colour(pictures[product.pk], colour) if colour else pictures[product.pk]
+        )
+        product.picture = shown[0]  # type: ignore[attr-defined]
     return products
 
 
@@ -204,7 +216,7 @@ def catalogue_page(
     )
     paginator = Paginator(products, per_page or settings.KVOTE_PAGE_SIZE)
     page = paginator.get_page(page_number)
-    page.object_list = as_cards(page.object_list)
+    page.object_list = as_cards(page.object_list, query=query)
     return CataloguePage(page=page, categories=categories, category=category)
 
 

@@ -4,9 +4,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Lower, Replace
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kvote.approvals.policy import ApprovalNeed
@@ -28,7 +26,6 @@ from kvote.checkout.models import Cart, CartLine
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, get_scoped, scoped
-from kvote.common.text import fold_code
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
@@ -100,17 +97,6 @@ def reorder_lines(
     return found
 
 
-# What an item number may hold between its letters and digits; the database drops these to
-# compare as kvote.common.text.fold_code does.
-_CODE_PUNCTUATION = ("-", " ", ".", "/", "_")
-
-
-def _folded(expression: Combinable) -> Lower:
-    for char in _CODE_PUNCTUATION:
-        expression = Replace(expression, Value(char), Value(""))
-    return Lower(expression)
-
-
 def variants_by_code(*, codes: Collection[str]) -> dict[str, Variant]:
     """The variants (with their products) whose item numbers are one of `codes` (each folded by
     kvote.common.text.fold_code: any case, with or without dashes and spaces), by folded item
@@ -118,12 +104,11 @@ def variants_by_code(*, codes: Collection[str]) -> dict[str, Variant]:
     if not codes:
         return {}
     variants = (
-        Variant.objects.annotate(code=_folded(F("item_number")))
-        .filter(code__in=set(codes))
+        Variant.objects.filter(search_code__in=set(codes))  # fold_code(item_number), stored
         .select_related("product")
         .order_by("pk")
     )
-    return {fold_code(variant.item_number): variant for variant in variants}
+    return {variant.search_code: variant for variant in variants}
 
 
 def cart_line_count(*, actor: User) -> int:

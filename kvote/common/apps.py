@@ -8,6 +8,13 @@ class CommonConfig(AppConfig):
     label = "common"
     verbose_name = _("Common")
 
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from kvote.common.text import register_fold
+
+        connection_created.connect(register_fold, dispatch_uid="kvote_fold")
+
 
 class KvoteAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the project's site (kvote.common.admin.KvoteAdminSite) as

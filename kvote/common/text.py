@@ -22,8 +22,8 @@ invisible characters (format characters such as U+200B and U+200E, combining mar
 compared or checked rather than kept as it is (a file's cells before their row is checked, a
 request's fingerprint).
 
-`fold_code` is what a code people type (an item number) is compared by: case folded, and only
-its letters and digits kept, so "nl-1001 nav-xl" finds "NL-1001-NAV-XL".
+`fold_text` and `fold_code` are what search and item numbers people type are compared by (see
+"Folding" below): "nl-1001 nav xl" finds "NL-1001-NAV-XL", «blaa» finds «blå».
 """
 
 import re
@@ -59,11 +59,6 @@ def normalise_text(value: str) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return unicodedata.normalize("NFC", "\n".join(lines))
-
-
-def fold_code(value: str) -> str:
-    """A code as it is compared (see the module's docstring): casefold, letters and digits only."""
-    return "".join(char for char in value.casefold() if char.isalnum())
 
 
 SEARCH_MAX = 100
@@ -122,3 +117,116 @@ def clean_text(
     return _limited(
         normalise_text(value), max_length=max_length, label=label, code=code, field=field
     )
+
+
+# Folding: what search compares (kvote.catalog.search). One rule, in Python (`fold_text`,
+# `fold_code`) and in SQL (`FoldedText`, for generated columns), built from the same tables so
+# the two give the same string for the same text on SQLite and PostgreSQL:
+#
+# - Norwegian letters become the two letters people type without them (å→aa, ø→oe, æ→ae; the
+#   German and Swedish ä, ö the same way, ß→ss) and other accented Latin letters lose their
+#   accent (é→e, ü→u): «blaa» and «blå» both fold to "blaa";
+# - ASCII letters become lower case (only ASCII: SQLite's LOWER knows no other, so neither
+#   does PostgreSQL's side, which uses TRANSLATE);
+# - punctuation, symbols and whitespace become a space, runs of spaces one space, and the ends
+#   are trimmed: "NL-1001/Nav" folds to "nl 1001 nav";
+# - `fold_code` is the same without spaces, for item and product numbers: "nl1001nav".
+#
+# Characters the tables do not name (other scripts, emoji) are kept as they are.
+
+_FOLD_LETTERS = {
+    "å": "aa", "ø": "oe", "æ": "ae", "ä": "ae", "ö": "oe", "ß": "ss",
+    "á": "a", "à": "a", "â": "a", "ã": "a", "é": "e", "è": "e", "ê": "e", "ë": "e",
+    "í": "i", "ì": "i", "î": "i", "ï": "i", "ó": "o", "ò": "o", "ô": "o", "õ": "o",
+    "ú": "u", "ù": "u", "û": "u", "ü": "u", "ý": "y", "ÿ": "y", "ç": "c", "ñ": "n",
+}  # fmt: skip
+_FOLD_SEPARATORS = (
+    "\t\n\r !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "\u00a0\u00ab\u00bb\u00b7\u00b4\u2010\u2011\u2012\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+)
+FOLD_TABLE: dict[str, str] = {
+    **_FOLD_LETTERS,
+    **{k.upper(): v for k, v in _FOLD_LETTERS.items() if k.upper() != k and len(k.upper()) == 1},
+    **dict.fromkeys(_FOLD_SEPARATORS, " "),
+}
+_ASCII_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_PY_FOLD = str.maketrans({**FOLD_TABLE, **{c: c.lower() for c in _ASCII_UPPER}})
+_SPACE_PASSES = 4  # each halves a run of spaces: runs of up to 16 become one
+
+
+def fold_text(value: str) -> str:
+    """Text as search compares it (see above): "Blå T-skjorte" → "blaa t skjorte"."""
+    folded = value.translate(_PY_FOLD)
+    for _pass in range(_SPACE_PASSES):
+        folded = folded.replace("  ", " ")
+    return folded.strip(" ")
+
+
+def fold_code(value: str) -> str:
+    """An item or product number as search compares it: "NL-1001 nav.XL" → "nl1001navxl"."""
+    return fold_text(value).replace(" ", "")
+
+
+def _sql_fold(value: str | None, code: int) -> str:
+    """What `FoldedText` gives, in Python (SQLite calls it: `register_fold`)."""
+    if code:
+        return fold_code(value or "")
+    return f" {fold_text(value or '')} "
+
+
+SQLITE_FOLD = "kvote_fold"
+
+
+def register_fold(connection: object, **kwargs: object) -> None:
+    """connection_created: SQLite gets `kvote_fold(text, code)`, which `FoldedText` uses there
+    (SQLite's parser cannot nest a hundred REPLACEs). Deterministic, so a generated column may
+    call it; a connection without it (the sqlite3 shell) can read those tables, not write them."""
+    if getattr(connection, "vendor", "") == "sqlite":
+        connection.connection.create_function(  # type: ignore[attr-defined]
+            SQLITE_FOLD, 2, _sql_fold, deterministic=True
+        )
+
+
+_PG_SINGLE = {k: v for k, v in FOLD_TABLE.items() if len(v) == 1}
+_PG_DOUBLE = {k: v for k, v in FOLD_TABLE.items() if len(v) > 1}
+
+
+class FoldedText(models.Func):
+    """SQL for `fold_text` of the given text fields joined by a space, between two spaces
+    (" blaa t skjorte ", so a whole word is found as " word "); `code=True` gives `fold_code`
+    of them instead. Immutable on PostgreSQL, deterministic on SQLite: it can make a generated
+    column. PostgreSQL folds in SQL (the same tables); SQLite calls `fold_text` itself."""
+
+    output_field = models.TextField()
+
+    def __init__(self, *fields: str, code: bool = False) -> None:
+        self.code = code
+        super().__init__(*fields)
+
+    def _joined(self, compiler, connection):
+        parts = []
+        params: list[object] = []
+        for expression in self.source_expressions:
+            sql, part_params = compiler.compile(expression)
+            parts.append(f"({sql})")
+            params.extend(part_params)
+        return " || ' ' || ".join(parts), params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = self._joined(compiler, connection)
+        return f"{SQLITE_FOLD}({sql}, {int(self.code)})", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = self._joined(compiler, connection)
+        for source, target in _PG_DOUBLE.items():
+            sql = f"REPLACE({sql}, CHR({ord(source)}), '{target}')"
+        sources = " || ".join(f"CHR({ord(c)})" for c in [*_PG_SINGLE, *_ASCII_UPPER])
+        targets = "'" + "".join([*_PG_SINGLE.values(), *_ASCII_UPPER.lower()]) + "'"
+        sql = f"TRANSLATE({sql}, {sources}, {targets})"
+        for _pass in range(_SPACE_PASSES):
+            sql = f"REPLACE({sql}, '  ', ' ')"
+        sql = f"REPLACE({sql}, ' ', '')" if self.code else f"(' ' || TRIM({sql}, ' ') || ' ')"
+        return sql, params
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        raise NotImplementedError("FoldedText knows PostgreSQL and SQLite")

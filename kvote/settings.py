@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kvote.catalog",
     "kvote.ordering",
     "kvote.budgets",
+    "kvote.kits",
     "kvote.approvals",
     "kvote.checkout",
     "kvote.employees",

@@ -21,6 +21,7 @@ from kvote.companies.models import Company, DeliveryAddress
 from kvote.people.models import Employee, User
 
 if TYPE_CHECKING:
+    from kvote.kits.models import Kit
     from kvote.ordering.models import Order
 
 PASSWORD = "demo1234"
@@ -218,3 +219,30 @@ def ready_image(product: Product, position: int = 0, colour: str = "") -> Produc
         renditions=renditions,
         status=ImageStatus.READY,
     )
+
+
+def give_kit(
+    employee: Employee,
+    *items: tuple[Product | Category, int],
+    name: str = "Elektriker",
+) -> "Kit":
+    """A kit of `items` (a product or a category, with the pieces per period) assigned to
+    `employee`, written directly (no change log). A kit of that name in the company is reused."""
+    from kvote.kits.models import Kit, KitAssignment, KitItem
+
+    kit, created = Kit.objects.get_or_create(company_id=employee.company_id, name=name)
+    if created:
+        KitItem.objects.bulk_create(
+            KitItem(
+                company_id=employee.company_id,
+                kit=kit,
+                product=target if isinstance(target, Product) else None,
+                category=target if isinstance(target, Category) else None,
+                quantity=quantity,
+            )
+            for target, quantity in items
+        )
+    KitAssignment.objects.update_or_create(
+        employee=employee, defaults={"kit": kit, "company_id": employee.company_id}
+    )
+    return kit

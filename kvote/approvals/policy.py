@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from kvote.common.money import format_nok
-from kvote.companies.models import ApprovalPolicy
+from kvote.companies.models import ApprovalPolicy, EntitlementPolicy
 
 
 class ApprovalReason(models.TextChoices):
@@ -17,6 +17,7 @@ class ApprovalReason(models.TextChoices):
     OVER_BUDGET = "over_budget"
     ALWAYS = "always"
     THRESHOLD = "threshold"
+    OVER_ENTITLEMENT = "over_entitlement"
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,12 @@ def approval_need(
     placed_by_budget_holder: bool,
     over_budget_names: Iterable[str],
     total_excl_vat: Decimal,
+    entitlement_policy: str = EntitlementPolicy.ALLOW,
+    over_entitlement_names: Iterable[str] = (),
 ) -> ApprovalNeed:
     """Why an order needs approval (no reasons: it is released at once). The threshold applies
-    whatever the policy."""
+    whatever the policy; an order over a kit waits when the company's kit policy says
+    `approval`, whatever the budget policy."""
     reasons: list[str] = []
     kinds: list[ApprovalReason] = []
     over = list(over_budget_names)
@@ -48,6 +52,12 @@ def approval_need(
     if policy == ApprovalPolicy.ALWAYS and placed_by_budget_holder:
         reasons.append(_("Your company approves every order placed by an employee with a budget."))
         kinds.append(ApprovalReason.ALWAYS)
+    over_kit = list(over_entitlement_names)
+    if entitlement_policy == EntitlementPolicy.APPROVAL and over_kit:
+        reasons.append(
+            _("The order goes beyond the kit of %(names)s.") % {"names": ", ".join(over_kit)}
+        )
+        kinds.append(ApprovalReason.OVER_ENTITLEMENT)
     if threshold is not None and total_excl_vat > threshold:
         reasons.append(
             _("The order is above %(threshold)s excl. VAT, which needs approval.")

@@ -19,6 +19,7 @@ asks it without the state: who may hear about an order's decision (a refusal for
 is "not found", whatever the order's state, so the state never leaks).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -35,6 +36,8 @@ from kvote.budgets.selectors import BudgetEffect, placed_order_effects
 from kvote.common.errors import CommonError, ServiceError, not_found
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import ApprovalPolicy, Company
+from kvote.kits.selectors import EntitlementEffect
+from kvote.kits.services import over_kit_names
 from kvote.ordering.models import Order, OrderLine, OrderState
 from kvote.ordering.selectors import lines_shown
 from kvote.people import roles
@@ -274,11 +277,18 @@ def company_policy(*, actor: User) -> Company:
         raise ServiceError(
             CommonError.ADMIN_ONLY, _("Only a company admin can see or change the approval policy.")
         )
-    return Company.objects.only("name", "approval_policy", "approval_threshold").get(pk=company_id)
+    return Company.objects.only(
+        "name", "approval_policy", "approval_threshold", "over_entitlement"
+    ).get(pk=company_id)
 
 
 def order_approval_need(
-    *, company: Company, placed_by: User, effects: list[BudgetEffect], total_excl_vat: Decimal
+    *,
+    company: Company,
+    placed_by: User,
+    effects: list[BudgetEffect],
+    total_excl_vat: Decimal,
+    entitlements: Sequence[EntitlementEffect] = (),
 ) -> ApprovalNeed:
     """Whether (and why) an order needs approval under its company's policy: the review page
     tells the orderer, and order_submit decides by the same answer."""
@@ -291,4 +301,6 @@ def order_approval_need(
         ),
         over_budget_names=[e.name for e in effects if e.goes_over],
         total_excl_vat=total_excl_vat,
+        entitlement_policy=company.over_entitlement,
+        over_entitlement_names=over_kit_names(entitlements),
     )

@@ -34,7 +34,9 @@ from kvote.common.errors import ServiceError
 from kvote.common.money import MONEY_MAX_DIGITS, Totals, round_money
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.common.text import clean_line
-from kvote.companies.models import Company
+from kvote.companies.models import Company, EntitlementPolicy
+from kvote.kits.selectors import EntitlementEffect, Ordered, order_entitlement_effects
+from kvote.kits.services import over_kit_message
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY
 from kvote.people import roles
@@ -180,6 +182,23 @@ class OrderDraft:
         return amounts_by_recipient(
             lines=self.lines, line_totals=[line.line_total for line in self.lines]
         )
+
+    @property
+    def ordered(self) -> list[Ordered]:
+        return [
+            ordered(variant=line.variant, quantity=line.quantity, recipient=line.recipient)
+            for line in self.lines
+        ]
+
+
+def ordered(*, variant: Variant, quantity: int, recipient: Employee) -> Ordered:
+    """A line as a kit counts it (the variant with its product)."""
+    return Ordered(
+        employee_id=recipient.pk,
+        product_id=variant.product_id,
+        category_id=variant.product.category_id,
+        quantity=quantity,
+    )
 
 
 def _draft(
@@ -354,6 +373,10 @@ def draft_from_request(
 class Assessment:
     effects: list[BudgetEffect]  # one per recipient with a budget
     approval: ApprovalNeed
+    entitlements: list[EntitlementEffect] = field(default_factory=list)  # per kit item touched
+    # Why the order cannot be placed: the lines it takes beyond a kit, when the company blocks
+    # them (EntitlementPolicy.BLOCK).
+    blocked: list[str] = field(default_factory=list)
 
 
 def assess(
@@ -362,17 +385,36 @@ def assess(
     placed_by: User,
     amounts: dict[Employee, Decimal],
     total_excl_vat: Decimal,
+    ordered: Sequence[Ordered] = (),
     on: date | None = None,
 ) -> Assessment:
-    """For each recipient with a budget: remaining now, this order, remaining after; and whether
-    (and why) the company's policy holds the order for approval. The review and the preview
-    show it; placing an order decides by it, with the budget rows locked. One query when there
-    are recipients, none otherwise."""
+    """For each recipient with a budget: remaining now, this order, remaining after; for each
+    kit item the order touches: the same in pieces; whether (and why) the company's policy holds
+    the order for approval, and which kit items it may not go beyond (`blocked`). The review and
+    the preview show it; placing an order decides by it, with the recipients' budget rows and
+    kits locked. Two queries when there are recipients (four when one has a kit), none
+    otherwise."""
     effects = order_budget_effects(company_id=company.pk, amounts=amounts, on=on) if amounts else []
-    approval = order_approval_need(
-        company=company, placed_by=placed_by, effects=effects, total_excl_vat=total_excl_vat
+    entitlements = (
+        order_entitlement_effects(company=company, ordered=ordered, employees=amounts, on=on)
+        if ordered
+        else []
     )
-    return Assessment(effects=effects, approval=approval)
+    approval = order_approval_need(
+        company=company,
+        placed_by=placed_by,
+        effects=effects,
+        total_excl_vat=total_excl_vat,
+        entitlements=entitlements,
+    )
+    blocked = (
+        [over_kit_message(effect) for effect in entitlements if effect.over]
+        if company.over_entitlement == EntitlementPolicy.BLOCK
+        else []
+    )
+    return Assessment(
+        effects=effects, approval=approval, entitlements=entitlements, blocked=blocked
+    )
 
 
 @dataclass(frozen=True)
@@ -407,5 +449,6 @@ def order_preview(
         placed_by=actor,
         amounts=draft.amounts,
         total_excl_vat=draft.totals.excl_vat,
+        ordered=draft.ordered,
     )
     return OrderPreview(draft=draft, assessment=assessment)

@@ -20,6 +20,7 @@ from kvote.checkout.drafts import (
     line_problem,
     line_total,
     orderable_product_ids,
+    ordered,
     own_employee,
 )
 from kvote.checkout.models import Cart, CartLine
@@ -27,6 +28,7 @@ from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, get_scoped, scoped
 from kvote.companies.models import Company, DeliveryAddress
+from kvote.kits.selectors import EntitlementEffect
 from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
 from kvote.people import roles
@@ -243,6 +245,7 @@ class CheckoutReview:
     problems: list[Problem]
     budgets: list[ReviewBudget] = field(default_factory=list)
     approval: ApprovalNeed = field(default_factory=ApprovalNeed)
+    entitlements: list[EntitlementEffect] = field(default_factory=list)  # per kit item touched
 
     @property
     def effects(self) -> list[BudgetEffect]:
@@ -273,6 +276,13 @@ def review_assessment(*, actor: User, view: CartView) -> Assessment:
         placed_by=actor,
         amounts=cart_amounts_by_recipient(view=view),
         total_excl_vat=view.totals.excl_vat,
+        ordered=[
+            ordered(
+                variant=row.line.variant, quantity=row.line.quantity, recipient=row.line.recipient
+            )
+            for row in view.rows
+            if row.line.recipient is not None
+        ],
     )
 
 
@@ -323,6 +333,7 @@ def checkout_review(*, actor: User) -> CheckoutReview:
         ReviewBudget(effect=effect, is_me=effect.employee_id in mine)
         for effect in assessment.effects
     ]
+    problems += [Problem(message=message, fix="cart") for message in assessment.blocked]
     return CheckoutReview(
         cart=view,
         delivery_lines=delivery_lines,
@@ -330,6 +341,7 @@ def checkout_review(*, actor: User) -> CheckoutReview:
         problems=problems,
         budgets=budgets,
         approval=assessment.approval,
+        entitlements=assessment.entitlements,
     )
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kvote.approvals.services import approvers_notify
-from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
 from kvote.catalog.prices import variant_prices
 from kvote.catalog.selectors import orderable_variant
@@ -49,6 +48,8 @@ from kvote.common.errors import ServiceError
 from kvote.common.tenancy import company_id_of
 from kvote.common.text import fold_code, normalise_line
 from kvote.companies.models import Company
+from kvote.kits.errors import KitError
+from kvote.kits.services import recipients_lock
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderState
 from kvote.ordering.states import order_record_creation
@@ -490,16 +491,20 @@ def _order_create(*, actor: User, draft: OrderDraft, key: str, fingerprint: str 
     placed_at = timezone.now()
     on = timezone.localdate(placed_at)
     amounts = draft.amounts
-    # The budget rows stay locked until the order is committed: two orders on one budget take
-    # turns, so both cannot skip approval on a budget that covers one of them.
-    budgets_lock(company_id=company.pk, employee_ids=[e.pk for e in amounts], on=on)
+    # The budget rows and kits stay locked until the order is committed: two orders for one
+    # recipient take turns, so both cannot skip approval on a budget that covers one of them,
+    # nor both take the last jacket of a kit.
+    recipients_lock(company_id=company.pk, employee_ids=[e.pk for e in amounts], on=on)
     assessment = assess(
         company=company,
         placed_by=actor,
         amounts=amounts,
         total_excl_vat=draft.totals.excl_vat,
+        ordered=draft.ordered,
         on=on,
     )
+    if assessment.blocked:
+        raise ServiceError(KitError.OVER_ENTITLEMENT, " ".join(assessment.blocked))
     order = Order.objects.create(
         company_id=company.pk,
         number=f"tmp-{uuid.uuid4().hex}"[:20],

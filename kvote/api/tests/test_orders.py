@@ -570,5 +570,5 @@ def test_preview_reads_a_fixed_number_of_queries_for_any_number_of_lines(shop):
         for employee in recipients
     ]
     # token, company, variants, own employee or the named recipients, assortment flag,
-    # orderable products, prices, delivery address, budgets
-    assert count(many) == few <= 9
+    # orderable products, prices, delivery address, budgets, kit assignments
+    assert count(many) == few <= 10

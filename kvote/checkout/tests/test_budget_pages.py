@@ -50,7 +50,7 @@ pytestmark = pytest.mark.django_db
 # holds one query for "is the user a budget holder?" (kvote.people.roles.is_budget_holder): it
 # names the user's roles. Both show the lines' pictures: one query (kvote.catalog.images).
 MY_PAGE_QUERIES = 14
-REVIEW_QUERIES = 11
+REVIEW_QUERIES = 12
 
 
 def client_for(user: User) -> Client:

@@ -2,6 +2,7 @@
 tenancy (kvote.catalog.size_profiles, kvote.catalog.services)."""
 
 import pytest
+from django.utils import translation
 
 from kvote.catalog.errors import SizeError
 from kvote.catalog.models import EmployeeSize
@@ -18,6 +19,13 @@ NONE = {"tops": None, "trousers_c": None, "trousers_wl": None, "shoes": None, "g
 @pytest.fixture(autouse=True)
 def _catalogue() -> None:
     sized_catalogue()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages and labels read in English, whatever language the thread was left in."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_employee_keeps_their_own_sizes_stored_as_the_catalogue_writes_them(holder):

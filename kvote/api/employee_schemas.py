@@ -131,3 +131,34 @@ class PurchaseList(Schema):
 
 class BudgetIn(ObjectIn):
     amount: Decimal = Field(description='NOK excl. VAT, at most two decimals: "5000.00".')
+
+
+class SizeGroupOut(Schema):
+    key: str = Field(description="The group's key, as in `sizes`.", examples=["shoes"])
+    label: str = Field(description="The group's name in the caller's language.")
+    sizes: list[str] = Field(description="The group's sizes in the catalogue, in size order.")
+
+
+SIZES_DESCRIPTION = (
+    "Every size group key (tops, trousers_c, trousers_wl, shoes, gloves) → the employee's size "
+    "as the catalogue writes it, or null."
+)
+
+
+class SizesOut(Schema):
+    groups: list[SizeGroupOut] = Field(
+        description="The size groups the catalogue has sizes in, with their sizes."
+    )
+    sizes: dict[str, str | None] = Field(description=SIZES_DESCRIPTION)
+
+
+SizeKey = Annotated[str, Field(max_length=30)]
+SizeValue = Annotated[Text, Field(max_length=20)]
+
+
+class SizesIn(ObjectIn):
+    sizes: dict[SizeKey, SizeValue | None] = Field(
+        description="Group key → a size of that group in the catalogue (compared without "
+        'regard to case), or null (or "") to clear it. Groups left out stay as they are.',
+        examples=[{"tops": "L", "shoes": "43", "gloves": None}],
+    )

@@ -11,6 +11,9 @@ employee bought, and their budget. Thin: the rules live in kvote.people and kvot
   the employee's own login, or null when they have none.
 - Adding, changing and budgets: company admins for any employee, supervisors for their own
   (403 `not_yours` otherwise); other users get 403 `forbidden`. Another company's employee: 404.
+- Sizes (`/{employee_id}/sizes`): kept by the employee themselves, their supervisor and company
+  admins (kvote.people.roles.may_keep_sizes); for anyone else the employee is 404. `PUT` sets
+  exactly the groups it names and leaves the others as they are.
 """
 
 from decimal import Decimal
@@ -30,6 +33,9 @@ from kvote.api.employee_schemas import (
     PurchaseList,
     PurchaseOut,
     PurchaseQuery,
+    SizeGroupOut,
+    SizesIn,
+    SizesOut,
 )
 from kvote.api.errors import FORBIDDEN, ApiError
 from kvote.api.schemas import (
@@ -45,6 +51,9 @@ from kvote.api.types import ApiRequest
 from kvote.budgets.errors import BudgetError
 from kvote.budgets.selectors import figures_for_employees
 from kvote.budgets.services import budget_set
+from kvote.catalog.services import employee_sizes_set
+from kvote.catalog.size_profiles import SizesError, size_profile
+from kvote.catalog.sizes import SizeGroupSizes, size_groups
 from kvote.common.dates import DateRange
 from kvote.common.errors import ServiceError
 from kvote.common.money import ZERO
@@ -280,3 +289,42 @@ def employee_budget_set(request: ApiRequest, employee_id: PathId, payload: Budge
     budget = budget_out(figures.get(employee.pk))
     assert budget is not None
     return budget
+
+
+def _sizes_out(groups: list[SizeGroupSizes], sizes: dict[str, str | None]) -> SizesOut:
+    return SizesOut(
+        groups=[SizeGroupOut(key=g.key.value, label=g.label, sizes=g.sizes) for g in groups],
+        sizes=sizes,
+    )
+
+
+@router.get(
+    "/{employee_id}/sizes",
+    response={200: SizesOut, **error_responses(*AUTH_ERRORS, 404)},
+    summary="An employee's sizes",
+)
+def employee_sizes(request: ApiRequest, employee_id: PathId) -> SizesOut:
+    """The size groups of the catalogue with their sizes, and the employee's size in each
+    group (null: none). For the employee themselves, their supervisor and company admins;
+    anyone else gets 404."""
+    profile = size_profile(actor=request.auth, employee_id=employee_id)
+    return _sizes_out(profile.groups, profile.sizes)
+
+
+@router.put(
+    "/{employee_id}/sizes",
+    response={200: SizesOut, **error_responses(*AUTH_ERRORS, 404)},
+    summary="Set an employee's sizes",
+)
+def employee_sizes_put(request: ApiRequest, employee_id: PathId, payload: SizesIn) -> SizesOut:
+    """Set the sizes of exactly the groups in `sizes` (null or "" clears one); groups left out
+    stay as they are. Each size must be one of its group's sizes in the catalogue (compared
+    without regard to case, stored as the catalogue writes it). All or nothing: a size not in
+    its group is 400 `size_not_in_group`, a key that is no group 400 `unknown_size_group`,
+    with `fields` naming every bad group (`sizes.<key>`). Answers as GET, after the change."""
+    try:
+        sizes = employee_sizes_set(actor=request.auth, employee_id=employee_id, sizes=payload.sizes)
+    except SizesError as exc:
+        fields = {f"sizes.{key}": message for key, message in exc.fields.items()}
+        raise ApiError(400, exc.code, exc.message, fields) from exc
+    return _sizes_out(size_groups(), sizes)

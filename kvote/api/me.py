@@ -1,8 +1,10 @@
-"""GET /me: who is calling, in which company, with which roles and budget."""
+"""GET /me: who is calling, in which company, with which roles, budget and sizes."""
 
 from ninja import Router, Schema
+from pydantic import Field
 
 from kvote.api import selectors
+from kvote.api.employee_schemas import SIZES_DESCRIPTION
 from kvote.api.schemas import (
     AUTH_ERRORS,
     BudgetOut,
@@ -29,12 +31,16 @@ class MeOut(Schema):
     roles: list[str]
     employee: EmployeeRefOut | None
     budget: BudgetOut | None
+    sizes: dict[str, str | None] | None = Field(
+        description=f"{SIZES_DESCRIPTION} Null without an employee record."
+    )
 
 
 @router.get("", response={200: MeOut, **error_responses(*AUTH_ERRORS, 404)}, summary="Who am I")
 def me(request: ApiRequest) -> MeOut:
     """The caller's account, company and roles (`buyer`, `budget_holder`, `supervisor`,
-    `approver`, `company_admin`), their own employee and current budget when they have one."""
+    `approver`, `company_admin`), their own employee, current budget and sizes when they have
+    one (the sizes as `GET /employees/{id}/sizes` gives them; set them there with `PUT`)."""
     found = selectors.me(actor=request.auth)
     user = found.user
     return MeOut(
@@ -52,4 +58,5 @@ def me(request: ApiRequest) -> MeOut:
             else None
         ),
         budget=budget_out(found.budget),
+        sizes=found.sizes,
     )

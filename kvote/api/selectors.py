@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 
 from kvote.api.models import ApiToken
 from kvote.budgets.selectors import BudgetFigures, figures_for_employees
+from kvote.catalog.size_profiles import profile_sizes
+from kvote.catalog.sizes import sizes_of
 from kvote.checkout.drafts import own_employee
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
@@ -20,15 +22,17 @@ class Me:
     roles: list[str]  # by their codes (kvote.people.roles.Role)
     employee: Employee | None
     budget: BudgetFigures | None
+    sizes: dict[str, str | None] | None  # kvote.catalog.size_profiles.profile_sizes
 
 
 def me(*, actor: User) -> Me:
-    """Who the caller is: company, roles, own employee and current budget. Four queries (one
-    asks whether the caller is a budget holder)."""
+    """Who the caller is: company, roles, own employee with their current budget and sizes.
+    Six queries (one asks whether the caller is a budget holder), two without an employee."""
     company = Company.objects.only("name").get(pk=company_id_of(actor))
     employee = own_employee(actor=actor)
-    figures = None
+    figures = sizes = None
     if employee is not None:
+        sizes = profile_sizes(sizes_of([employee.pk])[employee.pk])
         figures = figures_for_employees(company_id=company.pk, employee_ids=[employee.pk]).get(
             employee.pk
         )
@@ -38,6 +42,7 @@ def me(*, actor: User) -> Me:
         roles=[role.value for role in roles.roles_of(actor)],
         employee=employee,
         budget=figures,
+        sizes=sizes,
     )
 
 

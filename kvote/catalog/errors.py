@@ -17,3 +17,10 @@ class CatalogueError(models.TextChoices):
     IMAGE_URL_INVALID = "image_url_invalid"  # not an http(s) address we can keep (HTTP 400)
     DUPLICATE_ITEMS = "duplicate_item_numbers"  # a stock update names one twice (400)
     STOCK_INVALID = "invalid_stock"  # a stock that is not a whole number in range, … (400)
+
+
+class SizeError(models.TextChoices):
+    """Why a change to an employee's sizes is refused (kvote.catalog.size_profiles; HTTP 400)."""
+
+    UNKNOWN_GROUP = "unknown_size_group"  # a key that is no size group
+    NOT_IN_CATALOGUE = "size_not_in_group"  # a size that is not among its group's sizes

@@ -67,6 +67,7 @@ def size_groups() -> list[SizeGroupSizes]:
     rows = (
         Variant.objects.filter(is_active=True, product__is_active=True)
         .values_list("size", "size_position")
+        .order_by()  # the model's ordering would join the DISTINCT
         .distinct()
     )
     found: dict[SizeGroup, dict[str, int]] = {}

@@ -9,7 +9,7 @@ the company (nothing is written); `services.employee_import` writes them all or 
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,18 +89,22 @@ class ImportRow:
         )
 
 
-def _header_key(text: str) -> str | None:
+def header_key(text: str, aliases: Mapping[str, Collection[str]]) -> str | None:
+    """The key of `aliases` whose names include a header cell (read as one line, without
+    regard to case; `_` reads as a space), or None."""
     cleaned = normalise_line(text.replace("_", " ")).lower()
-    for key, aliases in HEADER_ALIASES.items():
-        if cleaned in aliases:
+    for key, names in aliases.items():
+        if cleaned in names:
             return key
     return None
 
 
-def parse_employee_csv(content: bytes) -> list[ImportRow]:
-    """The rows of an uploaded CSV (header row required; `,` or `;`; UTF-8 with or without BOM).
-
-    Raises ImportFileError when the file as a whole is unusable."""
+def read_csv_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the rows (line number, cells) of an uploaded CSV, rows without any
+    text left out: `,` or `;` (whichever the first line has more of), UTF-8 with or without
+    BOM, at most MAX_IMPORT_BYTES and MAX_IMPORT_ROWS rows. Every import of «Mine ansatte»
+    reads its file here. Raises ImportFileError when the file as a whole is unusable (empty,
+    too large, not UTF-8, not CSV)."""
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportFileError(_("The file is larger than 1 MB."))
     try:
@@ -114,15 +118,7 @@ def parse_employee_csv(content: bytes) -> list[ImportRow]:
         header = next(reader, None)
         if header is None or not any(normalise_line(cell) for cell in header):
             raise ImportFileError(_("The file is empty."))
-        keys = [_header_key(cell) for cell in header]
-        if "name" not in keys or "number" not in keys:
-            raise ImportFileError(
-                _(
-                    "The first row must name the columns: name, number, email, "
-                    "supervisor email (name and number are required)."
-                )
-            )
-        rows: list[ImportRow] = []
+        rows: list[tuple[int, list[str]]] = []
         for cells in reader:
             if not any(normalise_line(cell) for cell in cells):
                 continue
@@ -130,25 +126,44 @@ def parse_employee_csv(content: bytes) -> list[ImportRow]:
                 raise ImportFileError(
                     _("The file has more than %(max)s rows.") % {"max": MAX_IMPORT_ROWS}
                 )
-            # Each cell cleaned as one line; the employee rules check the row.
-            values = {
-                key: normalise_line(cells[i])
-                for i, key in enumerate(keys)
-                if key is not None and i < len(cells)
-            }
-            rows.append(
-                ImportRow(
-                    line=reader.line_num,
-                    name=values.get("name", ""),
-                    number=values.get("number", ""),
-                    email=values.get("email", ""),
-                    supervisor_email=values.get("supervisor_email", ""),
-                )
-            )
+            rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise ImportFileError(
             _("The file could not be read as CSV (line %(line)s).") % {"line": reader.line_num}
         ) from exc
+    return header, rows
+
+
+def parse_employee_csv(content: bytes) -> list[ImportRow]:
+    """The rows of an uploaded CSV (header row required; read by `read_csv_rows`).
+
+    Raises ImportFileError when the file as a whole is unusable."""
+    header, lines = read_csv_rows(content)
+    keys = [header_key(cell, HEADER_ALIASES) for cell in header]
+    if "name" not in keys or "number" not in keys:
+        raise ImportFileError(
+            _(
+                "The first row must name the columns: name, number, email, "
+                "supervisor email (name and number are required)."
+            )
+        )
+    rows: list[ImportRow] = []
+    for line, cells in lines:
+        # Each cell cleaned as one line; the employee rules check the row.
+        values = {
+            key: normalise_line(cells[i])
+            for i, key in enumerate(keys)
+            if key is not None and i < len(cells)
+        }
+        rows.append(
+            ImportRow(
+                line=line,
+                name=values.get("name", ""),
+                number=values.get("number", ""),
+                email=values.get("email", ""),
+                supervisor_email=values.get("supervisor_email", ""),
+            )
+        )
     if not rows:
         raise ImportFileError(_("The file has no employees below the header row."))
     return rows

@@ -1,6 +1,7 @@
 """«Mine ansatte» as CSV and xlsx, and the employee import (upload → preview → confirm)."""
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -115,24 +116,41 @@ def employee_purchases_export(request: HttpRequest, employee_id: int, fmt: str) 
 # --- Import ---------------------------------------------------------------------------------
 
 
-class ImportUploadForm(forms.Form):
+class CsvUploadForm(forms.Form):
+    """The file of one of the imports of «Mine ansatte»: refused above 1 MB, read by `parse`
+    (its ImportFileError becomes the field's error), `help` under the field."""
+
+    help: Any = ""
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy(
-            "Columns: name, number, email, supervisor email. The first row names the columns. "
-            "Comma or semicolon separated, UTF-8, at most 5 000 rows and 1 MB."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    def clean_file(self) -> list[ImportRow]:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.help
+
+    def parse(self, content: bytes) -> Any:
+        raise NotImplementedError
+
+    def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
         try:
-            return parse_employee_csv(upload.read())
+            return self.parse(upload.read())
         except ImportFileError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+
+class ImportUploadForm(CsvUploadForm):
+    help = gettext_lazy(
+        "Columns: name, number, email, supervisor email. The first row names the columns. "
+        "Comma or semicolon separated, UTF-8, at most 5 000 rows and 1 MB."
+    )
+
+    def parse(self, content: bytes) -> list[ImportRow]:
+        return parse_employee_csv(content)
 
 
 def _preview(request: HttpRequest, rows: list[ImportRow], *, stored: str = "") -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Forms of «Mine ansatte»: the period filter with search and sort, and add/edit an employee."""
+"""Forms of «Mine ansatte»: the period filter with search and sort, add/edit an employee, and
+an employee's sizes (also «Mine størrelser» on Min side)."""
 
 from datetime import date
 from typing import Any
@@ -6,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kvote.catalog.size_profiles import SizeProfile, SizesError
 from kvote.employees.periods import ChosenPeriod, PeriodError, parse_period
 from kvote.people.models import User
 
@@ -122,3 +124,39 @@ class EmployeeAddForm(EmployeeForm):
 
 def _label(user: User) -> str:
     return user.full_name or user.email
+
+
+class SizesForm(forms.Form):
+    """An employee's sizes: one <select> per size group of the catalogue ("—" and the group's
+    sizes; a size kept from before that the catalogue no longer has is offered too, marked,
+    so it is not lost by saving). `changes()` gives only the groups changed, so the service
+    (which checks every size again) touches only those."""
+
+    def __init__(self, data: Any = None, *, profile: SizeProfile, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "sizes")
+        initial = {
+            group.key.value: profile.sizes.get(group.key.value) or "" for group in profile.groups
+        }
+        super().__init__(data, initial=initial, **kwargs)
+        for group in profile.groups:
+            key = group.key.value
+            choices = [("", "—"), *((size, size) for size in group.sizes)]
+            kept = profile.sizes.get(key)
+            if kept and kept not in group.sizes:
+                choices.append((kept, _("%(size)s (no longer in the catalogue)") % {"size": kept}))
+            self.fields[key] = forms.ChoiceField(
+                label=group.label,
+                required=False,
+                choices=choices,
+                widget=forms.Select(attrs={"class": "ds-input"}),
+                error_messages={"invalid_choice": _("Choose a size from the list.")},
+            )
+
+    def changes(self) -> dict[str, str | None]:
+        """The groups changed: group key → the size chosen, or None for "—"."""
+        return {key: self.cleaned_data[key] or None for key in self.changed_data}
+
+    def refused(self, exc: SizesError) -> None:
+        """The service's refusal, each at its group."""
+        for key, message in exc.fields.items():
+            self.add_error(key if key in self.fields else None, message)

@@ -1,5 +1,6 @@
 """«Mine ansatte»: Ansattliste and Alle ansatte with what each bought, the drill-down, and adding,
-editing and deactivating employees. Supervisors and company admins only (others: 404)."""
+editing (name, number, sizes) and deactivating employees. Supervisors and company admins only
+(others: 404)."""
 
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kvote.budgets.selectors import BudgetFigures, figures_for_employees
+from kvote.catalog.size_profiles import profile_chosen, profile_sizes, size_profile
+from kvote.catalog.sizes import sizes_of
 from kvote.common.errors import ServiceError
 from kvote.common.http import portal_login_required, post_only, refusal_to_form
 from kvote.common.money import ZERO
@@ -27,8 +30,10 @@ from kvote.employees.forms import (
     EmployeeForm,
     EmployeeListForm,
     PeriodForm,
+    SizesForm,
 )
 from kvote.employees.periods import PRESETS
+from kvote.employees.size_views import sizes_post
 from kvote.ordering.selectors import lines_shown
 from kvote.people import roles, services
 from kvote.people import selectors as people_selectors
@@ -224,9 +229,10 @@ def employees_all(request: ActorRequest) -> HttpResponse:
 @portal_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
-    """«Endre»: a page of its own for one employee's name and number (and deactivating them),
-    for whoever may change them (others: 404). A refused change shows the form again, with the
-    error and what was typed, at this same URL: a reload or a shared link opens the form.
+    """«Endre»: a page of its own for one employee's name and number, their sizes (a POST
+    with `form=sizes`) and deactivating them, for whoever may change them (others: 404). A
+    refused change shows the form again, with the error and what was typed, at this same URL:
+    a reload or a shared link opens the form.
     `list` and `back` (GET) say which list, with which query, to go back to."""
     actor = request.user
     employee = people_selectors.access_employee(actor=actor, employee_id=employee_id)
@@ -238,8 +244,21 @@ def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
         else (employee.supervisor_id == actor.pk)
     )
     back = _clean_query(request.GET.get("back", ""))
+    edit_url = _edit_url(employee, mine=mine, back=back)
+    profile = size_profile(actor=actor, employee_id=employee.pk)
     status = 200
-    if request.method == "POST":
+    form = EmployeeForm(initial={"name": employee.name, "number": employee.number})
+    sizes_form: SizesForm | None = SizesForm(profile=profile)
+    if request.method == "POST" and request.POST.get("form") == "sizes":
+        # «Størrelser»: saved, the page again with the sizes and the confirmation.
+        sizes_form = sizes_post(request, profile)
+        if sizes_form is None:
+            messages.success(
+                request, _("The sizes of %(name)s are saved.") % {"name": employee.name}
+            )
+            return redirect(edit_url)
+        status = 400
+    elif request.method == "POST":
         form = EmployeeForm(request.POST)
         if form.is_valid():
             try:
@@ -259,15 +278,14 @@ def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
                 )
                 return redirect(_list_url(mine, back))
         status = 400
-    else:
-        form = EmployeeForm(initial={"name": employee.name, "number": employee.number})
     context = {
         "employee": employee,
         "form": form,
+        "sizes_form": sizes_form,
         "mine": mine,
         "back": back,
         "back_url": _list_url(mine, back),
-        "edit_url": _edit_url(employee, mine=mine, back=back),
+        "edit_url": edit_url,
     }
     return render(request, "employees/employee_edit.html", context, status=status)
 
@@ -324,6 +342,11 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
         "exports": _export_links(
             "employee_purchases_export", urlencode(chosen.query()), employee_id=employee.pk
         ),
+        "sizes": profile_chosen(profile_sizes(sizes_of([employee.pk])[employee.pk])),
+        "sizes_url": _edit_url(employee, mine=employee.supervisor_id == actor.pk, back="")
+        + "#sizes"
+        if roles.may_manage_employees(actor, employee)
+        else "",
         "back_mine": employee.supervisor_id == actor.pk,
         "back_url": _list_url(employee.supervisor_id == actor.pk, urlencode(chosen.query())),
         # «Bestill igjen» of the employee's lines of each order on the page, for whom manages

@@ -199,6 +199,28 @@ def employee_managers(qs: QuerySet[User]) -> QuerySet[User]:
     return with_any_role(qs, *EMPLOYEE_MANAGERS)
 
 
+def may_keep_sizes(user: User, employee: Employee) -> bool:
+    """Who keeps an employee's sizes («Mine størrelser», and the sizes of «Mine ansatte»): the
+    employee themselves (`is_own_record`), their supervisor, and a company admin of their
+    company."""
+    if employee.company_id != user.company_id or user.company_id is None:
+        return False
+    return is_own_record(user, employee) or _of_company_or_supervised(user, employee)
+
+
+def sized_employees(user: User, qs: QuerySet[Employee]) -> QuerySet[Employee]:
+    """The SQL form of `may_keep_sizes(user, employee)`: the employees of `qs` whose sizes the
+    user keeps (their own record, those they supervise; a company admin every one of the
+    company's)."""
+    company_id = company_id_of(user)
+    qs = qs.filter(company_id=company_id)
+    if is_company_admin(user):
+        return qs
+    if is_supervisor(user):
+        return qs.filter(Q(supervisor=user) | Q(user=user))
+    return qs.filter(user=user)
+
+
 def may_set_budgets(user: User, employee: Employee | None = None) -> bool:
     """A company admin sets any employee's budget in the company, a supervisor those of the
     employees they supervise; nobody their own (`is_own_record`: another admin, or their

@@ -36,6 +36,13 @@ def test_a_budget_holder_sees_employee_roles_and_budget(shop):
             "amount": "1000.00",  # the older name of `budget`
             "currency": "NOK",
         },
+        "sizes": {
+            "tops": None,
+            "trousers_c": None,
+            "trousers_wl": None,
+            "shoes": None,
+            "gloves": None,
+        },
     }
     start, end = body["budget"]["period_start"], body["budget"]["period_end"]
     assert start.endswith("-01-01") and end.endswith("-12-31")
@@ -51,7 +58,7 @@ def test_a_user_without_an_employee_has_none(shop):
     user = member(shop.company)
     user.employee.delete()
     body = Api(user).get("/me").json()
-    assert body["employee"] is None and body["budget"] is None
+    assert body["employee"] is None and body["budget"] is None and body["sizes"] is None
 
 
 def test_the_session_works_too_and_supplier_staff_are_404():
@@ -68,6 +75,21 @@ def test_the_session_works_too_and_supplier_staff_are_404():
 def test_me_reads_a_fixed_number_of_queries(shop, django_assert_num_queries):
     api = Api(shop.holder)
     api.get("/me")
-    # token, company, employee, budget, its sums, and whether the caller is a budget holder
-    with django_assert_num_queries(6):
+    # token, company, employee, budget, its sums, sizes, and whether the caller is a budget
+    # holder
+    with django_assert_num_queries(7):
         assert api.get("/me").status_code == 200
+
+
+def test_me_carries_the_callers_sizes(shop):
+    from kvote.catalog.tests.size_helpers import give_sizes
+
+    give_sizes(shop.holder.employee, shoes="43", tops="L")
+    sizes = Api(shop.holder).get("/me").json()["sizes"]
+    assert sizes == {
+        "tops": "L",
+        "trousers_c": None,
+        "trousers_wl": None,
+        "shoes": "43",
+        "gloves": None,
+    }

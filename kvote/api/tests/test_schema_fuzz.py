@@ -121,6 +121,15 @@ def _bodies(demo: Demo, recipient_ids: list[int]) -> dict[tuple[str, str], st.Se
         ("PUT", "/api/v1/employees/{employee_id}/budget"): st.fixed_dictionaries(
             {"amount": st.sampled_from(["0", "1500.50", "-1", "1e30", "12.345", 250])}
         ),
+        ("PUT", "/api/v1/employees/{employee_id}/sizes"): st.fixed_dictionaries(
+            {
+                "sizes": st.dictionaries(
+                    st.sampled_from(["tops", "shoes", "gloves", "hats"]),
+                    st.sampled_from(["Marine", "L", "43", "", None]),
+                    max_size=3,
+                )
+            }
+        ),
         ("PATCH", "/api/v1/employees/{employee_id}"): st.fixed_dictionaries(
             {},
             optional={

@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from kvote.catalog.models import EmployeeSize, SizeGroup
 from kvote.common.exports import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -29,7 +30,13 @@ from kvote.common.exports import (
 )
 from kvote.ordering.models import OrderLine
 from kvote.people.models import Employee, User
-from tests.factories import CompanyFactory, EmployeeFactory, give_budget, member
+from tests.factories import (
+    CompanyFactory,
+    EmployeeFactory,
+    VariantFactory,
+    give_budget,
+    member,
+)
 from tests.urlmap import company_ids, portal_urls
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +200,11 @@ def hostile_company():
         ("item_number", 40),
     ):
         OrderLine.objects.filter(company=company).update(**{field: FORMULA[:limit]})
+    # A size stored as it is (a back-office edit), in a group the catalogue has.
+    VariantFactory(size="M")
+    EmployeeSize.objects.create(
+        company=company, employee=buyer, group=SizeGroup.TOPS, size=FORMULA[:20]
+    )
     return boss, ids
 
 
@@ -238,13 +250,14 @@ def test_every_export_of_a_hostile_company_opens_and_holds_no_formula(
         f"{name}.{kind}"
         for name in ("employees_export", "employees_all_export", "employee_purchases_export")
         for kind in ("xlsx", "csv")
-    }
+    } | {"sizes_export.csv"}
     # Not vacuous: the hostile text is there, made safe; the negative amount stays a number.
     listed = exports["employees_export.xlsx"]
     assert "'" + FORMULA in listed
     assert "'-150" in listed
     assert Decimal("-10.00") in [Decimal(str(v)) for v in listed if isinstance(v, int | float)]
     assert "'" + FORMULA in exports["employee_purchases_export.csv"]
+    assert {"'" + FORMULA, "'" + FORMULA[:20]} <= set(exports["sizes_export.csv"])
 
 
 def test_only_the_export_module_writes_spreadsheets():

@@ -322,9 +322,10 @@ def test_a_fjord_supervisor_sees_none_of_nordlys(
 
 
 # Budget figures are two queries: the budgets, then their sums (kvote.budgets.counting). The
-# drill-down's lines show their pictures: one query (kvote.ordering.selectors.lines_shown).
+# drill-down's lines show their pictures: one query (kvote.ordering.selectors.lines_shown), and
+# the employee's sizes another (kvote.catalog.sizes.sizes_of).
 LIST_QUERIES = 7
-DRILL_QUERIES = 8
+DRILL_QUERIES = 9
 
 
 def _staff(company: Company, leader: User, count: int) -> list[Employee]:

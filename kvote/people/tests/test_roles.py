@@ -140,6 +140,47 @@ def test_whose_budgets_and_employees_a_user_manages() -> None:
         assert {e.pk for e in chosen} == {employees[name].pk for name in allowed}, user
 
 
+def test_who_keeps_an_employees_sizes() -> None:
+    """The employee themselves, their supervisor, a company admin of their company; nobody
+    else, and nobody of another company. The SQL form (`sized_employees`) picks the same."""
+    company = CompanyFactory()
+    admin = member(company, is_company_admin=True)
+    leader = member(company, is_supervisor=True)
+    Employee.objects.filter(pk=leader.employee.pk).update(supervisor=admin)
+    holder = member(company, budget="100")
+    Employee.objects.filter(pk=holder.employee.pk).update(supervisor=leader)
+    buyer = member(company)
+    own = EmployeeFactory(company=company, supervisor=leader)
+    colleague = EmployeeFactory(company=company, supervisor=member(company, is_supervisor=True))
+    foreign = EmployeeFactory(supervisor=leader)  # another company's, even with this supervisor
+    foreign_admin = member(foreign.company, is_company_admin=True)
+    employees = {
+        "own": own,
+        "colleague": colleague,
+        "foreign": foreign,
+        "leader": Employee.objects.get(pk=leader.employee.pk),
+        "holder": Employee.objects.get(pk=holder.employee.pk),
+        "buyer": buyer.employee,
+        "admin": admin.employee,
+    }
+    expected = {
+        admin: {"own", "colleague", "leader", "holder", "buyer", "admin"},
+        leader: {"own", "leader", "holder"},
+        holder: {"holder"},
+        buyer: {"buyer"},
+        foreign_admin: {"foreign"},
+    }
+    for user, allowed in expected.items():
+        for name, employee in employees.items():
+            assert roles.may_keep_sizes(user, employee) == (name in allowed), (user, name)
+        chosen = roles.sized_employees(
+            user, Employee.objects.filter(pk__in=[e.pk for e in employees.values()])
+        )
+        assert {e.pk for e in chosen} == {employees[name].pk for name in allowed}, user
+    staff = UserFactory(company=None, is_staff=True)
+    assert not any(roles.may_keep_sizes(staff, e) for e in employees.values())
+
+
 def test_a_budget_holder_is_asked_once_per_user_instance(django_assert_num_queries) -> None:
     user = User.objects.get(pk=member(CompanyFactory(), budget="100").pk)
     with django_assert_num_queries(1):

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kvote.budgets.services import budgets_lock
@@ -42,8 +41,4 @@ def over_kit_message(effect: EntitlementEffect) -> str:
 def over_kit_names(effects: Iterable[EntitlementEffect]) -> list[str]:
     """«Kari Nordmann (Arbeidsjakke)» for each item an order takes over a kit, for the approval
     reason."""
-    return [
-        _("%(name)s (%(item)s)") % {"name": effect.name, "item": effect.label}
-        for effect in effects
-        if effect.over
-    ]
+    return [f"{effect.name} ({effect.label})" for effect in effects if effect.over]

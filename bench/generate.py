@@ -88,12 +88,13 @@ def main() -> None:
             _kits_on_reuse(found, options.seed)
         else:
             found = _generate(scale, url, options.seed)
-        from bench.data import meta_path
+        from bench.data import BenchMeta, meta_path
 
         path = meta_path(scale.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         found["database_url"] = url
-        path.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n")
+        ordered = BenchMeta.from_json(found).to_json()  # the fields' order, not the marker's
+        path.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n")
 
 
 def _django_setup() -> None:

@@ -103,7 +103,8 @@ class Copier:
             self.before_flush()
         data = self.buffer.getvalue()
         if data:
-            sql = f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
+            columns = ", ".join(f'"{column}"' for column in self.columns)  # "group" is a keyword
+            sql = f"COPY {self.table} ({columns}) FROM STDIN"
             with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
                 copy.write(data)
         self.buffer = io.StringIO()

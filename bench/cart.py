@@ -1,8 +1,10 @@
 """The bench supervisor's cart, filled again before each timed submit (outside the timing).
 
 Two lines for two of the supervisor's employees. Within budget: the cheapest item, for two
-employees whose remaining budget covers it (tracked as orders are placed). Over budget: enough
-of the dearest item that both recipients go over."""
+employees whose remaining budget covers it and whose kit has room for it (both tracked as orders
+are placed; the bench team's kit names the item's category, bench/kits.py, so the review and the
+submit compute kit effects). Over budget: enough of the dearest item that both recipients go
+over."""
 
 from collections import Counter
 from decimal import Decimal
@@ -13,7 +15,8 @@ from kvote.catalog.prices import variant_prices
 from kvote.catalog.selectors import orderable_variant
 from kvote.checkout.models import CartLine
 from kvote.checkout.services import cart_add, checkout_details_save
-from kvote.companies.models import DeliveryAddress
+from kvote.companies.models import Company, DeliveryAddress
+from kvote.kits.selectors import item_for, kits_for_employees
 from kvote.ordering.models import Order
 from kvote.people.models import User
 
@@ -33,7 +36,20 @@ class Refill:
         self.address_id = address.values_list("pk", flat=True).first()
         figures = figures_for_employees(company_id=self.company_id, employee_ids=team)
         self.remaining = {e: figures[e].remaining for e in team if e in figures}
+        self.kit_room = self._kit_room(cheap.pk, team)
         self.turn = 0
+
+    def _kit_room(self, variant_id: int, team: list[int]) -> dict[int, int]:
+        """Employee → pieces of the variant their kit still allows (employees whose kit does
+        not name it are left out: only their budget limits them)."""
+        product = Variant.objects.select_related("product").get(pk=variant_id).product
+        company = Company.objects.get(pk=self.company_id)
+        room: dict[int, int] = {}
+        for employee, kit in kits_for_employees(company=company, employee_ids=team).items():
+            item = item_for(kit.items, product_id=product.pk, category_id=product.category_id)
+            if item is not None:
+                room[employee] = item.remaining
+        return room
 
     def _priced(self, variant_id: int) -> tuple[int, Decimal]:
         variant = orderable_variant(actor=self.actor, variant_id=variant_id)
@@ -42,18 +58,21 @@ class Refill:
         return variant.pk, price.amount
 
     def _pick(self, room: Decimal) -> list[int]:
-        """Two employees (in turn) with at least `room` left; their remaining is reduced."""
+        """Two employees (in turn) with at least `room` left and a piece left in their kit;
+        their remaining is reduced."""
         picked: list[int] = []
         people = list(self.remaining)
         for _ in range(len(people)):
             employee = people[self.turn % len(people)]
             self.turn += 1
-            if self.remaining[employee] >= room:
+            if self.remaining[employee] >= room and self.kit_room.get(employee, 1) >= 1:
                 self.remaining[employee] -= room
+                if employee in self.kit_room:
+                    self.kit_room[employee] -= 1
                 picked.append(employee)
                 if len(picked) == 2:
                     return picked
-        raise RuntimeError("No budget room left in the bench team for a within-budget order")
+        raise RuntimeError("No budget or kit room left in the bench team for a within-budget order")
 
     def fill(self, *, over: bool) -> None:
         CartLine.objects.filter(cart__user=self.actor).delete()

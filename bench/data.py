@@ -75,6 +75,10 @@ class BenchMeta:
     supervised_by_supervisor: int = 0
     big_company_employees: int = 0
     big_company_lines: int = 0
+    kits: int = 0  # issue 17 (bench/kits.py); 0 in a meta from before kits
+    kit_items: int = 0
+    kit_assignments: int = 0
+    employee_sizes: int = 0
     generated_seconds: float = 0.0
     generated_at: str = ""
     extra: dict[str, object] = field(default_factory=dict)

@@ -85,14 +85,16 @@ def main() -> None:
         if state == "finished":
             found = _read_marker()
             print(f"{name}: reusing scale {found['scale']} data", file=sys.stderr)
+            _kits_on_reuse(found, options.seed)
         else:
             found = _generate(scale, url, options.seed)
-        from bench.data import meta_path
+        from bench.data import BenchMeta, meta_path
 
         path = meta_path(scale.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         found["database_url"] = url
-        path.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n")
+        ordered = BenchMeta.from_json(found).to_json()  # the fields' order, not the marker's
+        path.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n")
 
 
 def _django_setup() -> None:
@@ -100,6 +102,34 @@ def _django_setup() -> None:
     import django
 
     django.setup()
+
+
+def _kits_on_reuse(found: dict[str, Any], seed: int) -> None:
+    """A database finished before kits existed gets them (bench/kits.py), in one transaction,
+    with the same seed it was made with; its meta then counts them."""
+    from django.db import connection, transaction
+
+    from bench import kits
+
+    if kits.present():
+        return
+    started = time.monotonic()
+    with transaction.atomic():
+        added = kits.add(
+            int(found.get("extra", {}).get("seed", seed)),
+            supervisor_email=found["supervisor_email"],
+            load_buyers=found["load_buyers"],
+        )
+        found.update(added.as_meta())
+        found.setdefault("extra", {})["over_entitlement"] = added.over_entitlement
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {MARKER} SET meta = %s", [json.dumps(found, default=str)])
+    print(
+        f"Kits added to the reused data in {time.monotonic() - started:.1f} s: "
+        f"{added.kits} kits, {added.kit_assignments} assignments, "
+        f"{added.employee_sizes} sizes",
+        file=sys.stderr,
+    )
 
 
 def _read_marker() -> dict[str, Any]:
@@ -114,7 +144,7 @@ def _read_marker() -> dict[str, Any]:
 def _generate(scale: Any, url: str, seed: int) -> dict[str, Any]:
     from django.db import connection
 
-    from bench import history, people
+    from bench import history, kits, people
     from bench.bulk import Progress
     from bench.data import PASSWORD, BenchMeta
 
@@ -128,6 +158,9 @@ def _generate(scale: Any, url: str, seed: int) -> dict[str, Any]:
     print(f"Generating scale {scale.name} into {urlsplit(url).path[1:]}", file=sys.stderr)
     world = people.generate(scale, seed)
     counts = history.generate(scale, world, seed)
+    kit_counts = kits.add(
+        seed, supervisor_email=world.supervisor_email, load_buyers=world.load_buyers
+    )
     analyse = Progress("ANALYZE", 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -159,7 +192,15 @@ def _generate(scale: Any, url: str, seed: int) -> dict[str, Any]:
         big_company_lines=counts.big_company_lines,
         generated_seconds=round(time.monotonic() - start, 1),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        extra={"seed": seed, "lines_same_at_every_scale": counts.special_lines},
+        extra={
+            "seed": seed,
+            "lines_same_at_every_scale": counts.special_lines,
+            "over_entitlement": kit_counts.over_entitlement,
+        },
+        kits=kit_counts.kits,
+        kit_items=kit_counts.kit_items,
+        kit_assignments=kit_counts.kit_assignments,
+        employee_sizes=kit_counts.employee_sizes,
     ).to_json()
     with connection.cursor() as cursor:
         cursor.execute(

@@ -352,17 +352,52 @@ def _profile_calls(call: Any, before: Any, label: str, requests: int = 100) -> N
 
 
 def _preview_body(portal: Portal, all_cases: list[Case]) -> None:
-    """The API preview: two lines for two of the supervisor's employees (like the review)."""
-    team = portal.supervisor_employees
+    """The API preview: two lines for two of the supervisor's employees (like the review), each
+    an item their kit names (so the preview computes kit effects); the first two bench items
+    when they have no kit (data from before kits)."""
+    team = portal.supervisor_employees[:2]
     items = portal.meta.item_numbers
+    picked = _kit_items(portal, team, items) or items[:2]
     for case in all_cases:
         if case.path.endswith("/orders/preview"):
             case.body = {
                 "lines": [
-                    {"sku": items[0], "quantity": 1, "recipient_id": team[0]},
-                    {"sku": items[1], "quantity": 2, "recipient_id": team[1]},
+                    {"sku": picked[0], "quantity": 1, "recipient_id": team[0]},
+                    {"sku": picked[1], "quantity": 2, "recipient_id": team[1]},
                 ]
             }
+
+
+def _kit_items(portal: Portal, team: list[int], items: list[str]) -> list[str]:
+    """For the two employees of `team`, the first of `items` their kit names with room for the
+    preview's quantity (1, then 2; another item than the one before), so the preview computes
+    kit effects within the kit; empty when one has no kit or no such item."""
+    from kvote.catalog.models import Variant
+    from kvote.kits.selectors import item_for, kits_for_employees
+
+    company = portal.users["supervisor"].company
+    assert company is not None
+    kits = kits_for_employees(company=company, employee_ids=team)
+    variants = {
+        v.item_number: v
+        for v in Variant.objects.filter(item_number__in=items).select_related("product")
+    }
+    picked: list[str] = []
+    for quantity, employee in enumerate(team, start=1):
+        kit = kits.get(employee)
+        for number in items:
+            if kit is None or number not in variants or number in picked:
+                continue
+            variant = variants[number]
+            item = item_for(
+                kit.items, product_id=variant.product_id, category_id=variant.product.category_id
+            )
+            if item is not None and item.remaining >= quantity:
+                picked.append(number)
+                break
+        else:
+            return []
+    return picked
 
 
 if __name__ == "__main__":

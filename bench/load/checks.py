@@ -21,6 +21,8 @@ from kvote.budgets.models import Budget
 from kvote.budgets.selectors import figures_of
 from kvote.companies.models import Company
 from kvote.jobs.lease import LeaseStatus
+from kvote.kits.models import KitAssignment, KitItem
+from kvote.kits.selectors import item_for
 from kvote.ordering.models import Order, OrderLine, OrderState, OrderStateChange
 from kvote.ordering.states import COUNTING_STATES
 from kvote.people import roles
@@ -182,10 +184,12 @@ def budgets_exact(company_ids: set[int]) -> dict[str, Any]:
 
 def release_decisions(base: Baseline) -> dict[str, Any]:
     """Replays the policy for every order the run placed: with what the recipients' budgets had
-    spent when it was placed (orders before it, by id: the budget row lock orders them), did it
-    need approval? A released order that needed it is a violation. An order rejected around the
-    time another was placed may or may not have counted for it: both readings are tried, and
-    where they disagree the order is counted as ambiguous, not judged."""
+    spent and their kits had used when it was placed (orders before it, by id: the budget and
+    kit rows' locks order them), did it need approval? A released order that needed it is a
+    violation. An order rejected around the time another was placed may or may not have counted
+    for it: both readings are tried, and where they disagree the order is counted as ambiguous,
+    not judged. Kits are counted in pieces per kit item (kvote.kits.selectors.item_for), in the
+    company's budget period holding the order's day."""
     orders = {
         o["pk"]: o
         for o in Order.objects.filter(pk__gt=base.max_order_id).values(
@@ -204,9 +208,10 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
             "order_id", "created_at"
         )
     )
+    piece = ("quantity", "variant__product_id", "variant__product__category_id")
     lines = list(
         OrderLine.objects.filter(order_id__in=orders).values(
-            "order_id", "recipient_id", "line_total"
+            "order_id", "recipient_id", "line_total", *piece
         )
     )
     recipients = {line["recipient_id"] for line in lines}
@@ -217,9 +222,10 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
         budgets[b["employee_id"]].append((b["period_start"], b["period_end"], b["amount"]))
     history = list(
         OrderLine.objects.filter(recipient_id__in=recipients).values(
-            "order_id", "recipient_id", "line_total", "order__state", "order__placed_at"
+            "order_id", "recipient_id", "line_total", "order__state", "order__placed_at", *piece
         )
     )
+    kit_items = _kit_items(recipients)
     ended = dict(
         OrderStateChange.objects.filter(
             order__lines__recipient_id__in=recipients,
@@ -230,8 +236,10 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
     for row in history:
         by_recipient[row["recipient_id"]].append(row)
     amounts: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    ordered: dict[int, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for line in lines:
         amounts[line["order_id"]][line["recipient_id"]] += line["line_total"]
+        ordered[line["order_id"]][line["recipient_id"]].append(line)
     companies = {
         c.pk: c for c in Company.objects.filter(pk__in={o["company_id"] for o in orders.values()})
     }
@@ -247,13 +255,14 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
     for pk, order in orders.items():
         placed = order["placed_at"]
         day = timezone.localdate(placed)
-        over: dict[str, list[str]] = {"low": [], "high": []}
-        for recipient, amount in amounts[pk].items():
-            period = next(((s, e, a) for s, e, a in budgets[recipient] if s <= day < e), None)
-            if period is None:
-                continue
-            start, end, budget = period
-            spent = {"low": Decimal(0), "high": Decimal(0)}
+        company = companies[order["company_id"]]
+
+        def before(
+            recipient: int, start: date, end: date, pk: int = pk, placed: datetime = placed
+        ) -> dict[str, list[dict[str, Any]]]:
+            """The recipient's lines that counted before this order, in [start, end): both
+            readings ("low", "high") of orders ended around its time."""
+            found: dict[str, list[dict[str, Any]]] = {"low": [], "high": []}
             for row in by_recipient[recipient]:
                 if (
                     row["order_id"] >= pk
@@ -261,19 +270,37 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
                 ):
                     continue
                 if row["order__state"] in COUNTING_STATES:
-                    spent["low"] += row["line_total"]
-                    spent["high"] += row["line_total"]
+                    found["low"].append(row)
+                    found["high"].append(row)
                     continue
                 ended_at = ended.get(row["order_id"])
                 if ended_at is None:
                     continue
                 if ended_at > created_at[pk]:  # decided after this order was placed: counted
-                    spent["low"] += row["line_total"]
+                    found["low"].append(row)
                 if ended_at >= placed - slack:  # might still have counted
-                    spent["high"] += row["line_total"]
-            for reading in ("low", "high"):
-                if spent[reading] + amount > budget:
-                    over[reading].append(str(recipient))
+                    found["high"].append(row)
+            return found
+
+        over: dict[str, list[str]] = {"low": [], "high": []}
+        over_kit: dict[str, list[str]] = {"low": [], "high": []}
+        for recipient, amount in amounts[pk].items():
+            period = next(((s, e, a) for s, e, a in budgets[recipient] if s <= day < e), None)
+            if period is not None:
+                start, end, budget = period
+                counted = before(recipient, start, end)
+                for reading in ("low", "high"):
+                    if sum(row["line_total"] for row in counted[reading]) + amount > budget:
+                        over[reading].append(str(recipient))
+            items = kit_items.get(recipient)
+            if items:
+                kit_period = company.budget_period_of(day)
+                counted = before(recipient, kit_period.start, kit_period.end)
+                this = _pieces(items, ordered[pk][recipient])
+                for reading in ("low", "high"):
+                    used = _pieces(items, counted[reading])
+                    if any(used[item] + this[item] > quantity for item, quantity in this.allowed):
+                        over_kit[reading].append(str(recipient))
         company = companies[order["company_id"]]
         need = {
             reading: approval_need(
@@ -282,6 +309,8 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
                 placed_by_budget_holder=order["placed_by_id"] in holders,
                 over_budget_names=over[reading],
                 total_excl_vat=order["total_excl_vat"],
+                entitlement_policy=company.over_entitlement,
+                over_entitlement_names=over_kit[reading],
             ).needed
             for reading in ("low", "high")
         }
@@ -303,3 +332,39 @@ def release_decisions(base: Baseline) -> dict[str, Any]:
         "samples": samples[:10],
         "ok": counts["violations"] == 0 and counts["waited_without_need"] == 0,
     }
+
+
+class _Pieces(Counter[int]):
+    """Pieces per kit item id; `allowed`: (item id, quantity) of the items counted."""
+
+    allowed: list[tuple[int, int]]
+
+
+def _kit_items(recipients: set[int]) -> dict[int, list[KitItem]]:
+    """Employee → the items of their kit (employees without one left out)."""
+    kit_of = dict(
+        KitAssignment.objects.filter(employee_id__in=recipients).values_list(
+            "employee_id", "kit_id"
+        )
+    )
+    items: dict[int, list[KitItem]] = defaultdict(list)
+    for item in KitItem.objects.filter(kit_id__in=set(kit_of.values())).order_by("kit_id", "pk"):
+        items[item.kit_id].append(item)
+    return {employee: items[kit] for employee, kit in kit_of.items()}
+
+
+def _pieces(items: list[KitItem], rows: list[dict[str, Any]]) -> _Pieces:
+    """The pieces of `rows` (order lines as values) per kit item they count against."""
+    found = _Pieces()
+    found.allowed = []
+    for row in rows:
+        item = item_for(
+            items,
+            product_id=row["variant__product_id"],
+            category_id=row["variant__product__category_id"],
+        )
+        if item is not None:
+            if item.pk not in found:
+                found.allowed.append((item.pk, item.quantity))
+            found[item.pk] += row["quantity"]
+    return found

@@ -96,3 +96,47 @@ def shown(*amounts: str | int, names: tuple[str, ...] = WITH_ORDER) -> dict[str,
     """Figures a test expects, in the order of `names` (an order's five by default)."""
     assert len(amounts) == len(names)
     return {name: Decimal(value) for name, value in zip(names, amounts, strict=True)}
+
+
+# --- Kits ----------------------------------------------------------------------------------------
+# A kit's figures are pieces, marked `data-kit-figure="allowed|used_before|…"` (the review and the
+# approval queue: kits/includes/entitlement_effects.html), in the budget's arithmetic:
+#     allowed − used_before = remaining_before;  remaining_before − this_order = remaining_after
+
+KIT_WITH_ORDER = ("allowed", "used_before", "remaining_before", "this_order", "remaining_after")
+
+_KIT_FIGURE = re.compile(r'<(td|dd|span)\b[^>]*\bdata-kit-figure="([a-z_]+)"[^>]*>(.*?)</\1>', re.S)
+
+
+def pieces(shown: str) -> int:
+    """The whole number at the start of a kit figure's text ("-1 Beyond the kit" → −1)."""
+    match = re.match(r"^-?\d+(?: |$)", text(shown))
+    assert match, f"{text(shown)!r} is not a number of pieces"
+    return int(match.group(0))
+
+
+def named_kit_figures(fragment: str) -> dict[str, dict[str, int]]:
+    """The kit figures of each table row of `fragment`, by the row's title (the kit item)."""
+    found = {}
+    for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", fragment, flags=re.S):
+        title = re.search(r'<th\b[^>]*scope="row"[^>]*>(.*?)</th>', row, flags=re.S)
+        figures = {name: pieces(cell) for _tag, name, cell in _KIT_FIGURE.findall(row)}
+        if figures:
+            assert title, f"a row of kit figures without a title: {text(row)!r}"
+            assert text(title.group(1)) not in found, f"two rows for {text(title.group(1))!r}"
+            found[text(title.group(1))] = figures
+    return found
+
+
+def assert_kit_reconciles(figures: Mapping[str, int]) -> None:
+    """The kit's two equations, every figure present."""
+    assert set(KIT_WITH_ORDER) <= set(figures), figures
+    assert figures["allowed"] - figures["used_before"] == figures["remaining_before"], figures
+    assert figures["remaining_before"] - figures["this_order"] == figures["remaining_after"], (
+        figures
+    )
+
+
+def kit_shown(*values: int) -> dict[str, int]:
+    """Kit figures a test expects, in the order of KIT_WITH_ORDER."""
+    return dict(zip(KIT_WITH_ORDER, values, strict=True))

@@ -11,10 +11,8 @@ from kvote.api.order_schemas import (
 )
 from kvote.api.schemas import AUTH_ERRORS, ListQuery, PathId, error_responses, page, paged
 from kvote.api.types import ApiRequest
-from kvote.approvals.selectors import orders_to_decide
+from kvote.approvals.selectors import orders_to_decide, placed_effects
 from kvote.approvals.services import Decision, approval_decide
-from kvote.budgets.selectors import placed_order_effects
-from kvote.common.tenancy import company_id_of
 from kvote.ordering import selectors
 
 router = Router(tags=["approvals"])
@@ -32,15 +30,14 @@ def approval_list(request: ApiRequest, query: Query[ListQuery]) -> dict[str, obj
     """The orders I may approve or reject now (as approver, supervisor of a recipient, company
     admin, or standing in for one), oldest first, each with what it does to each recipient's
     budget: `budget` − `spent_before` = `remaining_before`; `remaining_before` − `this_order` =
-    `remaining_after` (the figures of «Til godkjenning»)."""
+    `remaining_after` (the figures of «Til godkjenning»), and to each kit item of a recipient's
+    kit it touches (`entitlements`, in pieces, as the preview gives them)."""
     actor = request.auth
-    orders = selectors.with_lines_and_history(orders_to_decide(actor=actor))
+    orders = selectors.with_lines_and_history(orders_to_decide(actor=actor), variants=True)
     found = page(orders, query.limit, query.offset)
     items = found["items"]
-    effects = placed_order_effects(
-        company_id=company_id_of(actor),
-        orders=items,
-        lines=[line for order in items for line in order.lines.all()],
+    effects = placed_effects(
+        orders=items, lines=[line for order in items for line in order.lines.all()]
     )
     return {"items": awaiting_orders_out(items, effects), "count": found["count"]}
 

@@ -2,7 +2,7 @@
 and the Order (used by /orders and /approvals)."""
 
 from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -11,19 +11,25 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationInfo, field
 from kvote.api.schemas import (
     BudgetEffectOut,
     EmployeeRefOut,
+    EntitlementEffectOut,
     Id,
     Money,
     PersonOut,
     Timestamp,
     budget_effect_out,
+    entitlement_effect_out,
 )
-from kvote.budgets.selectors import BudgetEffect
+from kvote.approvals.policy import ApprovalReason
+from kvote.approvals.selectors import PlacedOrderEffects
 from kvote.checkout.drafts import REFERENCE_MAX, LineRequest, OneOffAddress, OrderPreview
 from kvote.companies.models import POSTAL_CODE_PATTERN
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderStateChange
 from kvote.people.models import User
 
 MAX_LINES = 100
+
+ApprovalReasonName = Literal["over_budget", "threshold", "always", "over_entitlement"]
+assert set(get_args(ApprovalReasonName)) == set(ApprovalReason.values)
 
 Quantity = Annotated[int, Strict(), Field(ge=1, le=MAX_QUANTITY)]
 
@@ -109,8 +115,15 @@ class PreviewOut(Schema):
     vat: Money
     total_incl_vat: Money
     budgets: list[BudgetEffectOut]
+    entitlements: list[EntitlementEffectOut] = Field(
+        description="Per kit item the order touches, by recipient name: a line counts against "
+        "the item naming its product, else the one naming its category."
+    )
     requires_approval: bool
-    approval_reason: Literal["over_budget", "threshold", "always"] | None
+    approval_reason: ApprovalReasonName | None = Field(
+        description="The first reason the order would wait: `over_budget`, `always`, "
+        "`over_entitlement` (beyond a kit, when the company holds such orders) or `threshold`."
+    )
 
 
 class DeliveryAddressOut(Schema):
@@ -156,11 +169,15 @@ class OrderOut(Schema):
 
 
 class AwaitingOrderOut(OrderOut):
-    """An order awaiting my decision, with what it does to each recipient's budget."""
+    """An order awaiting my decision, with what it does to each recipient's budget and kit."""
 
     budgets: list[BudgetEffectOut] = Field(
         description="Per recipient with a budget for the period holding the order's day, by "
         "name: the order is counted in `spent` once placed, so `spent_before` leaves it out."
+    )
+    entitlements: list[EntitlementEffectOut] = Field(
+        description="Per kit item the order touches, by recipient name, in the period holding "
+        "the order's day: the order is counted once placed, so `used` leaves it out."
     )
 
 
@@ -191,6 +208,7 @@ def preview_out(preview: OrderPreview) -> PreviewOut:
         vat=draft.totals.vat,
         total_incl_vat=draft.totals.incl_vat,
         budgets=[budget_effect_out(effect) for effect in assessment.effects],
+        entitlements=[entitlement_effect_out(effect) for effect in assessment.entitlements],
         requires_approval=assessment.approval.needed,
         approval_reason=kinds[0].value if kinds else None,  # type: ignore[arg-type]
     )
@@ -259,14 +277,15 @@ def order_out(
 
 
 def awaiting_orders_out(
-    orders: Iterable[Order], effects: dict[int, list[BudgetEffect]]
+    orders: Iterable[Order], effects: PlacedOrderEffects
 ) -> list[AwaitingOrderOut]:
-    """Orders read with kvote.ordering.selectors.with_lines_and_history, and their budget
-    effects (kvote.budgets.selectors.placed_order_effects)."""
+    """Orders read with kvote.ordering.selectors.with_lines_and_history, and their budget and
+    kit effects (kvote.approvals.selectors.placed_effects)."""
     return [
         AwaitingOrderOut(
             **dict(order_out(order, order.lines.all(), order.history.all())),
-            budgets=[budget_effect_out(effect) for effect in effects[order.pk]],
+            budgets=[budget_effect_out(effect) for effect in effects.budgets[order.pk]],
+            entitlements=[entitlement_effect_out(effect) for effect in effects.kits[order.pk]],
         )
         for order in orders
     ]

@@ -20,6 +20,9 @@
   (budget − spent_before = remaining_before; remaining_before − this_order = remaining_after).
   The names are the portal's words (Budsjett, Brukt, Brukt før denne ordren, Igjen før, Denne
   ordren, Igjen etter); older names stay as aliases.
+- Kits: what an order does to one item of a recipient's kit: `EntitlementEffectOut` with
+  `entitlement_effect_out(effect)` from kvote.kits.selectors.EntitlementEffect, in pieces
+  (allowed − used = remaining before; that − this_order = remaining_after).
 """
 
 from collections.abc import Sequence
@@ -36,6 +39,7 @@ from pydantic import AfterValidator, Field, PlainSerializer, Strict, WithJsonSch
 from kvote.budgets.selectors import BudgetEffect, BudgetFigures
 from kvote.common.dates import day_error, in_portal
 from kvote.common.money import round_money
+from kvote.kits.selectors import EntitlementEffect
 
 CURRENCY = "NOK"
 LIMIT_DEFAULT = 50
@@ -200,6 +204,37 @@ def budget_effect_out(effect: BudgetEffect) -> BudgetEffectOut:
         spent=effect.spent_before,
         remaining=effect.remaining_before,
         order_amount=effect.this_order,
+    )
+
+
+class EntitlementEffectOut(Schema):
+    """What an order does to one item of a recipient's kit (kvote.kits.selectors
+    .EntitlementEffect), in pieces: allowed − used = what was left; that − this_order =
+    remaining_after."""
+
+    employee_id: int
+    label: str = Field(description="The kit item: a product's or a category's name.")
+    allowed: int = Field(description="Pieces of the item the kit allows per budget period.")
+    used: int = Field(
+        description="Pieces that count against the item in the period but this order (orders "
+        "not rejected or cancelled, those awaiting approval included)."
+    )
+    this_order: int = Field(description="This order's pieces of the item for the recipient.")
+    remaining_after: int = Field(
+        description="allowed − used − this_order; negative when the order goes beyond the kit."
+    )
+    over: bool = Field(description="remaining_after is below zero.")
+
+
+def entitlement_effect_out(effect: EntitlementEffect) -> EntitlementEffectOut:
+    return EntitlementEffectOut(
+        employee_id=effect.employee_id,
+        label=effect.label,
+        allowed=effect.allowed,
+        used=effect.used_before,
+        this_order=effect.this_order,
+        remaining_after=effect.remaining_after,
+        over=effect.over,
     )
 
 

@@ -12,7 +12,7 @@ from kvote.budgets.forms import AMOUNT_ATTRS, AmountField
 from kvote.common.dates import TypedDayField
 from kvote.common.http import parse_id
 from kvote.common.tenancy import company_id_of
-from kvote.companies.models import ApprovalPolicy
+from kvote.companies.models import ApprovalPolicy, EntitlementPolicy
 from kvote.people.models import User
 
 
@@ -91,7 +91,8 @@ class SubstituteForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    """The company's approval policy and the optional amount above which every order waits."""
+    """The company's approval policy, the optional amount above which every order waits, and
+    what happens to an order beyond a kit (utstyrspakke)."""
 
     policy = forms.ChoiceField(
         label=_("Orders that need approval"),
@@ -104,4 +105,13 @@ class PolicyForm(forms.Form):
         required=False,
         help_text=_("Optional. Leave empty for no amount limit. Example: 10 000,00."),
         widget=forms.TextInput(attrs={**AMOUNT_ATTRS, "aria-describedby": "id_threshold-help"}),
+    )
+    over_entitlement = forms.ChoiceField(
+        label=_("Orders beyond the kit"),
+        choices=EntitlementPolicy.choices,
+        widget=forms.RadioSelect(attrs={"class": "ds-input"}),
+        error_messages={
+            "required": _("Choose what happens to an order beyond a kit."),
+            "invalid_choice": _("Choose what happens to an order beyond a kit."),
+        },
     )

@@ -19,8 +19,8 @@ asks it without the state: who may hear about an order's decision (a refusal for
 is "not found", whatever the order's state, so the state never leaks).
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -36,7 +36,12 @@ from kvote.budgets.selectors import BudgetEffect, placed_order_effects
 from kvote.common.errors import CommonError, ServiceError, not_found
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import ApprovalPolicy, Company
-from kvote.kits.selectors import EntitlementEffect
+from kvote.kits.selectors import (
+    EntitlementEffect,
+    RecipientEntitlements,
+    entitlements_by_recipient,
+    placed_order_entitlement_effects,
+)
 from kvote.kits.services import over_kit_names
 from kvote.ordering.models import Order, OrderLine, OrderState
 from kvote.ordering.selectors import lines_shown
@@ -134,7 +139,7 @@ def orders_to_decide(*, actor: User, on: date | None = None) -> QuerySet[Order]:
         scoped(Order, actor)
         .filter(state=OrderState.AWAITING_APPROVAL)
         .filter(_decided_by(actor, on=on))
-        .select_related("placed_by")
+        .select_related("placed_by", "company")  # the company: its budget period (the kits)
         .order_by("placed_at", "id")
     )
 
@@ -192,14 +197,51 @@ class WaitingOrder:
 
 @dataclass(frozen=True)
 class OrderToDecide(WaitingOrder):
-    """…and what it does to each recipient's budget (kvote.budgets.selectors.BudgetEffect)."""
+    """…and what it does to each recipient's budget (kvote.budgets.selectors.BudgetEffect) and
+    kit (kvote.kits.selectors.EntitlementEffect, in the same words)."""
 
     effects: list[BudgetEffect]
+    entitlements: list[EntitlementEffect] = field(default_factory=list)
 
     @property
     def goes_over(self) -> bool:
         """The order takes a recipient below zero («i minus etter kjøp»)."""
         return any(effect.goes_over for effect in self.effects)
+
+    @property
+    def kits(self) -> list[RecipientEntitlements]:
+        return entitlements_by_recipient(self.entitlements)
+
+    @property
+    def over_kit(self) -> bool:
+        """The order takes a recipient beyond their kit."""
+        return any(effect.over for effect in self.entitlements)
+
+
+@dataclass(frozen=True)
+class PlacedOrderEffects:
+    """What orders awaiting approval do, order id → effects: on budgets and on kits."""
+
+    budgets: dict[int, list[BudgetEffect]]
+    kits: dict[int, list[EntitlementEffect]]
+
+
+def placed_effects(*, orders: Sequence[Order], lines: Iterable[OrderLine]) -> PlacedOrderEffects:
+    """The budget and kit effects of orders awaiting approval, for the queue and the API
+    (kvote.budgets.selectors.placed_order_effects, kvote.kits.selectors
+    .placed_order_entitlement_effects). The orders are of one company, read with it
+    (orders_to_decide joins it); `lines`: their lines, with their variants. Up to six queries
+    (budgets and their sums; the kits' assignments, then the products' categories, the kits'
+    items and the pieces counted when a recipient has a kit), whatever the number of orders;
+    none without orders."""
+    if not orders:
+        return PlacedOrderEffects(budgets={}, kits={})
+    lines = list(lines)
+    company = orders[0].company
+    return PlacedOrderEffects(
+        budgets=placed_order_effects(company_id=company.pk, orders=orders, lines=lines),
+        kits=placed_order_entitlement_effects(company=company, orders=orders, lines=lines),
+    )
 
 
 def _with_lines(orders: list[Order], *, shown: bool = False) -> dict[int, list[OrderLine]]:
@@ -215,17 +257,21 @@ def _with_lines(orders: list[Order], *, shown: bool = False) -> dict[int, list[O
 
 def approval_queue(*, actor: User) -> list[OrderToDecide]:
     """«Til godkjenning»: each order awaiting the actor, oldest first, with its lines and, per
-    recipient with a budget, what the order does to it. Five queries (orders, lines, their
-    pictures, budgets, their sums), whatever the number of orders, recipients and periods."""
+    recipient with a budget or a kit, what the order does to it. Six queries (orders, lines,
+    their pictures, budgets, their sums, kit assignments) whatever the number of orders,
+    recipients and periods; three more when a recipient has a kit (placed_effects)."""
     orders = list(orders_to_decide(actor=actor))
     lines = _with_lines(orders, shown=True)
-    effects = placed_order_effects(
-        company_id=company_id_of(actor),
-        orders=orders,
-        lines=[line for order_lines in lines.values() for line in order_lines],
+    effects = placed_effects(
+        orders=orders, lines=[line for order_lines in lines.values() for line in order_lines]
     )
     return [
-        OrderToDecide(order=order, lines=lines[order.pk], effects=effects[order.pk])
+        OrderToDecide(
+            order=order,
+            lines=lines[order.pk],
+            effects=effects.budgets[order.pk],
+            entitlements=effects.kits[order.pk],
+        )
         for order in orders
     ]
 

@@ -16,7 +16,7 @@ from kvote.budgets.services import parse_budget_amount
 from kvote.common.errors import CommonError, ServiceError
 from kvote.common.tenancy import company_id_of, get_scoped
 from kvote.common.text import clean_text
-from kvote.companies.models import ApprovalPolicy, Company
+from kvote.companies.models import ApprovalPolicy, Company, EntitlementPolicy
 from kvote.jobs.email import Email, email_enqueue, emails_enqueue
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import Order, OrderState
@@ -228,24 +228,46 @@ def substitute_remove(*, actor: User, substitute_row_id: int) -> None:
     get_scoped(Substitute, actor, pk=substitute_row_id, approver=actor).delete()
 
 
-def approval_policy_set(*, actor: User, policy: str, threshold: str | Decimal | None) -> Company:
-    """A company admin sets the approval policy and the optional threshold (empty: none)."""
+def approval_policy_set(
+    *,
+    actor: User,
+    policy: str,
+    threshold: str | Decimal | None,
+    over_entitlement: str | None = None,
+) -> Company:
+    """A company admin sets the approval policy, the optional threshold (empty: none) and what
+    happens to an order beyond a kit (EntitlementPolicy: allow, approval or block; None leaves
+    it as it is)."""
     if not roles.is_company_admin(actor):
         raise ServiceError(
             CommonError.ADMIN_ONLY,
             _("Only a company admin can change the approval policy."),
         )
     if policy not in ApprovalPolicy.values:
-        raise ServiceError(ApprovalError.INVALID_POLICY, _("Choose one of the approval policies."))
+        raise ServiceError(
+            ApprovalError.INVALID_POLICY, _("Choose one of the approval policies."), field="policy"
+        )
+    if over_entitlement is not None and over_entitlement not in EntitlementPolicy.values:
+        raise ServiceError(
+            ApprovalError.INVALID_POLICY,
+            _("Choose what happens to an order beyond a kit."),
+            field="over_entitlement",
+        )
     amount = None
     if threshold not in (None, ""):
         try:
             amount = parse_budget_amount(threshold)  # type: ignore[arg-type]
         except ServiceError as exc:
-            raise ServiceError(ApprovalError.INVALID_POLICY, exc.message) from exc
+            raise ServiceError(
+                ApprovalError.INVALID_POLICY, exc.message, field="threshold"
+            ) from exc
     with transaction.atomic():
         company = Company.objects.select_for_update().get(pk=company_id_of(actor))
         company.approval_policy = policy
         company.approval_threshold = amount
-        company.save(update_fields=["approval_policy", "approval_threshold", "updated_at"])
+        fields = ["approval_policy", "approval_threshold", "updated_at"]
+        if over_entitlement is not None:
+            company.over_entitlement = over_entitlement
+            fields.append("over_entitlement")
+        company.save(update_fields=fields)
         return company

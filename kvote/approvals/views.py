@@ -164,7 +164,8 @@ def substitute_remove(request: ActorRequest, substitute_id: int) -> HttpResponse
 @portal_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def policy_settings(request: ActorRequest) -> HttpResponse:
-    """The company's approval policy and threshold (company admins only; others 404)."""
+    """The company's approval policy and threshold, and what happens to an order beyond a kit
+    (company admins only; others 404)."""
     actor = request.user
     roles.require(actor, roles.is_company_admin)
     company = selectors.company_policy(actor=actor)
@@ -176,9 +177,10 @@ def policy_settings(request: ActorRequest) -> HttpResponse:
                     actor=actor,
                     policy=form.cleaned_data["policy"],
                     threshold=form.cleaned_data["threshold"],
+                    over_entitlement=form.cleaned_data["over_entitlement"],
                 )
             except ServiceError as exc:
-                form.add_error("threshold", exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, _("The approval policy is saved."))
                 return redirect("approvals:settings")
@@ -187,6 +189,7 @@ def policy_settings(request: ActorRequest) -> HttpResponse:
         form = PolicyForm(
             initial={
                 "policy": company.approval_policy,
+                "over_entitlement": company.over_entitlement,
                 "threshold": amount_value(threshold) if threshold is not None else "",
             }
         )

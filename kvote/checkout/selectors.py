@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from kvote.approvals.policy import ApprovalNeed
+from kvote.approvals.policy import ApprovalNeed, ApprovalReason
 from kvote.budgets.selectors import BudgetEffect, MyBudget, my_budget
 from kvote.catalog.images import Picture, colour_pictures
 from kvote.catalog.models import Variant
@@ -27,8 +27,12 @@ from kvote.checkout.models import Cart, CartLine
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, get_scoped, scoped
-from kvote.companies.models import Company, DeliveryAddress
-from kvote.kits.selectors import EntitlementEffect
+from kvote.companies.models import Company, DeliveryAddress, EntitlementPolicy
+from kvote.kits.selectors import (
+    EntitlementEffect,
+    RecipientEntitlements,
+    entitlements_by_recipient,
+)
 from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
 from kvote.people import roles
@@ -246,10 +250,33 @@ class CheckoutReview:
     budgets: list[ReviewBudget] = field(default_factory=list)
     approval: ApprovalNeed = field(default_factory=ApprovalNeed)
     entitlements: list[EntitlementEffect] = field(default_factory=list)  # per kit item touched
+    # What the company does with an order beyond a kit (EntitlementPolicy), and the lines it
+    # refuses (under `block`; they are among `problems` too).
+    kit_policy: str = EntitlementPolicy.APPROVAL
+    blocked: list[str] = field(default_factory=list)
 
     @property
     def effects(self) -> list[BudgetEffect]:
         return [budget.effect for budget in self.budgets]
+
+    @property
+    def kits(self) -> list[RecipientEntitlements]:
+        """The kit effects, a table per recipient."""
+        return entitlements_by_recipient(self.entitlements)
+
+    @property
+    def over_kit(self) -> bool:
+        """The order takes a recipient beyond their kit."""
+        return any(effect.over for effect in self.entitlements)
+
+    @property
+    def over_kit_reason(self) -> str:
+        """Why the order waits because of a kit: the approval reason `order_submit` records
+        (kvote.approvals.policy, ApprovalReason.OVER_ENTITLEMENT); empty when it does not."""
+        for kind, reason in zip(self.approval.kinds, self.approval.reasons, strict=True):
+            if kind == ApprovalReason.OVER_ENTITLEMENT:
+                return reason
+        return ""
 
     @property
     def goes_over(self) -> list[ReviewBudget]:
@@ -342,6 +369,10 @@ def checkout_review(*, actor: User) -> CheckoutReview:
         budgets=budgets,
         approval=assessment.approval,
         entitlements=assessment.entitlements,
+        kit_policy=cart.company.over_entitlement
+        if cart is not None
+        else EntitlementPolicy.APPROVAL,
+        blocked=assessment.blocked,
     )
 
 

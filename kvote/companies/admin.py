@@ -44,7 +44,17 @@ class CompanyAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "org_number", "customer_number", "is_active")}),
         (_("Assortment"), {"fields": ("restrict_assortment",)}),
+        (
+            _("Approval policy"),
+            {
+                "fields": ("approval_policy", "approval_threshold", "over_entitlement"),
+                "description": _("Set by the company's admins in the portal (Approval policy)."),
+            },
+        ),
     )
+    # The company's own setting: read here, changed by its admins through the one service
+    # (kvote.approvals.services.approval_policy_set).
+    readonly_fields = ("approval_policy", "approval_threshold", "over_entitlement")
     inlines: "ClassVar[tuple[type[InlineModelAdmin[Any, Any]], ...]]" = (DeliveryAddressInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:

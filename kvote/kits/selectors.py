@@ -394,3 +394,32 @@ def placed_order_entitlement_effects(
             placed=True,
         )
     return effects
+
+
+@dataclass(frozen=True)
+class RecipientEntitlements:
+    """One recipient's kit effects, as the review and the approval queue show them: a table
+    per recipient, a row per kit item the order touches."""
+
+    employee_id: int
+    name: str
+    number: str
+    effects: list[EntitlementEffect]
+
+    @property
+    def over(self) -> bool:
+        return any(effect.over for effect in self.effects)
+
+
+def entitlements_by_recipient(effects: Iterable[EntitlementEffect]) -> list[RecipientEntitlements]:
+    """`effects` (by recipient name, then the kit's order, as the functions above give them)
+    grouped by recipient, in that order."""
+    grouped: dict[int, list[EntitlementEffect]] = {}
+    for effect in effects:
+        grouped.setdefault(effect.employee_id, []).append(effect)
+    return [
+        RecipientEntitlements(
+            employee_id=employee_id, name=found[0].name, number=found[0].number, effects=found
+        )
+        for employee_id, found in grouped.items()
+    ]

@@ -142,11 +142,13 @@ def orders_placed_between(
     return qs
 
 
-def with_lines_and_history(orders: QuerySet[Order]) -> QuerySet[Order]:
-    """Orders with who placed and decided them, their lines and their history (with each
-    change's actor): three queries for any number of orders."""
+def with_lines_and_history(orders: QuerySet[Order], *, variants: bool = False) -> QuerySet[Order]:
+    """Orders with who placed and decided them, their lines (with `variants`, each with its
+    variant) and their history (with each change's actor): three queries for any number of
+    orders."""
+    lines = OrderLine.objects.order_by("id")
     return orders.select_related("placed_by", "decided_by").prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch("lines", queryset=lines.select_related("variant") if variants else lines),
         Prefetch(
             "history",
             queryset=OrderStateChange.objects.select_related("actor").order_by("created_at", "id"),

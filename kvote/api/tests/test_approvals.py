@@ -204,8 +204,9 @@ def test_the_queue_reads_a_fixed_number_of_queries(shop, django_assert_num_queri
     assert api.get("/approvals").json()["count"] == 9
     assert count() == few
     # token, count, orders, lines, history; the budget figures: the recipients' budgets in the
-    # periods of the orders' days, and their sums (kvote.budgets.selectors.placed_order_effects)
-    with django_assert_num_queries(7):
+    # periods of the orders' days, and their sums (kvote.budgets.selectors.placed_order_effects);
+    # the recipients' kit assignments (none here: kvote.api.tests.test_kit_api pins it with kits)
+    with django_assert_num_queries(8):
         api.get("/approvals")
 
 

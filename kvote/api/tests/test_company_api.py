@@ -22,23 +22,33 @@ def policy_of(world: World) -> tuple[str, Decimal | None]:
 def test_an_admin_reads_the_default_policy(world: World):
     response = JsonApi(world.admin).get(URL)
     assert response.status_code == 200
-    assert response.json() == {"mode": "over_budget", "threshold": None}
+    assert response.json() == {
+        "mode": "over_budget",
+        "threshold": None,
+        "over_entitlement": "approval",
+    }
 
 
 def test_an_admin_changes_mode_and_threshold_one_at_a_time(world: World):
     api = JsonApi(world.admin)
     response = api.patch(URL, {"threshold": "5000"})
     assert response.status_code == 200
-    assert response.json() == {"mode": "over_budget", "threshold": "5000.00"}
-    assert api.patch(URL, {"mode": "always"}).json() == {"mode": "always", "threshold": "5000.00"}
-    assert api.patch(URL, {"threshold": 250.5}).json()["threshold"] == "250.50"
-    assert api.patch(URL, {"mode": "none", "threshold": None}).json() == {
-        "mode": "none",
-        "threshold": None,
+    assert response.json() == {
+        "mode": "over_budget",
+        "threshold": "5000.00",
+        "over_entitlement": "approval",
     }
-    assert api.patch(URL, {}).json() == {"mode": "none", "threshold": None}
+    assert api.patch(URL, {"mode": "always"}).json() == {
+        "mode": "always",
+        "threshold": "5000.00",
+        "over_entitlement": "approval",
+    }
+    assert api.patch(URL, {"threshold": 250.5}).json()["threshold"] == "250.50"
+    none = {"mode": "none", "threshold": None, "over_entitlement": "approval"}
+    assert api.patch(URL, {"mode": "none", "threshold": None}).json() == none
+    assert api.patch(URL, {}).json() == none
     assert policy_of(world) == ("none", None)
-    assert api.get(URL).json() == {"mode": "none", "threshold": None}
+    assert api.get(URL).json() == none
 
 
 @pytest.mark.parametrize("who", ["leader", "holder"])
@@ -59,7 +69,11 @@ def test_without_login_401(world: World):
 
 def test_each_company_has_its_own(world: World, fjord: Fjord):
     JsonApi(fjord.admin).patch(URL, {"mode": "always", "threshold": "1"})
-    assert JsonApi(world.admin).get(URL).json() == {"mode": "over_budget", "threshold": None}
+    assert JsonApi(world.admin).get(URL).json() == {
+        "mode": "over_budget",
+        "threshold": None,
+        "over_entitlement": "approval",
+    }
     assert policy_of(world) == ("over_budget", None)
 
 

@@ -29,11 +29,12 @@ from tests.world import order_awaiting
 
 pytestmark = pytest.mark.django_db
 
-# The queue's queries, the same with 2 and with 10 waiting orders: its orders, their lines,
-# their pictures (kvote.ordering.selectors.lines_shown), and the budget figures (the
-# recipients' budgets in the periods of the orders' days, then their sums:
-# kvote.budgets.selectors.placed_order_effects, which needs no read of the company).
-QUEUE_QUERIES = 10
+# The queue's queries, the same with 2 and with 10 waiting orders: its orders (with their
+# company), their lines, their pictures (kvote.ordering.selectors.lines_shown), the budget
+# figures (the recipients' budgets in the periods of the orders' days, then their sums:
+# kvote.budgets.selectors.placed_order_effects), and the recipients' kits (their assignments:
+# none here; kvote.approvals.tests.test_kit_policy pins the queue with kits).
+QUEUE_QUERIES = 11
 
 # Min side for an approver with no budget: session and user; the page's own (company, latest
 # orders, budget holder?, own employee twice, budget, orders awaiting approval: kvote.checkout
@@ -482,7 +483,11 @@ def test_the_policy_page_is_for_company_admins_only(
     client = client_for(admin)
     page = client.get(url).content.decode()
     assert 'value="over_budget"' in page and "checked" in page
-    response = client.post(url, {"policy": "always", "threshold": "10 000,00"}, follow=True)
+    response = client.post(
+        url,
+        {"policy": "always", "threshold": "10 000,00", "over_entitlement": "approval"},
+        follow=True,
+    )
     assert "The approval policy is saved." in text(response.content.decode())
     company.refresh_from_db()
     assert company.approval_policy == ApprovalPolicy.ALWAYS
@@ -496,7 +501,7 @@ def test_the_policy_page_is_for_company_admins_only(
     company.refresh_from_db()
     assert company.approval_policy == ApprovalPolicy.ALWAYS
 
-    client.post(url, {"policy": "none", "threshold": ""})
+    client.post(url, {"policy": "none", "threshold": "", "over_entitlement": "approval"})
     company.refresh_from_db()
     assert company.approval_policy == ApprovalPolicy.NONE and company.approval_threshold is None
 

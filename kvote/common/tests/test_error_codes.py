@@ -21,11 +21,12 @@ from pathlib import Path
 
 from django.db import models
 
-from kvote.api.errors import STATUS_BY_CODE
+from kvote.api.errors import STATUS_BY_CODE, status_of
 from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
 from kvote.catalog.errors import CatalogueError
 from kvote.common.errors import CommonError
+from kvote.kits.errors import KitError
 from kvote.ordering.errors import OrderError
 from kvote.people.employee_rules import EmployeeErrorCode
 
@@ -247,3 +248,11 @@ def test_the_two_codes_that_had_two_meanings_now_have_one() -> None:
     )
     assert by_member["BudgetError", "NOT_YOUR_EMPLOYEE"] == REFUSALS[BudgetError.NOT_YOUR_EMPLOYEE]
     assert STATUS_BY_CODE[CommonError.ADMIN_ONLY] == 403
+
+
+def test_an_order_beyond_a_kit_has_its_own_code_answered_400() -> None:
+    assert ERROR_ENUMS["KitError"] is KitError
+    by_member = {(r.enum, r.member) for r in raised()}
+    assert ("KitError", "OVER_ENTITLEMENT") in by_member  # raised by order placement
+    assert str(KitError.OVER_ENTITLEMENT) == "over_entitlement"
+    assert status_of(KitError.OVER_ENTITLEMENT) == 400  # bad input, not a refusal

@@ -110,7 +110,12 @@ def kit_choices(*, actor: User) -> list[Kit]:
 def product_choices(*, actor: User) -> list[Product]:
     """The products of the company's catalogue by name, for a kit item's product (one query
     besides the assortment's)."""
-    return list(visible_products(actor=actor).order_by("name", "code").only("code", "name"))
+    return list(
+        visible_products(actor=actor)
+        .select_related(None)
+        .order_by("name", "code")
+        .only("code", "name")
+    )
 
 
 def category_choices() -> list[Category]:
@@ -140,7 +145,8 @@ def assign_page(
     """One page of «Tildel utstyrspakke»: each employee with the kit they have. Three queries
     (count, employees, their kits), whatever the number of employees."""
     employees = kit_assignable(actor=actor, query=query)
-    page = Paginator(employees, per_page or settings.KVOTE_PAGE_SIZE).get_page(page_number)
+    paginator: Paginator[Any] = Paginator(employees, per_page or settings.KVOTE_PAGE_SIZE)
+    page = paginator.get_page(page_number)
     shown: list[Employee] = list(page.object_list)
     kits = {
         a.employee_id: a.kit

@@ -19,7 +19,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kvote.common.errors import ServiceError
-from kvote.common.http import first_error, portal_login_required, post_only, safe_next
+from kvote.common.http import (
+    first_error,
+    parse_id,
+    portal_login_required,
+    post_only,
+    safe_next,
+)
 from kvote.kits import definitions, services
 from kvote.kits.forms import (
     EMPTY_ROWS,
@@ -70,10 +76,11 @@ def _show_refusal(form: KitForm, formset: Any, rows: list[int], exc: ServiceErro
     fields = exc.fields if isinstance(exc, KitInputError) else {exc.field or "": exc.message}
     for field, message in fields.items():
         parts = field.split(".")
+        index = parse_id(parts[1]) if len(parts) == 3 else None
         if field == "name":
             form.add_error("name", message)
-        elif len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
-            formset.forms[rows[int(parts[1])]].add_error(_ROW_FIELDS[parts[2]], message)
+        elif index is not None and index < len(rows) and parts[2] in _ROW_FIELDS:
+            formset.forms[rows[index]].add_error(_ROW_FIELDS[parts[2]], message)
         else:
             form.add_error(None, message)
 

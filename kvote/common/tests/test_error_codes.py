@@ -26,6 +26,7 @@ from kvote.approvals.errors import ApprovalError
 from kvote.budgets.errors import BudgetError
 from kvote.catalog.errors import CatalogueError
 from kvote.common.errors import CommonError
+from kvote.kits.errors import KitError
 from kvote.ordering.errors import OrderError
 from kvote.people.employee_rules import EmployeeErrorCode
 
@@ -44,6 +45,11 @@ REFUSALS: dict[str, set[str]] = {
         "Only a company admin can change the approval policy.",
         "Only a company admin can see or change the approval policy.",
         "Only a company admin can change the budget period.",
+        "Only a company admin can define kits.",
+    },
+    KitError.NOT_YOUR_EMPLOYEE: {
+        "You can assign kits only to the employees you are responsible for.",
+        "Nobody sets their own kit: another company admin, or your supervisor, sets it.",
     },
     BudgetError.NOT_YOUR_EMPLOYEE: {
         "You can set budgets only for the employees you are responsible for.",

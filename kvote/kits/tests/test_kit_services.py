@@ -78,9 +78,7 @@ def test_each_item_rule_is_refused_at_its_field(world: World, catalogue, rows, f
 
 def test_every_bad_item_is_named_at_once(world: World, catalogue):
     with pytest.raises(KitInputError) as refused:
-        kit_create(
-            actor=world.admin, name="E", items=items(("X", "", 1), ("AAPW-1001", "", 0))
-        )
+        kit_create(actor=world.admin, name="E", items=items(("X", "", 1), ("AAPW-1001", "", 0)))
     assert set(refused.value.fields) == {"items.0.product_number", "items.1.quantity"}
 
 
@@ -217,9 +215,10 @@ def test_a_supervisor_assigns_only_their_own_employees_all_or_nothing(world: Wor
             kit_id=kit.pk,
         )
     assert refused.value.code == "kit_not_your_employee"
-    assert not KitAssignment.objects.exists() and not KitChange.objects.filter(
-        employee__isnull=False
-    ).exists()
+    assert (
+        not KitAssignment.objects.exists()
+        and not KitChange.objects.filter(employee__isnull=False).exists()
+    )
     kit_assign(actor=world.admin, employee_id=world.outsider.pk, kit_id=kit.pk)
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("kvote.ordering.urls")),
     path("", include("kvote.checkout.urls")),
     path("budgets/", include("kvote.budgets.urls")),
+    path("kits/", include("kvote.kits.urls")),
     path("approvals/", include("kvote.approvals.urls")),
     path("api/v1/", api.urls),
     path("min-side/api-tokens/", include("kvote.api.urls")),

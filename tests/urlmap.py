@@ -71,6 +71,7 @@ def company_ids(owner: User) -> dict[str, int]:
     from kvote.approvals.models import Substitute
     from kvote.checkout.models import CartLine
     from kvote.checkout.services import cart_add, order_submit
+    from kvote.kits.models import Kit
     from kvote.people.models import Employee
     from tests.factories import DeliveryAddressFactory, VariantFactory, fill_cart, member
 
@@ -101,6 +102,7 @@ def company_ids(owner: User) -> dict[str, int]:
         "address_id": DeliveryAddressFactory(company=company).pk,
         "substitute_id": substitute.pk,
         "token_id": api_token_create(actor=owner, label="urlmap").token.pk,
+        "kit_id": Kit.objects.create(company=company, name="Urlmap").pk,
     }
 
 

@@ -22,6 +22,8 @@ from kvote.api.catalog_imports import router as catalog_imports_router
 from kvote.api.company import router as company_router
 from kvote.api.employees import router as employees_router
 from kvote.api.errors import INVALID, ApiError, NulCharacterError, has_nul, install_handlers
+from kvote.api.kits import employee_router as employee_kit_router
+from kvote.api.kits import router as kits_router
 from kvote.api.me import router as me_router
 from kvote.api.orders import router as orders_router
 
@@ -70,4 +72,6 @@ api.add_router("/catalog", catalog_imports_router)
 api.add_router("/orders", orders_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/employees", employees_router)
+api.add_router("/employees", employee_kit_router)
+api.add_router("/kits", kits_router)
 api.add_router("/company", company_router)

@@ -20,6 +20,7 @@ from kvote.budgets.errors import BudgetError
 from kvote.catalog.errors import CatalogueError
 from kvote.catalog.stock import UnknownItemNumbers
 from kvote.common.errors import CommonError, NotFound, ServiceError
+from kvote.kits.errors import KitError
 from kvote.ordering.errors import OrderError
 from kvote.people.employee_rules import EmployeeErrorCode
 
@@ -72,6 +73,7 @@ STATUS_BY_CODE: dict[str, int] = {
     CommonError.ADMIN_ONLY: 403,
     CSRF_FAILED: 403,
     CatalogueError.NOT_ALLOWED: 403,
+    KitError.NOT_YOUR_EMPLOYEE: 403,
     # 409: a conflict with the current state.
     OrderError.ALREADY_DECIDED: 409,
     OrderError.NOT_CANCELLABLE: 409,
@@ -86,6 +88,7 @@ STATUS_BY_CODE: dict[str, int] = {
     CatalogueError.ALREADY_APPLIED: 409,
     CatalogueError.NOT_READY: 409,
     CatalogueError.FAILED: 409,
+    KitError.KIT_NAME_TAKEN: 409,
     # The API's own.
     NOT_FOUND: 404,
     NOT_AUTHENTICATED: 401,

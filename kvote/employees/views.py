@@ -34,6 +34,8 @@ from kvote.employees.forms import (
 )
 from kvote.employees.periods import PRESETS
 from kvote.employees.size_views import sizes_post
+from kvote.kits.definitions import employee_kit_choice
+from kvote.kits.forms import NO_KIT
 from kvote.ordering.selectors import lines_shown
 from kvote.people import roles, services
 from kvote.people import selectors as people_selectors
@@ -286,6 +288,8 @@ def employee_update(request: ActorRequest, employee_id: int) -> HttpResponse:
         "back": back,
         "back_url": _list_url(mine, back),
         "edit_url": edit_url,
+        "kit_choice": employee_kit_choice(actor=actor, employee=employee),
+        "no_kit": NO_KIT,
     }
     return render(request, "employees/employee_edit.html", context, status=status)
 

@@ -104,6 +104,7 @@ class KitChangeKind(models.TextChoices):
     CHANGED = "changed", _("Kit changed")
     ASSIGNED = "assigned", _("Kit assigned")
     REMOVED = "removed", _("Kit removed")
+    DELETED = "deleted", _("Kit deleted")
 
 
 class KitChange(TenantModel):

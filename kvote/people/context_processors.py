@@ -32,6 +32,14 @@ class Roles:
         return self._ask(rules.may_set_budgets)
 
     @cached_property
+    def may_define_kits(self) -> bool:
+        return self._ask(rules.may_define_kits)
+
+    @cached_property
+    def may_assign_kits(self) -> bool:
+        return self._ask(rules.may_assign_kits)
+
+    @cached_property
     def may_choose_recipients(self) -> bool:
         return self._ask(rules.may_choose_recipients)
 

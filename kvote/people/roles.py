@@ -244,6 +244,23 @@ def budget_employees(user: User, qs: QuerySet[Employee]) -> QuerySet[Employee]:
     return qs.exclude(user=user)  # not their own (an employee without a login stays)
 
 
+def may_define_kits(user: User) -> bool:
+    """Company admins define the company's kits («Utstyrspakker»): names and items."""
+    return is_company_admin(user)
+
+
+def may_assign_kits(user: User, employee: Employee | None = None) -> bool:
+    """Who gives an employee a kit: the same people, for the same employees, as their budget
+    (`may_set_budgets`): a company admin any employee of the company, a supervisor their own;
+    nobody their own record. Without `employee`: whether the user assigns kits at all."""
+    return may_set_budgets(user, employee)
+
+
+def kit_employees(user: User, qs: QuerySet[Employee]) -> QuerySet[Employee]:
+    """The SQL form of `may_assign_kits(user, employee)`: that of `may_set_budgets`."""
+    return budget_employees(user, qs)
+
+
 def may_choose_recipients(user: User) -> bool:
     """Buyers, supervisors, approvers and company admins pick any employee for an order line;
     a budget holder who holds no other role orders for themselves only. Supplier staff order

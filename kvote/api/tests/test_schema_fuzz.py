@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from kvote.api.services import api_token_create
 from kvote.budgets.services import budget_set
 from kvote.catalog.models import AgreedPrice
+from kvote.kits.models import Kit
 from kvote.ordering.models import Order
 from kvote.people.models import User
 from tests.factories import (
@@ -93,6 +94,10 @@ def demo(world: World, fjord: Fjord) -> Demo:
             ],
             "order_id": [released.pk, waiting.pk, by_supervisor.pk, foreign_order.pk],
             "import_id": [supplier_import().pk],  # the supplier's: 403 to every customer
+            "kit_id": [
+                Kit.objects.create(company=world.company, name="Elektriker").pk,
+                Kit.objects.create(company=fjord.company, name="Fjord").pk,
+            ],
         },
         skus=[v.item_number for v in variants],
         address_id=address.pk,

@@ -45,6 +45,11 @@ REFUSALS: dict[str, set[str]] = {
         "Only a company admin can change the approval policy.",
         "Only a company admin can see or change the approval policy.",
         "Only a company admin can change the budget period.",
+        "Only a company admin can define kits.",
+    },
+    KitError.NOT_YOUR_EMPLOYEE: {
+        "You can assign kits only to the employees you are responsible for.",
+        "Nobody sets their own kit: another company admin, or your supervisor, sets it.",
     },
     BudgetError.NOT_YOUR_EMPLOYEE: {
         "You can set budgets only for the employees you are responsible for.",

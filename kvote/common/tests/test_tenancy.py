@@ -16,6 +16,7 @@ from kvote.approvals.models import Substitute
 from kvote.catalog.models import AssortmentItem
 from kvote.checkout.models import CartLine
 from kvote.checkout.services import cart_add, checkout_details_save, order_submit
+from kvote.kits.models import Kit
 from kvote.ordering.models import Order
 from tests.factories import (
     CompanyFactory,
@@ -71,6 +72,7 @@ def foreign_ids():
         "substitute_id": substitute.pk,
         "token_id": api_token_create(actor=owner, label="HR sync").token.pk,
         "import_id": supplier_import().pk,
+        "kit_id": Kit.objects.create(company=company_b, name="Elektriker").pk,
     }
     return intruder, ids, order
 

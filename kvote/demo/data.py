@@ -8,7 +8,7 @@ employee number), so seeding again finds what it made instead of making it twice
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kvote.companies.models import ApprovalPolicy
+from kvote.companies.models import ApprovalPolicy, EntitlementPolicy
 from kvote.people.roles import Role
 
 PASSWORD = "demo1234"
@@ -47,6 +47,16 @@ class BudgetData:
 
 
 @dataclass(frozen=True)
+class KitData:
+    """A uniform kit («utstyrspakke»), made and assigned by the company admin. Each item is a
+    product code or «category:<slug>» with the pieces it gives per budget period."""
+
+    name: str
+    items: tuple[tuple[str, int], ...]
+    employees: tuple[str, ...]  # employee numbers
+
+
+@dataclass(frozen=True)
 class CompanyData:
     name: str
     org_number: str
@@ -57,10 +67,24 @@ class CompanyData:
     budgets: tuple[BudgetData, ...] = ()
     approval_policy: str = ApprovalPolicy.OVER_BUDGET
     approval_threshold: Decimal | None = None  # excl. VAT; None: no threshold
+    kits: tuple[KitData, ...] = ()
+    over_entitlement: str = EntitlementPolicy.APPROVAL
+    # Each employee's sizes, employee number → size group key → size as the catalogue writes it.
+    sizes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def logins(self) -> tuple[PersonData, ...]:
         return tuple(p for p in self.people if p.email)
+
+    @property
+    def admin_email(self) -> str:
+        """The login that keeps the company's kits and sizes: its company admin, else the
+        first supervisor."""
+        for role in (Role.COMPANY_ADMIN, Role.SUPERVISOR):
+            for person in self.logins:
+                if role in person.roles:
+                    return person.email
+        raise LookupError(self.name)
 
 
 STAFF_EMAIL = "admin@kvote.example"
@@ -127,6 +151,43 @@ NORDLYS = CompanyData(
         BudgetData("1006", Decimal("1000.00"), "admin@nordlys.example"),
     ),
     approval_policy=ApprovalPolicy.OVER_BUDGET,
+    # Sofie (1002, ansatt1) has used part of «Elektriker» this period (orders.py: trousers, three
+    # T-shirts, two pairs of gloves); Mathias (1003, ansatt2) one of the two jackets of «Lager».
+    kits=(
+        KitData(
+            "Elektriker",
+            (
+                ("category:jakker", 3),
+                ("category:bukser", 3),
+                ("AAPW-1201", 5),
+                ("category:fottoy", 1),
+                ("AAPW-1501", 6),
+                ("AAPW-1301", 2),
+            ),
+            ("1002", "1006", "1009"),
+        ),
+        KitData(
+            "Lager",
+            (
+                ("category:jakker", 2),
+                ("category:overdeler", 4),
+                ("category:bukser", 2),
+                ("category:fottoy", 1),
+                ("AAPW-1301", 2),
+                ("AAPW-1501", 4),
+            ),
+            ("1003", "1004", "1007"),
+        ),
+    ),
+    over_entitlement=EntitlementPolicy.APPROVAL,
+    sizes={
+        "1002": {"tops": "M", "trousers_c": "C48", "shoes": "39", "gloves": "8"},
+        "1003": {"tops": "L", "trousers_c": "C52", "shoes": "43", "gloves": "9"},
+        "1004": {"tops": "S", "trousers_c": "C44", "shoes": "38", "gloves": "7"},
+        "1006": {"tops": "M", "trousers_c": "C46", "shoes": "40", "gloves": "8"},
+        "1007": {"tops": "XL", "trousers_c": "C54", "shoes": "44", "gloves": "10"},
+        "1009": {"tops": "XXL", "trousers_c": "C56", "shoes": "45", "gloves": "10"},
+    },
 )
 
 FJORD = CompanyData(

@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from kvote.budgets.models import Budget, BudgetChange
 from kvote.budgets.services import budget_set
-from kvote.catalog.models import AgreedPrice, Category, Favourite, Product, Variant
+from kvote.catalog.models import AgreedPrice, Category, EmployeeSize, Favourite, Product, Variant
+from kvote.catalog.services import employee_sizes_set_many
 from kvote.companies.models import Company, DeliveryAddress
 from kvote.companies.periods import PeriodKind
 from kvote.demo import catalogue, data, sample_import
@@ -34,6 +35,9 @@ from kvote.demo.orders import seed_orders
 from kvote.demo.picture_store import pictures_seed, wanted_pictures
 from kvote.demo.sample_import import sample_files_write
 from kvote.demo.waiting import seed_waiting_orders
+from kvote.kits.items import KitItemIn
+from kvote.kits.models import Kit, KitAssignment
+from kvote.kits.services import kit_assign_many, kit_create, kit_text_of, kit_update
 from kvote.ordering.models import Order
 from kvote.people.models import Employee, User
 from kvote.people.roles import STORED_ROLES
@@ -86,6 +90,8 @@ def seed_demo(*, reset: bool = False, now: datetime | None = None) -> SeedReport
             report.created["order"] += orders
         for company, company_data in companies:
             _seed_budgets(company, company_data, timezone.localdate(now), report)
+            _seed_kits(company, company_data, report)
+            _seed_sizes(company, company_data, report)
         waiting = seed_waiting_orders(now=now)
         if waiting:
             report.created["order"] += waiting
@@ -242,6 +248,7 @@ def _seed_company(
                 "budget_year_start": None,
                 "approval_policy": company_data.approval_policy,
                 "approval_threshold": company_data.approval_threshold,
+                "over_entitlement": company_data.over_entitlement,
                 "is_active": True,
             }
         },
@@ -398,6 +405,83 @@ def _seed_budgets(
             report.created["budget"] += 1
         elif before[employee.pk] != budget.amount:
             report.updated["budget"] += 1
+
+
+def _seed_kits(company: Company, company_data: data.CompanyData, report: SeedReport) -> None:
+    """The company's kits as the demo says, made, brought back and assigned by the company
+    admin through the kit services, so the change log shows who did it; a kit already right
+    and an employee who already has it change nothing."""
+    if not company_data.kits:
+        return
+    admin = User.objects.get(company=company, email=company_data.admin_email)
+    existing = {kit.name: kit for kit in Kit.objects.filter(company=company)}
+    employees = dict(
+        Employee.objects.filter(
+            company=company, number__in=[n for kit in company_data.kits for n in kit.employees]
+        ).values_list("number", "pk")
+    )
+    for kit_data in company_data.kits:
+        items = [
+            KitItemIn(category=code.removeprefix("category:"), quantity=quantity)
+            if code.startswith("category:")
+            else KitItemIn(product_number=code, quantity=quantity)
+            for code, quantity in kit_data.items
+        ]
+        kit = existing.get(kit_data.name)
+        if kit is None:
+            kit = kit_create(actor=admin, name=kit_data.name, items=items)
+            report.created["kit"] += 1
+        else:
+            before = kit_text_of(kit.pk)
+            kit_update(actor=admin, kit_id=kit.pk, items=items)
+            if kit_text_of(kit.pk) != before:
+                report.updated["kit"] += 1
+        ids = [employees[number] for number in kit_data.employees]
+        had = set(
+            KitAssignment.objects.filter(employee_id__in=ids).values_list("employee_id", "kit_id")
+        )
+        kit_assign_many(actor=admin, employee_ids=ids, kit_id=kit.pk)
+        for employee_id in ids:
+            if (employee_id, kit.pk) in had:
+                continue
+            if any(e == employee_id for e, _k in had):
+                report.updated["kit assignment"] += 1
+            else:
+                report.created["kit assignment"] += 1
+
+
+def _seed_sizes(company: Company, company_data: data.CompanyData, report: SeedReport) -> None:
+    """Each employee's sizes as the demo says, kept by the company admin through the sizes
+    service (a size already right stays; one set by hand in a group the demo names is set
+    back)."""
+    if not company_data.sizes:
+        return
+    admin = User.objects.get(company=company, email=company_data.admin_email)
+    employees = dict(
+        Employee.objects.filter(company=company, number__in=company_data.sizes).values_list(
+            "number", "pk"
+        )
+    )
+    before = set(
+        EmployeeSize.objects.filter(employee_id__in=employees.values()).values_list(
+            "employee_id", "group", "size"
+        )
+    )
+    employee_sizes_set_many(
+        actor=admin,
+        changes={employees[number]: sizes for number, sizes in company_data.sizes.items()},
+    )
+    after = set(
+        EmployeeSize.objects.filter(employee_id__in=employees.values()).values_list(
+            "employee_id", "group", "size"
+        )
+    )
+    kept = {(e, g) for e, g, _s in before}
+    for employee_id, group, _size in after - before:
+        if (employee_id, group) in kept:
+            report.updated["employee size"] += 1
+        else:
+            report.created["employee size"] += 1
 
 
 def _seed_favourites(products: dict[str, Product], report: SeedReport) -> None:

@@ -28,7 +28,7 @@ from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, get_scoped, scoped
 from kvote.companies.models import Company, DeliveryAddress
-from kvote.kits.selectors import EntitlementEffect
+from kvote.kits.selectors import EmployeeKit, EntitlementEffect, kits_for_employees
 from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
 from kvote.people import roles
@@ -358,6 +358,7 @@ class MyPage:
     has_more_orders: bool
     budget: MyBudget | None = None
     awaiting_approval: int = 0
+    kit: EmployeeKit | None = None  # «Mitt utstyr»: the own employee's kit, when they have one
 
     @property
     def budget_bar(self) -> "BudgetBar | None":
@@ -389,15 +390,23 @@ class BudgetBar:
 
 def my_page(*, actor: User) -> MyPage:
     """Min side: who the actor is in the company, their budget with the order lines that used
-    it, and their latest orders. Ten queries (one asks whether the actor is a budget holder),
-    whatever the number of orders."""
-    company = Company.objects.only("name").get(pk=company_id_of(actor))
+    it, their kit («Mitt utstyr», kvote.kits.selectors.kits_for_employees) and their latest
+    orders. Eleven queries (one asks whether the actor is a budget holder), thirteen with a
+    kit, whatever the number of orders and kit items."""
+    company = Company.objects.get(pk=company_id_of(actor))
     latest = list(my_orders(actor=actor)[: MY_PAGE_ORDERS + 1])
+    employee = own_employee(actor=actor)
+    kits = (
+        kits_for_employees(company=company, employee_ids=[employee.pk])
+        if employee is not None
+        else {}
+    )
     return MyPage(
         user=actor,
         company_name=company.name,
         roles=roles.role_labels(actor),
-        employee=own_employee(actor=actor),
+        employee=employee,
+        kit=kits.get(employee.pk) if employee is not None else None,
         latest_orders=order_rows(actor=actor, orders=latest[:MY_PAGE_ORDERS]),
         has_more_orders=len(latest) > MY_PAGE_ORDERS,
         budget=my_budget(actor=actor),

@@ -9,6 +9,7 @@ from kvote.budgets.selectors import BudgetFigures, figures_for_employees
 from kvote.checkout.drafts import own_employee
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
+from kvote.kits.selectors import EmployeeKit, kits_for_employees
 from kvote.people import roles
 from kvote.people.models import Employee, User
 
@@ -20,24 +21,28 @@ class Me:
     roles: list[str]  # by their codes (kvote.people.roles.Role)
     employee: Employee | None
     budget: BudgetFigures | None
+    kit: EmployeeKit | None = None
 
 
 def me(*, actor: User) -> Me:
-    """Who the caller is: company, roles, own employee and current budget. Four queries (one
-    asks whether the caller is a budget holder)."""
-    company = Company.objects.only("name").get(pk=company_id_of(actor))
+    """Who the caller is: company, roles, own employee, current budget and kit. Six queries
+    (one asks whether the caller is a budget holder, one whether they have a kit), eight with
+    a kit."""
+    company = Company.objects.get(pk=company_id_of(actor))
     employee = own_employee(actor=actor)
-    figures = None
+    figures = kit = None
     if employee is not None:
         figures = figures_for_employees(company_id=company.pk, employee_ids=[employee.pk]).get(
             employee.pk
         )
+        kit = kits_for_employees(company=company, employee_ids=[employee.pk]).get(employee.pk)
     return Me(
         user=actor,
         company=company,
         roles=[role.value for role in roles.roles_of(actor)],
         employee=employee,
         budget=figures,
+        kit=kit,
     )
 
 

@@ -22,12 +22,14 @@ from kvote.checkout.drafts import (
     orderable_product_ids,
     ordered,
     own_employee,
+    recipient_for,
 )
 from kvote.checkout.models import Cart, CartLine
-from kvote.common.errors import not_found
+from kvote.common.errors import ServiceError, not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, get_scoped, scoped
 from kvote.companies.models import Company, DeliveryAddress
+from kvote.kits.catalogue import CatalogueKit
 from kvote.kits.selectors import EmployeeKit, EntitlementEffect, kits_for_employees
 from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
@@ -343,6 +345,27 @@ def checkout_review(*, actor: User) -> CheckoutReview:
         approval=assessment.approval,
         entitlements=assessment.entitlements,
     )
+
+
+def catalogue_entitlement(*, actor: User, recipient_id: int | None) -> CatalogueKit | None:
+    """The kit the catalogue marks (registered as kvote.catalog.entitlements' reader by
+    kvote.checkout.apps): that of whom the line is for, by the rule of the cart
+    (kvote.checkout.drafts.recipient_for): the chosen recipient when the actor may order for
+    them, else (none chosen, or one the actor may not order for) the actor's own employee.
+    None without a kit. Two queries without a kit, four with one (five after a refused
+    choice); one for a user without an employee record."""
+    try:
+        employee = recipient_for(actor=actor, recipient_id=recipient_id)
+    except ServiceError:
+        employee = own_employee(actor=actor)
+    if employee is None:
+        return None
+    company = actor.company
+    assert company is not None  # recipient_for reads the actor's company's employees only
+    kit = kits_for_employees(company=company, employee_ids=[employee.pk]).get(employee.pk)
+    if kit is None:
+        return None
+    return CatalogueKit(name=employee.name, is_own=employee.user_id == actor.pk, kit=kit)
 
 
 MY_PAGE_ORDERS = 5

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from kvote.catalog.models import Variant
 from kvote.checkout.services import order_submit
 from kvote.people.models import User
 from tests.factories import CategoryFactory, VariantFactory, fill_cart, give_kit
@@ -36,19 +37,17 @@ def items_of(page: str) -> list[dict[str, str]]:
         label = re.search(r'kv-kit-item__label">(.*?)</span>', body, re.S)
         words = re.sub(r"<[^>]+>", " ", body.split('kv-kit-item__words" data-size="sm">', 1)[1])
         assert label
-        found.append(
-            {**figures, "label": label.group(1), "words": " ".join(words.split())}
-        )
+        found.append({**figures, "label": label.group(1), "words": " ".join(words.split())})
     return found
 
 
-def order(actor: User, variant, quantity: int, key: str) -> None:  # type: ignore[no-untyped-def]
+def order(actor: User, variant: Variant, quantity: int, key: str) -> None:
     fill_cart(actor, variant, quantity=quantity)
     order_submit(actor=actor, idempotency_key=key)
 
 
 @pytest.fixture
-def kit_world(holder: User):  # type: ignore[no-untyped-def]
+def kit_world(holder: User) -> tuple[Variant, Variant]:
     jackets = CategoryFactory(name="Jakker", name_en="Jackets")
     jacket = VariantFactory(product__category=jackets, product__list_price=Decimal("100.00"))
     shoe = VariantFactory(product__name_en="Safety shoe", product__list_price=Decimal("200.00"))
@@ -56,8 +55,10 @@ def kit_world(holder: User):  # type: ignore[no-untyped-def]
     return jacket, shoe
 
 
-def test_my_page_shows_each_kit_item_allowed_used_and_remaining(holder: User, kit_world) -> None:  # type: ignore[no-untyped-def]
-    jacket, shoe = kit_world
+def test_my_page_shows_each_kit_item_allowed_used_and_remaining(
+    holder: User, kit_world: tuple[Variant, Variant]
+) -> None:
+    jacket, _shoe = kit_world
     order(holder, jacket, 2, "a")  # kr 200 of the holder's kr 1 000: released
     page = client_for(holder).get(reverse("checkout:my_page")).content.decode()
     assert 'id="kit-heading"' in page and "<strong>Elektriker</strong>" in page
@@ -82,8 +83,8 @@ def test_my_page_shows_each_kit_item_allowed_used_and_remaining(holder: User, ki
 
 
 def test_pending_pieces_are_said_and_an_item_beyond_the_kit_is_marked(
-    holder: User, kit_world
-) -> None:  # type: ignore[no-untyped-def]
+    holder: User, kit_world: tuple[Variant, Variant]
+) -> None:
     jacket, shoe = kit_world
     order(holder, shoe, 2, "a")  # kr 400: within the budget, beyond the kit → approval
     order(holder, jacket, 3, "b")  # used up
@@ -103,9 +104,11 @@ def test_without_a_kit_there_is_no_section(holder: User) -> None:
 
 
 def test_my_page_with_a_kit_makes_a_fixed_number_of_queries(
-    holder: User, kit_world, django_assert_num_queries: DjangoAssertNumQueries
-) -> None:  # type: ignore[no-untyped-def]
-    jacket, shoe = kit_world
+    holder: User,
+    kit_world: tuple[Variant, Variant],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    jacket, _shoe = kit_world
     client = client_for(holder)
     url = reverse("checkout:my_page")
     order(holder, jacket, 1, "a")

@@ -209,9 +209,10 @@ def employees_sheet(
             f"{_('Remaining')} ({budget_days})",
             f"{_('Bought in the period')} ({chosen.label()})",
             _("Kit"),
-            f"{_('Kit: allowed')} ({budget_days})",
-            f"{_('Kit: used')} ({budget_days})",
-            f"{_('Kit: remaining')} ({budget_days})",
+            *(
+                f"{heading} ({budget_days})"
+                for heading in (_("Kit: allowed"), _("Kit: used"), _("Kit: remaining"))
+            ),
         ],
         widths=[16, 30, 30, 16, 16, 16, 22, 20, 16, 16, 16],
     )

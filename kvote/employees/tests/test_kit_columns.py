@@ -178,7 +178,7 @@ def test_the_list_with_kits_makes_a_fixed_number_of_queries(
     jacket: Variant,
     count: int,
     django_assert_num_queries: DjangoAssertNumQueries,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
 ) -> None:
     settings.KVOTE_PAGE_SIZE = 50
     for n in range(count):

@@ -22,6 +22,18 @@ class CompanyRefOut(Schema):
     name: str
 
 
+class EntitlementOut(Schema):
+    """One item of the caller's kit this budget period, in pieces (kvote.kits.selectors):
+    remaining = allowed − used (below zero beyond the kit); pending is the part of used that
+    awaits approval."""
+
+    label: str
+    allowed: int
+    used: int
+    pending: int
+    remaining: int
+
+
 class MeOut(Schema):
     id: int
     email: str
@@ -34,13 +46,15 @@ class MeOut(Schema):
     sizes: dict[str, str | None] | None = Field(
         description=f"{SIZES_DESCRIPTION} Null without an employee record."
     )
+    entitlements: list[EntitlementOut]  # the own kit's items; empty without a kit
 
 
 @router.get("", response={200: MeOut, **error_responses(*AUTH_ERRORS, 404)}, summary="Who am I")
 def me(request: ApiRequest) -> MeOut:
     """The caller's account, company and roles (`buyer`, `budget_holder`, `supervisor`,
     `approver`, `company_admin`), their own employee, current budget and sizes when they have
-    one (the sizes as `GET /employees/{id}/sizes` gives them; set them there with `PUT`)."""
+    one (the sizes as `GET /employees/{id}/sizes` gives them; set them there with `PUT`), and
+    what their kit gives them this period («Mitt utstyr»: `entitlements`, one per item)."""
     found = selectors.me(actor=request.auth)
     user = found.user
     return MeOut(
@@ -59,4 +73,14 @@ def me(request: ApiRequest) -> MeOut:
         ),
         budget=budget_out(found.budget),
         sizes=found.sizes,
+        entitlements=[
+            EntitlementOut(
+                label=item.label,
+                allowed=item.allowed,
+                used=item.used,
+                pending=item.pending,
+                remaining=item.remaining,
+            )
+            for item in (found.kit.items if found.kit is not None else [])
+        ],
     )

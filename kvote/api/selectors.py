@@ -11,6 +11,7 @@ from kvote.catalog.sizes import sizes_of
 from kvote.checkout.drafts import own_employee
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
+from kvote.kits.selectors import EmployeeKit, kits_for_employees
 from kvote.people import roles
 from kvote.people.models import Employee, User
 
@@ -23,19 +24,22 @@ class Me:
     employee: Employee | None
     budget: BudgetFigures | None
     sizes: dict[str, str | None] | None  # kvote.catalog.size_profiles.profile_sizes
+    kit: EmployeeKit | None = None
 
 
 def me(*, actor: User) -> Me:
-    """Who the caller is: company, roles, own employee with their current budget and sizes.
-    Six queries (one asks whether the caller is a budget holder), two without an employee."""
-    company = Company.objects.only("name").get(pk=company_id_of(actor))
+    """Who the caller is: company, roles, own employee with their current budget, sizes and
+    kit. Seven queries (one asks whether the caller is a budget holder, one whether they have a
+    kit), nine with a kit, two without an employee."""
+    company = Company.objects.get(pk=company_id_of(actor))
     employee = own_employee(actor=actor)
-    figures = sizes = None
+    figures = sizes = kit = None
     if employee is not None:
         sizes = profile_sizes(sizes_of([employee.pk])[employee.pk])
         figures = figures_for_employees(company_id=company.pk, employee_ids=[employee.pk]).get(
             employee.pk
         )
+        kit = kits_for_employees(company=company, employee_ids=[employee.pk]).get(employee.pk)
     return Me(
         user=actor,
         company=company,
@@ -43,6 +47,7 @@ def me(*, actor: User) -> Me:
         employee=employee,
         budget=figures,
         sizes=sizes,
+        kit=kit,
     )
 
 

@@ -31,6 +31,12 @@ class CatalogueFilterForm(QueryForm):
     )
     # Rendered as a <select> of the categories the selector returns (catalog/product_list.html).
     category = forms.CharField(label=_("Category"), required=False, max_length=50)
+    # «Bare mitt utstyr»: only what the kit of whom the line is for holds
+    # (kvote.catalog.entitlements).
+    kit = forms.BooleanField(required=False)
+
+    def only_kit(self) -> bool:
+        return self.value("kit") == "True"
 
 
 class VariantChoiceForm(QueryForm):

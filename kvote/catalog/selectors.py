@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from kvote.catalog.entitlements import Entitlement
 from kvote.catalog.images import Picture, pictures_for_colour, product_pictures
 from kvote.catalog.models import AssortmentItem, Category, Favourite, Product, Variant
 from kvote.catalog.prices import Price, variant_prices, with_price
@@ -170,11 +171,14 @@ def _colours(variants: Iterable[Variant]) -> list[Colour]:
     return colours
 
 
-def as_cards(products: Iterable[Product], *, query: str = "") -> list[Product]:
+def as_cards(
+    products: Iterable[Product], *, query: str = "", entitlement: Entitlement | None = None
+) -> list[Product]:
     """The products, each with what its card shows attached: `colours` (list[Colour]),
-    `picture` (its first Picture, or the placeholder) and `link_query` (the product page's
-    colour and size a search named, kvote.catalog.search; "" without). Two queries for any
-    number."""
+    `picture` (its first Picture, or the placeholder), `link_query` (the product page's
+    colour and size a search named, kvote.catalog.search; "" without) and `kit_mark` (what is
+    left of the kit item it counts against, kvote.catalog.entitlements; None outside the kit).
+    Two queries for any number."""
     products = list(products)
     ids = [p.pk for p in products]
     variants = _card_variants(ids)
@@ -189,6 +193,11 @@ def as_cards(products: Iterable[Product], *, query: str = "") -> list[Product]:
             pictures_for_colour(pictures[product.pk], colour) if colour else pictures[product.pk]
         )
         product.picture = shown[0]  # type: ignore[attr-defined]
+        product.kit_mark = (  # type: ignore[attr-defined]
+            entitlement.mark(product_id=product.pk, category_id=product.category_id)
+            if entitlement is not None
+            else None
+        )
     return products
 
 
@@ -197,6 +206,8 @@ class CataloguePage:
     page: Page  # of Product, each annotated (price, is_favourite) and with `colours`, `picture`
     categories: list[Category]
     category: Category | None  # the filter, when the slug names a category
+    entitlement: Entitlement | None = None  # whose kit the cards mark
+    only_kit: bool = False  # «Bare mitt utstyr»: only the products of that kit
 
 
 def catalogue_page(
@@ -206,18 +217,31 @@ def catalogue_page(
     category_slug: str = "",
     page_number: int | str | None = 1,
     per_page: int | None = None,
+    entitlement: Entitlement | None = None,
+    only_kit: bool = False,
 ) -> CataloguePage:
-    """One page of the catalogue's cards. An unknown category filters nothing; a page number
-    out of range gives the nearest page. Seven queries, whatever the number of products."""
+    """One page of the catalogue's cards, each marked when `entitlement`'s kit holds it, and
+    with `only_kit` only those. An unknown category filters nothing; a page number out of range
+    gives the nearest page; `only_kit` without a kit filters nothing. Seven queries, whatever
+    the number of products."""
     categories = list(category_list())
     category = next((c for c in categories if c.slug == category_slug), None)
     products = product_list(
         actor=actor, query=query, category_slug=category.slug if category else ""
     )
+    only_kit = only_kit and entitlement is not None
+    if entitlement is not None and only_kit:
+        products = products.filter(entitlement.products())
     paginator = Paginator(products, per_page or settings.KVOTE_PAGE_SIZE)
     page = paginator.get_page(page_number)
-    page.object_list = as_cards(page.object_list, query=query)
-    return CataloguePage(page=page, categories=categories, category=category)
+    page.object_list = as_cards(page.object_list, query=query, entitlement=entitlement)
+    return CataloguePage(
+        page=page,
+        categories=categories,
+        category=category,
+        entitlement=entitlement,
+        only_kit=only_kit,
+    )
 
 
 def favourite_cards(*, actor: User) -> list[Product]:

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kvote.catalog import selectors, services
+from kvote.catalog.entitlements import entitlement_of
 from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
 from kvote.catalog.models import Product
-from kvote.common.http import page_query, portal_login_required, post_only, safe_next
+from kvote.common.http import page_query, parse_id, portal_login_required, post_only, safe_next
 from kvote.people.http import ActorRequest
 
 VARIANT_PANEL_ID = "variant-panel"
@@ -25,11 +26,14 @@ VARIANT_PANEL_ID = "variant-panel"
 def product_list(request: ActorRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     query = form.value("q").strip()
+    recipient_id = parse_id(request.GET.get("recipient"))
     catalogue = selectors.catalogue_page(
         actor=request.user,
         query=query,
         category_slug=form.value("category"),
         page_number=request.GET.get("page"),
+        entitlement=entitlement_of(actor=request.user, recipient_id=recipient_id),
+        only_kit=form.only_kit(),
     )
     page = catalogue.page
     return render(
@@ -42,7 +46,11 @@ def product_list(request: ActorRequest) -> HttpResponse:
             "page_obj": page,
             "page_query": page_query(request.GET),
             "products": page.object_list,
-            "is_filtered": bool(query or catalogue.category),
+            "is_filtered": bool(query or catalogue.category or catalogue.only_kit),
+            # The chosen recipient, kept by the filter and the cards' links (not one's own).
+            "recipient_id": recipient_id
+            if catalogue.entitlement is not None and not catalogue.entitlement.is_own
+            else None,
             "next_url": request.get_full_path(),
         },
     )
@@ -58,7 +66,20 @@ def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
         colour=form.value("colour"),
         size=form.value("size"),
     )
-    context = {"page": page, "product": page.product, "next_url": request.get_full_path()}
+    entitlement = entitlement_of(
+        actor=request.user, recipient_id=parse_id(request.GET.get("recipient"))
+    )
+    context = {
+        "page": page,
+        "product": page.product,
+        "next_url": request.get_full_path(),
+        "entitlement": entitlement,
+        "kit_mark": entitlement.mark(
+            product_id=page.product.pk, category_id=page.product.category_id
+        )
+        if entitlement is not None
+        else None,
+    }
     htmx = request.htmx
     if htmx and htmx.target == VARIANT_PANEL_ID and not htmx.history_restore_request:
         # The pickers changed: the panel's new content, and the size picker out of band.

@@ -22,6 +22,7 @@ from kvote.common.money import ZERO
 from kvote.common.text import normalise_line
 from kvote.companies.periods import Period
 from kvote.employees.periods import ChosenPeriod
+from kvote.kits.selectors import EmployeeKit
 from kvote.ordering.models import OrderLine
 from kvote.people.employee_rules import EmployeeInput, employee_rows_check
 from kvote.people.models import Employee, User
@@ -204,10 +205,13 @@ def employees_sheet(
     *,
     budget_period: Period,
     chosen: ChosenPeriod,
+    kits: dict[int, EmployeeKit],
 ) -> Sheet:
     """The list, with the page's columns: number, name, supervisor, budget, spent, remaining
-    (budget − spent), bought in the period. Each figure's heading says its period: the budget
-    period for the budget's three, the chosen period for what was bought."""
+    (budget − spent), bought in the period, and the kit: its name, the pieces it allows, those
+    used (each item up to what it allows, as the page's «5 av 8 brukt») and those remaining
+    (allowed − used). Each figure's heading says its period: the budget period for the budget's
+    and the kit's, the chosen period for what was bought."""
     budget_days = budget_period.label()
     sheet = Sheet(
         title=_("Employees"),
@@ -219,11 +223,17 @@ def employees_sheet(
             f"{_('Spent')} ({budget_days})",
             f"{_('Remaining')} ({budget_days})",
             f"{_('Bought in the period')} ({chosen.label()})",
+            _("Kit"),
+            *(
+                f"{heading} ({budget_days})"
+                for heading in (_("Kit: allowed"), _("Kit: used"), _("Kit: remaining"))
+            ),
         ],
-        widths=[16, 30, 30, 16, 16, 16, 22],
+        widths=[16, 30, 30, 16, 16, 16, 22, 20, 16, 16, 16],
     )
     for employee in employees:
         budget = figures.get(employee.pk)
+        kit = kits.get(employee.pk)
         supervisor = employee.supervisor
         sheet.rows.append(
             [
@@ -234,13 +244,20 @@ def employees_sheet(
                 budget.spent if budget else None,
                 budget.remaining if budget else None,
                 employee.total,  # type: ignore[attr-defined]
+                kit.kit_name if kit else "",
+                kit.allowed if kit else None,
+                kit.used if kit else None,
+                kit.allowed - kit.used if kit else None,
             ]
         )
     return sheet
 
 
-def purchases_sheet(lines: Iterable[OrderLine]) -> Sheet:
-    """The drill-down: one row per order line, newest first, and a total row."""
+def purchases_sheet(lines: Iterable[OrderLine], kit: EmployeeKit | None = None) -> Sheet:
+    """The drill-down: one row per order line, newest first, and a total row; with a kit,
+    after an empty row, the kit item by item as the page shows it: a heading row (the kit's
+    name and budget period, then allowed, used, of which awaiting approval, remaining), then
+    one row per item (remaining = allowed − used)."""
     sheet = Sheet(
         title=_("Purchases"),
         headers=[
@@ -273,4 +290,18 @@ def purchases_sheet(lines: Iterable[OrderLine]) -> Sheet:
             ]
         )
     sheet.rows.append([_("Total"), None, None, None, None, None, None, None, total])
+    if kit is not None:
+        sheet.rows.append([])
+        sheet.rows.append(
+            [
+                _("Kit: %(kit)s (%(period)s)")
+                % {"kit": kit.kit_name, "period": kit.period.label()},
+                _("Allowed"),
+                _("Used"),
+                _("Of which awaiting approval"),
+                _("Remaining"),
+            ]
+        )
+        for item in kit.items:
+            sheet.rows.append([item.label, item.allowed, item.used, item.pending, item.remaining])
     return sheet

@@ -28,6 +28,7 @@ from kvote.employees.exchange import (
 from kvote.employees.periods import ChosenPeriod, PeriodError, parse_period
 from kvote.employees.selectors import employee_list, employee_purchases
 from kvote.employees.services import EmployeeImportError, employee_import
+from kvote.kits.selectors import kits_for_employees
 from kvote.people import roles
 from kvote.people.models import User
 
@@ -78,9 +79,14 @@ def _list_export(request: HttpRequest, *, fmt: str, mine: bool) -> HttpResponse:
     figures = figures_for_employees(
         company_id=company.pk, employee_ids=[e.pk for e in employees], on=today
     )
+    kits = kits_for_employees(company=company, employee_ids=[e.pk for e in employees], on=today)
     name = _("employees") if mine else _("all employees")
     sheet = employees_sheet(
-        employees, figures, budget_period=company.budget_period_of(today), chosen=chosen
+        employees,
+        figures,
+        budget_period=company.budget_period_of(today),
+        chosen=chosen,
+        kits=kits,
     )
     return export_response(sheet, fmt, name)
 
@@ -109,8 +115,11 @@ def employee_purchases_export(request: HttpRequest, employee_id: int, fmt: str) 
     except PeriodError as exc:
         return _bad_period(exc)
     employee, lines = employee_purchases(actor=actor, employee_id=employee_id, period=chosen.range)
+    company = actor.company
+    assert company is not None
+    kit = kits_for_employees(company=company, employee_ids=[employee.pk]).get(employee.pk)
     name = _("employee %(number)s purchases") % {"number": employee.number}
-    return export_response(purchases_sheet(lines), fmt, name)
+    return export_response(purchases_sheet(lines, kit), fmt, name)
 
 
 # --- Import ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from kvote.employees.periods import PRESETS
 from kvote.employees.size_views import sizes_post
 from kvote.kits.definitions import employee_kit_choice
 from kvote.kits.forms import NO_KIT
+from kvote.kits.selectors import EmployeeKit, kits_for_employees
 from kvote.ordering.selectors import lines_shown
 from kvote.people import roles, services
 from kvote.people import selectors as people_selectors
@@ -105,6 +106,7 @@ def _render_list(
     figures = figures_for_employees(
         company_id=company.pk, employee_ids=[e.pk for e in rows], on=today
     )
+    kits = kits_for_employees(company=company, employee_ids=[e.pk for e in rows], on=today)
     budget_period = company.budget_period_of(today)
     period_query = chosen.query()
     keep = {"q": query} if query else {}
@@ -134,7 +136,16 @@ def _render_list(
         "page_obj": page,
         "page_query": urlencode({**period_query, **keep, "sort": sort}),
         "rows": [
-            _row(actor, e, figures.get(e.pk), budget_period, drill_query, mine, current)
+            _row(
+                actor,
+                e,
+                figures.get(e.pk),
+                kits.get(e.pk),
+                budget_period,
+                drill_query,
+                mine,
+                current,
+            )
             for e in rows
         ],
         "page_total": sum((e.total for e in rows), ZERO),
@@ -152,17 +163,20 @@ def _row(
     actor: User,
     employee: Employee,
     figures: BudgetFigures | None,
+    kit: EmployeeKit | None,
     budget_period: Period,
     drill_query: str,
     mine: bool,
     back: str,
 ) -> dict[str, Any]:
     """One employee of a list: their budget figures (with their period when it is not the
-    company's current one), the drill-down and, when the actor may change them, the edit page."""
+    company's current one), their kit and how much of it is used, the drill-down and, when the
+    actor may change them, the edit page."""
     may_edit = roles.may_manage_employees(actor, employee)
     return {
         "employee": employee,
         "figures": figures,
+        "kit": kit,
         "own_period": figures.period.label()
         if figures is not None and figures.period != budget_period
         else "",
@@ -333,8 +347,12 @@ def employee_purchases(request: ActorRequest, employee_id: int) -> HttpResponse:
     )
     page.object_list = lines_shown(page.object_list)  # each line's picture: one query
     here = reverse("employee_purchases", args=[employee.pk])
+    company = actor.company
+    assert company is not None
+    kit = kits_for_employees(company=company, employee_ids=[employee.pk]).get(employee.pk)
     context = {
         "employee": employee,
+        "kit": kit,
         "form": form,
         "chosen": chosen,
         "quick_links": [

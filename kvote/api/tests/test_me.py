@@ -1,10 +1,22 @@
 """GET /me: who is calling."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
 from kvote.api.tests.core_helpers import Api
-from tests.factories import CompanyFactory, UserFactory, member, place_order
+from kvote.checkout.services import order_submit
+from tests.factories import (
+    CategoryFactory,
+    CompanyFactory,
+    UserFactory,
+    VariantFactory,
+    fill_cart,
+    give_kit,
+    member,
+    place_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +55,7 @@ def test_a_budget_holder_sees_employee_roles_and_budget(shop):
             "shoes": None,
             "gloves": None,
         },
+        "entitlements": [],
     }
     start, end = body["budget"]["period_start"], body["budget"]["period_end"]
     assert start.endswith("-01-01") and end.endswith("-12-31")
@@ -75,9 +88,28 @@ def test_the_session_works_too_and_supplier_staff_are_404():
 def test_me_reads_a_fixed_number_of_queries(shop, django_assert_num_queries):
     api = Api(shop.holder)
     api.get("/me")
-    # token, company, employee, budget, its sums, sizes, and whether the caller is a budget
-    # holder
-    with django_assert_num_queries(7):
+    # token, company, employee, budget, its sums, sizes, whether the caller is a budget holder,
+    # and whether they have a kit
+    with django_assert_num_queries(8):
+        assert api.get("/me").status_code == 200
+
+
+def test_me_lists_the_own_kit_item_by_item(shop, django_assert_num_queries):
+    jackets = CategoryFactory(name="Jakker", name_en="Jackets")
+    jacket = VariantFactory(product__category=jackets, product__list_price=Decimal("100.00"))
+    shoe = VariantFactory(product__name_en="Safety shoe", product__list_price=Decimal("400.00"))
+    give_kit(shop.holder.employee, (jackets, 3), (shoe.product, 1))
+    fill_cart(shop.holder, jacket, quantity=2)
+    order_submit(actor=shop.holder, idempotency_key="a")
+    fill_cart(shop.holder, shoe, quantity=2)  # kr 800: over the budget, waits for approval
+    order_submit(actor=shop.holder, idempotency_key="b")
+    api = Api(shop.holder)
+    assert api.get("/me").json()["entitlements"] == [
+        {"label": "Jackets", "allowed": 3, "used": 2, "pending": 0, "remaining": 1},
+        {"label": "Safety shoe", "allowed": 1, "used": 2, "pending": 2, "remaining": -1},
+    ]
+    # and the kit's items and what counts against them: two more
+    with django_assert_num_queries(10):
         assert api.get("/me").status_code == 200
 
 

@@ -37,10 +37,10 @@ pytestmark = pytest.mark.django_db
 QUEUE_QUERIES = 11
 
 # Min side for an approver with no budget: session and user; the page's own (company, latest
-# orders, budget holder?, own employee twice, budget, orders awaiting approval: kvote.checkout
-# .selectors.my_page); for «Til godkjenning» how many orders await them, the newest few and
+# orders, budget holder?, own employee twice, budget, kit, orders awaiting approval: kvote
+# .checkout.selectors.my_page); for «Til godkjenning» how many orders await them, the newest few and
 # their lines (kvote.approvals.selectors.awaiting_decision); the cart's badge.
-MY_PAGE_APPROVER_QUERIES = 13
+MY_PAGE_APPROVER_QUERIES = 14
 
 QUEUE = reverse("approvals:queue")
 

@@ -580,15 +580,16 @@ class TestPages:
             Favourite.objects.create(company=buyer.company, user=buyer, product=product)
             made.append(product)
         # session, user, cart count, assortment setting, categories, count, products, colours,
-        # pictures
-        with django_assert_num_queries(9):
+        # pictures, own employee, kit (kvote.catalog.entitlements)
+        with django_assert_num_queries(11):
             response = client.get(reverse("catalog:list"))
         assert len(response.context["products"]) == products
         # session, user, cart count, assortment setting, favourites, colours, pictures
         with django_assert_num_queries(7):
             client.get(reverse("catalog:favourites"))
-        # session, user, cart count, assortment setting, product, variants, price, pictures
-        with django_assert_num_queries(8):
+        # session, user, cart count, assortment setting, product, variants, price, pictures,
+        # own employee, kit
+        with django_assert_num_queries(10):
             response = client.get(reverse("catalog:product", args=[made[0].pk]))
         assert len(response.context["page"].pictures) == 3
 

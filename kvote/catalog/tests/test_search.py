@@ -456,8 +456,9 @@ def test_a_colour_and_size_search_is_a_fixed_number_of_queries(
     for n in range(count):
         product(f"Jakke {n}", f"Q-{n}", [("Marine", "Navy", "XL"), ("Sort", "Black", "M")])
     # session, user, cart count, assortment setting, categories, count, products, variants
-    # (colours and the chosen variant), pictures: as without a query
-    with django_assert_num_queries(9):
+    # (colours and the chosen variant), pictures: as without a query; the own employee and
+    # whether they have a kit (kvote.catalog.entitlements)
+    with django_assert_num_queries(11):
         response = client.get(URL, {"q": "jakke marine xl"})
     assert response.context["page_obj"].paginator.count == count
     assert all("size=XL" in p.link_query for p in response.context["products"])

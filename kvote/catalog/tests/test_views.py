@@ -186,8 +186,9 @@ class TestCatalogueList:
         for _ in range(12):
             jacket()
         # session, user, cart count, assortment setting, categories, count, products, colours,
-        # pictures
-        with django_assert_num_queries(9):
+        # pictures, and whose kit the cards mark: the own employee, whether they have a kit
+        # (kvote.catalog.entitlements; kvote/checkout/tests/test_catalogue_kit.py with one)
+        with django_assert_num_queries(11):
             response = client.get(self.url)
         assert len(response.context["products"]) == 12
 
@@ -312,8 +313,8 @@ class TestProductPage:
     ) -> None:
         product = jacket()
         # session, user, cart count, assortment setting, product, variants, the variant's price,
-        # pictures
-        with django_assert_num_queries(8):
+        # pictures, and whose kit marks it: the own employee, whether they have a kit
+        with django_assert_num_queries(10):
             assert client.get(self.url(product)).status_code == 200
 
     @pytest.mark.parametrize(

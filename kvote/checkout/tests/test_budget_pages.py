@@ -48,8 +48,10 @@ pytestmark = pytest.mark.django_db
 # Pinned query counts: the same bound with 3 and with 40 past orders on the budget. Budget
 # figures are two queries: the budgets, then their sums (kvote.budgets.counting). Min side's
 # holds one query for "is the user a budget holder?" (kvote.people.roles.is_budget_holder): it
-# names the user's roles. Both show the lines' pictures: one query (kvote.catalog.images).
-MY_PAGE_QUERIES = 14
+# names the user's roles, and one asks whether the user has a kit (kvote.kits.selectors
+# .kits_for_employees: two more with one, kvote/checkout/tests/test_my_kit.py). Both show the
+# lines' pictures: one query (kvote.catalog.images).
+MY_PAGE_QUERIES = 15
 REVIEW_QUERIES = 12
 
 

@@ -695,9 +695,10 @@ def test_my_page_makes_a_fixed_number_of_queries(
 ) -> None:
     for i in range(8):
         place_order(buyer, VariantFactory(), f"k{i}", EmployeeFactory(company=company))
-    # 11 with no budget (the budget section adds one more: its order lines; test_budget_pages),
-    # one of them for the roles it names: is the user a budget holder (kvote.people.roles)?
-    with django_assert_num_queries(11):
+    # 12 with no budget (the budget section adds one more: its order lines; test_budget_pages),
+    # one of them for the roles it names: is the user a budget holder (kvote.people.roles)?,
+    # one whether the user has a kit (two more with one: test_my_kit)
+    with django_assert_num_queries(12):
         response = client.get(reverse("checkout:my_page"))
     assert response.status_code == 200
 

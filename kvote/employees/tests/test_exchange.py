@@ -90,6 +90,10 @@ def test_list_csv_in_english_has_commas_points_and_the_selectors_totals(client, 
         f"Spent ({days})",
         f"Remaining ({days})",
         f"Bought in the period ({chosen})",
+        "Kit",
+        f"Kit: allowed ({days})",
+        f"Kit: used ({days})",
+        f"Kit: remaining ({days})",
     ]
     by_number = {row[0]: row for row in rows[1:]}
     period = DateRange(timezone.localdate() - timedelta(days=365), None)
@@ -100,7 +104,7 @@ def test_list_csv_in_english_has_commas_points_and_the_selectors_totals(client, 
     assert by_number["1001"][6] == "219.75"  # the old order is outside the period
     # Budget − spent = remaining, the spent of the budget period (the page's figures).
     assert by_number["1001"][3:6] == ["1000.00", "219.75", "780.25"]
-    assert by_number["1002"][3:7] == ["", "", "", "0.00"]
+    assert by_number["1002"][3:] == ["", "", "", "0.00", "", "", "", ""]  # no budget, no kit
 
 
 def test_list_csv_in_norwegian_has_semicolons_and_decimal_commas(client, nordlys):
@@ -115,9 +119,13 @@ def test_list_csv_in_norwegian_has_semicolons_and_decimal_commas(client, nordlys
         f"Brukt ({budget_days(nordlys, 'nb')})",
         f"Igjen ({budget_days(nordlys, 'nb')})",
         "Kjøpt i perioden (Alle datoer)",
+        "Utstyrspakke",
+        f"Utstyrspakke: tillatt ({budget_days(nordlys, 'nb')})",
+        f"Utstyrspakke: brukt ({budget_days(nordlys, 'nb')})",
+        f"Utstyrspakke: igjen ({budget_days(nordlys, 'nb')})",
     ]
     kari = next(row for row in rows if row[0] == "1001")
-    assert kari[3:] == ["1000,00", "219,75", "780,25", "519,75"]  # bought: all time
+    assert kari[3:7] == ["1000,00", "219,75", "780,25", "519,75"]  # bought: all time
     assert {row[0] for row in rows[1:]} == {"1001", "1002"}  # mine only
 
 
@@ -237,19 +245,20 @@ def test_export_query_counts_are_fixed(client, nordlys, django_assert_num_querie
         "employee_purchases_export", kwargs={"employee_id": nordlys["kari"].pk, "fmt": XLSX}
     )
     # Without a period, the budget period: session, user with its company (its budget period),
-    # the list, the budgets, their sums / session, user with company, employee, lines.
-    with django_assert_num_queries(5):
+    # the list, the budgets, their sums, who has a kit / session, user with company, employee,
+    # lines, whether the employee has a kit.
+    with django_assert_num_queries(6):
         client.get(list_url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(drill_url)
     for n in range(20):
         employee = EmployeeFactory(company=nordlys["company"], supervisor=nordlys["boss"])
         place_order(nordlys["boss"], "10.00", key=f"more-{n}", recipient=employee)
         if n % 2:
             place_order(nordlys["boss"], "10.00", key=f"kari-{n}", recipient=nordlys["kari"])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(list_url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(drill_url)
 
 

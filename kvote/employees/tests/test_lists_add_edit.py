@@ -378,7 +378,7 @@ def test_deactivating_is_on_the_edit_page_and_a_get_of_its_url_goes_there(
 
 # As «Ansattliste» for a supervisor (test_employee_pages.LIST_QUERIES), and one more for the
 # supervisors a company admin picks from on «Alle ansatte».
-ADMIN_ALL_QUERIES = 8
+ADMIN_ALL_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -125,7 +125,7 @@ def what_each_channel_read(boss: User, anne: Employee, params: dict[str, str]) -
         "totals": {
             "web list": row["employee"].total,
             "web drill-down": drilled.context["total"],
-            "export list": Decimal(export_row[-1]),
+            "export list": Decimal(export_row[6]),  # then the kit's columns
             "export drill-down": Decimal(export_drill[-1][-1]),
             "API list": Decimal(api_row["purchased_total"]),
             "API one": Decimal(api.get(f"/employees/{anne.pk}", params).json()["purchased_total"]),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from kvote.catalog import selectors, services
 from kvote.catalog.forms import CatalogueFilterForm, VariantChoiceForm
 from kvote.catalog.models import Product
-from kvote.common.http import page_query, portal_login_required, post_only, safe_next
+from kvote.common.http import page_query, parse_id, portal_login_required, post_only, safe_next
 from kvote.people.http import ActorRequest
 
 VARIANT_PANEL_ID = "variant-panel"
@@ -57,6 +57,7 @@ def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
         product_id=product_id,
         colour=form.value("colour"),
         size=form.value("size"),
+        recipient_id=parse_id(request.GET.get("recipient")),
     )
     context = {"page": page, "product": page.product, "next_url": request.get_full_path()}
     htmx = request.htmx

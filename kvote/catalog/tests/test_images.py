@@ -587,8 +587,9 @@ class TestPages:
         # session, user, cart count, assortment setting, favourites, colours, pictures
         with django_assert_num_queries(7):
             client.get(reverse("catalog:favourites"))
-        # session, user, cart count, assortment setting, product, variants, price, pictures
-        with django_assert_num_queries(8):
+        # session, user, cart count, assortment setting, product, variants, whether the buyer
+        # is a budget holder, the recipients (with their sizes), price, pictures
+        with django_assert_num_queries(10):
             response = client.get(reverse("catalog:product", args=[made[0].pk]))
         assert len(response.context["page"].pictures) == 3
 

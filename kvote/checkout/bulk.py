@@ -5,6 +5,12 @@ Here: how a quick order's text is read (pure: no query), and what each of the tw
 (which lines went in, which did not and why). `kvote.checkout.services` does the writing
 (`cart_reorder`, `cart_quick_order`), checking every line at once and putting the good ones in the
 cart in one transaction.
+
+A quick order's line is an item number, then the quantity (1 when left out), then, optionally,
+the employee number (ansattnummer) of whom the line is for: `JK100-NAV-L;2;1001`. The columns
+are split by a tab (a spreadsheet's row: its first three filled cells), ";" or ","; or, for the
+first two only, by spaces. The item number may leave out the size (`JK100-NAV;2;1001`): the size
+then comes from the recipient's sizes (kvote.catalog.sizes.items_without_size).
 """
 
 import re
@@ -37,6 +43,13 @@ HEADER_WORDS = frozenset(
         "quantity",
         "qty",
         "ant",
+        "ansattnummer",
+        "ansattnr",
+        "ansatt",
+        "mottaker",
+        "employeenumber",
+        "employee",
+        "recipient",
     }
 )
 
@@ -49,15 +62,17 @@ _WHITESPACE = re.compile(r"\s+")
 @dataclass(frozen=True)
 class QuickLine:
     """One line of a quick order as it was read: its number in the text (1-based), the text
-    itself, the item number and the quantity as typed (an empty quantity means 1). When only
-    whitespace separated them, `whole` is the line taken as one item number (an item number
-    may hold a space): used when `item` is no item number."""
+    itself, the item number, the quantity and the recipient's employee number as typed (an
+    empty quantity means 1, no employee number the actor's own employee). When only whitespace
+    separated them, `whole` is the line taken as one item number (an item number may hold a
+    space): used when `item` is no item number."""
 
     number: int
     raw: str
     item: str
     quantity: str
     whole: str = ""
+    recipient: str = ""
 
     @property
     def shown(self) -> str:
@@ -71,25 +86,30 @@ class QuickText:
     too_many: list[QuickLine]  # the lines after the limit
 
 
-def _split(text: str) -> tuple[str, str, str]:
-    """(item number, quantity, whole line) of one line; `whole` only when a space split it."""
+def _split(text: str) -> tuple[str, str, str, str]:
+    """(item number, quantity, employee number, whole line) of one line; `whole` only when a
+    space split it."""
     for separator in _SEPARATORS:
         if separator in text:
             cells = [cell.strip() for cell in text.split(separator)]
             if separator == "\t":
-                # A spreadsheet's row: item number and quantity are its first two filled cells.
-                cells = [cell for cell in cells if cell] + ["", ""]
-                return cells[0], cells[1], ""
-            item, _sep, quantity = text.rstrip(separator + " ").partition(separator)
-            return item.strip(), quantity.strip(), ""
+                # A spreadsheet's row: its first three filled cells.
+                cells = [cell for cell in cells if cell]
+            else:
+                while cells and not cells[-1]:
+                    cells.pop()
+            cells += ["", "", ""]
+            return cells[0], cells[1], cells[2], ""
     words = text.split()
     if len(words) > 1:
-        return " ".join(words[:-1]), words[-1], " ".join(words)
-    return text.strip(), "", ""
+        return " ".join(words[:-1]), words[-1], "", " ".join(words)
+    return text.strip(), "", "", ""
 
 
-def _is_header(item: str, quantity: str) -> bool:
-    return fold_code(item) in HEADER_WORDS and (not quantity or fold_code(quantity) in HEADER_WORDS)
+def _is_header(item: str, quantity: str, recipient: str) -> bool:
+    return fold_code(item) in HEADER_WORDS and all(
+        not cell or fold_code(cell) in HEADER_WORDS for cell in (quantity, recipient)
+    )
 
 
 def parse_quick_order(text: str) -> QuickText:
@@ -99,10 +119,19 @@ def parse_quick_order(text: str) -> QuickText:
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        item, quantity, whole = _split(raw.strip())
-        if not lines and _is_header(item, quantity):
+        item, quantity, recipient, whole = _split(raw.strip())
+        if not lines and _is_header(item, quantity, recipient):
             continue
-        lines.append(QuickLine(number=number, raw=raw, item=item, quantity=quantity, whole=whole))
+        lines.append(
+            QuickLine(
+                number=number,
+                raw=raw,
+                item=item,
+                quantity=quantity,
+                whole=whole,
+                recipient=recipient,
+            )
+        )
     return QuickText(lines=lines[:QUICK_ORDER_MAX_LINES], too_many=lines[QUICK_ORDER_MAX_LINES:])
 
 

@@ -19,7 +19,7 @@ from kvote.budgets.services import budgets_lock
 from kvote.catalog.models import Variant
 from kvote.catalog.prices import variant_prices
 from kvote.catalog.selectors import orderable_variant
-from kvote.catalog.sizes import ItemWithoutSize, items_without_size, profile_size, sizes_of
+from kvote.catalog.sizes import ItemWithoutSize, items_without_size, sizes_of
 from kvote.checkout.bulk import (
     PriceChange,
     QuickLine,
@@ -27,7 +27,11 @@ from kvote.checkout.bulk import (
     QuickRow,
     RefusedLine,
     ReorderOutcome,
+    no_size_message,
     parse_quick_order,
+    quick_added_message,
+    quick_item,
+    quick_recipient,
     too_many_lines,
 )
 from kvote.checkout.destinations import one_off_destination, saved_destination
@@ -53,7 +57,6 @@ from kvote.companies.models import Company
 from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderState
 from kvote.ordering.states import order_record_creation
-from kvote.people import roles
 from kvote.people.models import Employee, User
 from kvote.people.selectors import recipients_by_number
 
@@ -269,8 +272,8 @@ def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
     found: list[tuple[QuickLine, Variant | ItemWithoutSize, int, Employee | None]] = []
     for line in parsed.lines:
         try:
-            target, quantity = _quick_item(line, variants=variants, short=short)
-            recipient = _quick_recipient(actor=actor, line=line, own=own, named=named)
+            target, quantity = quick_item(line, variants=variants, short=short)
+            recipient = quick_recipient(actor=actor, line=line, own=own, named=named)
             if isinstance(target, Variant):
                 problem = target.product_id not in orderable or not target.is_active
             else:
@@ -299,7 +302,7 @@ def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
             profile = profiles.get(recipient.pk, {}) if recipient is not None else {}
             picked = target.pick(profile)
             if picked is None:
-                reasons[line.number] = _no_size_message(
+                reasons[line.number] = no_size_message(
                     actor=actor, item=line.item, recipient=recipient, profile=profile, target=target
                 )
                 continue
@@ -322,145 +325,18 @@ def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
                 shown=line.shown,
                 raw=line.raw,
                 added=line.number in went_in,
-                message=_added_message(actor=actor, item=went_in[line.number])
+                message=quick_added_message(
+                    actor=actor,
+                    variant=went_in[line.number].variant,
+                    quantity=went_in[line.number].quantity,
+                    recipient=went_in[line.number].recipient,
+                    size_from_profile=went_in[line.number].size_from_profile,
+                )
                 if line.number in went_in
                 else reasons[line.number],
             )
             for line in parsed.lines + parsed.too_many
         ]
-    )
-
-
-def _quick_item(
-    line: QuickLine, *, variants: dict[str, Variant], short: dict[str, ItemWithoutSize]
-) -> tuple[Variant | ItemWithoutSize, str]:
-    """What a quick order's line names, and its quantity as typed: an item number (as typed,
-    else the whole line when spaces split it), else the same without its size; refused when it
-    is none of these, or fits more than one product or colour without its size."""
-    readings = [(line.item, line.quantity)] + ([(line.whole, "")] if line.whole else [])
-    for code, quantity in readings:
-        if fold_code(code) in variants:
-            return variants[fold_code(code)], quantity
-    for code, quantity in readings:
-        item = short.get(fold_code(code))
-        if item is not None and item.ambiguous:
-            raise ServiceError(
-                OrderError.UNKNOWN_ITEM,
-                _("“%(item)s” fits more than one product or colour: write the whole item number.")
-                % {"item": code[:40]},
-            )
-        if item is not None:
-            return item, quantity
-    raise ServiceError(
-        OrderError.UNKNOWN_ITEM,
-        _("There is no item number “%(item)s”.") % {"item": line.item[:40]},
-    )
-
-
-def _quick_recipient(
-    *, actor: User, line: QuickLine, own: Employee | None, named: dict[str, Employee]
-) -> Employee | None:
-    """Whom a quick order's line is for: the employee whose number it gives, among those the
-    actor may order for (`recipients_by_number`), else the actor's own employee."""
-    if not line.recipient:
-        return own
-    employee = named.get(line.recipient.strip().upper())
-    if employee is not None:
-        return employee
-    if not roles.may_choose_recipients(actor):
-        raise ServiceError(OrderError.RECIPIENT_NOT_ALLOWED, _("You can only order for yourself."))
-    raise ServiceError(
-        OrderError.RECIPIENT_NOT_ALLOWED,
-        _("There is no active employee with employee number “%(number)s”.")
-        % {"number": line.recipient[:20]},
-    )
-
-
-def _no_size_message(
-    *,
-    actor: User,
-    item: str,
-    recipient: Employee | None,
-    profile: dict[str, str],
-    target: ItemWithoutSize,
-) -> str:
-    """Why an item number without its size got none from the recipient's sizes, and what to do:
-    write the whole item number, or add the sizes."""
-    values = {"item": item[:40], "name": recipient.name if recipient else ""}
-    if recipient is None:
-        return (
-            _(
-                "“%(item)s” has no size, and the line is for nobody whose sizes could give it: "
-                "write the whole item number, with the size."
-            )
-            % values
-        )
-    own = recipient.user_id == actor.pk
-    wanted = profile_size(profile, target.sizes)
-    if wanted is not None:
-        values["size"] = wanted
-        if own:
-            return (
-                _(
-                    "Your size, %(size)s, is not made for “%(item)s”: write the whole item number, "
-                    "with another size."
-                )
-                % values
-            )
-        return (
-            _(
-                "%(name)s's size, %(size)s, is not made for “%(item)s”: write the whole item "
-                "number, with another size."
-            )
-            % values
-        )
-    if own:
-        return (
-            _(
-                "You have no size saved for “%(item)s”: write the whole item number, with the "
-                "size, or add your sizes."
-            )
-            % values
-        )
-    return (
-        _(
-            "%(name)s has no size saved for “%(item)s”: write the whole item number, with the "
-            "size, or add %(name)s's sizes."
-        )
-        % values
-    )
-
-
-def _added_message(*, actor: User, item: _Wanted) -> str:
-    """What a quick order's line put in the cart: how many of what, in which size (and from
-    whose sizes, when the line left the size out), and for whom when not the actor."""
-    recipient = item.recipient
-    values = {
-        "quantity": item.quantity,
-        "product": item.variant.product.display_name,
-        "size": item.variant.size,
-        "item": item.variant.item_number,
-        "name": recipient.name if recipient else "",
-    }
-    own = recipient is None or recipient.user_id == actor.pk
-    if item.size_from_profile and own:
-        return (
-            _("In the cart: %(quantity)d × %(product)s, size %(size)s from your sizes (%(item)s).")
-            % values
-        )
-    if item.size_from_profile:
-        return (
-            _(
-                "In the cart: %(quantity)d × %(product)s, size %(size)s from %(name)s's sizes "
-                "(%(item)s)."
-            )
-            % values
-        )
-    if own:
-        return _("In the cart: %(quantity)d × %(product)s, size %(size)s (%(item)s).") % values
-    return (
-        _("In the cart: %(quantity)d × %(product)s, size %(size)s (%(item)s), for %(name)s.")
-        % values
     )
 
 

@@ -191,7 +191,7 @@ def quick_recipient(
     if not roles.may_choose_recipients(actor):
         raise ServiceError(OrderError.RECIPIENT_NOT_ALLOWED, _("You can only order for yourself."))
     raise ServiceError(
-        OrderError.RECIPIENT_NOT_ALLOWED,
+        OrderError.UNKNOWN_RECIPIENT,
         _("There is no active employee with employee number “%(number)s”.")
         % {"number": line.recipient[:20]},
     )

@@ -160,5 +160,6 @@ def test_the_size_picker_reads_the_same_queries_for_3_and_40_sizes(buyer: User) 
             html = client.get(url).content.decode()
         counts.append(len(queries))
         assert html.count('class="kv-size-chip__stock"') == sizes
-    # session, user, cart count, assortment setting, product, variants, price, pictures
-    assert counts == [8, 8]
+    # session, user, cart count, assortment setting, product, variants, whether the buyer is a
+    # budget holder, the recipients with their sizes, price, pictures
+    assert counts == [10, 10]

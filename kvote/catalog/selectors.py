@@ -1,13 +1,14 @@
 """What the catalogue pages read. Every read is scoped to the acting user's company: its
 assortment decides which products exist for it, its agreed prices decide what they cost."""
 
+import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -22,12 +23,14 @@ from kvote.catalog.search import (
     variant_link,
     variant_texts,
 )
+from kvote.catalog.sizes import group_of, product_group, profile_size, size_for
 from kvote.catalog.stock import StockStatus, stock_status
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
 from kvote.people.models import User
+from kvote.people.selectors import recipient_choices
 
 
 def visible_products(*, actor: User) -> QuerySet[Product]:
@@ -267,6 +270,30 @@ class SizeChoice:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Someone the product page's line can be for (kvote.people.selectors.recipient_choices),
+    with their sizes in the product's size groups (group key → size)."""
+
+    pk: int
+    name: str
+    number: str
+    is_own: bool  # the actor's own employee
+    sizes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SizeNote:
+    """What the product page says beside the size picker about the recipient's size for this
+    product: picked from their sizes, or theirs but not the one shown (a size asked for in the
+    address wins), or not made in the chosen colour; `size` "" when they have none saved."""
+
+    name: str  # the recipient's; "" when the line is the actor's own
+    size: str
+    picked: bool = False  # the shown size is theirs
+    offered: bool = False  # the chosen colour comes in their size
+
+
+@dataclass(frozen=True)
 class ProductPage:
     product: Product
     colours: list[Colour]
@@ -278,14 +305,75 @@ class ProductPage:
     pictures: list[Picture]  # the gallery: the chosen colour's pictures first
     stock: StockStatus  # of the chosen variant (kvote.catalog.stock)
     size_unavailable: str = ""  # the size asked for, when the chosen colour does not come in it
+    recipients: list[Recipient] = field(default_factory=list)  # whom the actor may order for
+    recipient: Recipient | None = None  # whom the line is for (None: the cart will ask)
+    size_note: SizeNote | None = None
+    # Each recipient's size of the chosen colour (recipient id → size), for those with one: the
+    # size picker follows a change of recipient by it (kvote/static/kvote/sizes.js).
+    recipient_sizes: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def recipient_sizes_json(self) -> str:
+        return json.dumps({str(pk): size for pk, size in self.recipient_sizes.items()})
 
 
-def product_page(*, actor: User, product_id: int, colour: str = "", size: str = "") -> ProductPage:
-    """A visible product with its colour and size pickers and the chosen variant.
+def recipients_with_sizes(*, actor: User, groups: Collection[str]) -> list[Recipient]:
+    """Whom the actor may order for (every active employee of the company when the role allows,
+    else their own employee), each with their sizes in `groups` only. One query (and the role's
+    own, the first time a request asks it)."""
+    choices = recipient_choices(actor=actor)
+    if not groups:
+        return [
+            Recipient(pk=pk, name=name, number=number, is_own=user_id == actor.pk, sizes={})
+            for pk, name, number, user_id in choices.values_list("pk", "name", "number", "user_id")
+        ]
+    rows = choices.annotate(
+        wanted=FilteredRelation("sizes", condition=Q(sizes__group__in=set(groups)))
+    ).values_list("pk", "name", "number", "user_id", "wanted__group", "wanted__size")
+    recipients: dict[int, Recipient] = {}
+    for pk, name, number, user_id, group, size in rows:
+        recipient = recipients.get(pk)
+        if recipient is None:
+            recipient = recipients[pk] = Recipient(
+                pk=pk, name=name, number=number, is_own=user_id == actor.pk, sizes={}
+            )
+        if group is not None:
+            recipient.sizes[group] = size
+    return list(recipients.values())
 
-    A colour or size that does not exist (or an impossible combination) falls back to the first
-    available variant: the asked-for colour when it exists, else a colour that comes in the
-    asked-for size, else the first colour. Four queries."""
+
+def _size_note(
+    recipient: Recipient | None, *, sizes: list[str], in_colour: list[str], shown: str
+) -> SizeNote | None:
+    """What the page says about the recipient's size (SizeNote): nothing for a product of no
+    size group, nor when one's own sizes hold none for it."""
+    if recipient is None or product_group(sizes) is None:
+        return None
+    name = "" if recipient.is_own else recipient.name
+    wanted = profile_size(recipient.sizes, sizes)
+    if wanted is None:
+        return SizeNote(name=name, size="") if name else None
+    theirs = size_for(recipient.sizes, in_colour)
+    return SizeNote(name=name, size=theirs or wanted, picked=theirs == shown, offered=bool(theirs))
+
+
+def product_page(
+    *,
+    actor: User,
+    product_id: int,
+    colour: str = "",
+    size: str = "",
+    recipient_id: int | None = None,
+) -> ProductPage:
+    """A visible product with its colour and size pickers, the chosen variant and whom the line
+    is for.
+
+    The line is for `recipient_id` when the actor may order for that employee, else for the
+    actor's own employee (None without one: the cart asks). A colour that does not exist falls
+    back to a colour that comes in the asked-for size, else the first colour. The size is the
+    one asked for; without one (or when the colour does not come in it), the recipient's size
+    for the product's group when the colour comes in it (kvote.catalog.sizes.size_for), else
+    the colour's first size. Five queries (and the role's, the first time a request asks it)."""
     product = product_detail(actor=actor, product_id=product_id)
     variants: list[Variant] = product.active_variants  # type: ignore[attr-defined]
     colours: dict[str, Colour] = {}
@@ -297,18 +385,27 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
         )
         position = (variant.size_position, index)
         size_order[variant.size] = min(size_order.get(variant.size, position), position)
+    sizes = sorted(size_order, key=lambda s: size_order[s])
+    recipients = recipients_with_sizes(
+        actor=actor, groups={g for g in map(group_of, sizes) if g is not None}
+    )
+    recipient = next((r for r in recipients if r.pk == recipient_id), None) or next(
+        (r for r in recipients if r.is_own), None
+    )
     if colour not in colours:
         with_size = [v.colour for v in variants if v.size == size]
         colour = with_size[0] if with_size else variants[0].colour
     in_colour = {v.size: v for v in variants if v.colour == colour}
+    colour_sizes = sorted(in_colour, key=lambda s: size_order[s])
     size_unavailable = ""
     if size not in in_colour:
         size_unavailable = size if size in size_order else ""
-        size = min(in_colour, key=lambda s: size_order[s])
-    sizes = sorted(size_order, key=lambda s: size_order[s])
+        picked = size_for(recipient.sizes, colour_sizes) if recipient else None
+        size = picked or colour_sizes[0]
     variant = in_colour[size]
     price = variant_prices(company_id=company_id_of(actor), variants=[variant])[variant.pk]
     today = timezone.localdate()
+    recipient_sizes = {r.pk: size_for(r.sizes, colour_sizes) for r in recipients}
     return ProductPage(
         product=product,
         colours=list(colours.values()),
@@ -329,4 +426,8 @@ def product_page(*, actor: User, product_id: int, colour: str = "", size: str = 
         ),
         stock=stock_status(variant, today=today),
         size_unavailable=size_unavailable,
+        recipients=recipients,
+        recipient=recipient,
+        size_note=_size_note(recipient, sizes=sizes, in_colour=colour_sizes, shown=size),
+        recipient_sizes={pk: s for pk, s in recipient_sizes.items() if s is not None},
     )

@@ -8,12 +8,22 @@ catalogue's size order. A product belongs to the group most of its sizes fall in
 
 Integers are read by range: 5–12 are gloves, 34–50 shoes (EU). A trousers size written as a bare
 number (50) is read as a shoe; catalogues write trousers as C50 or W32/L34.
+
+An item number *without its size* (`items_without_size`) names one product in one colour and
+leaves the size to a profile: it is a variant's item number with the size it ends with taken
+off, compared as search compares codes (kvote.common.text.fold_code: any case, with or without
+dashes and spaces). The demo's `AAPW-1001-NAV-L` is `AAPW-1001-NAV` without its size. A variant
+whose item number does not end with its size («Onesize» written «OS») has no such short form.
 """
 
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import reduce
+
+from django.db.models import Q
 
 from kvote.catalog.models import EmployeeSize, SizeGroup, Variant
 
@@ -106,3 +116,63 @@ def size_for(profile: dict[str, str], sizes: Iterable[str]) -> str | None:
         return None
     folded = {size.strip().upper(): size for size in offered}
     return folded.get(wanted.strip().upper())
+
+
+def profile_size(profile: dict[str, str], sizes: Iterable[str]) -> str | None:
+    """The size `profile` names for the group of a product with these sizes, offered or not
+    (what a page says when `size_for` finds it is not made); None without one."""
+    group = product_group(sizes)
+    return profile.get(group) if group is not None else None
+
+
+# --- An item number without its size ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemWithoutSize:
+    """What an item number without its size names: the variants of one product in one colour
+    (with their product), in size order; `ambiguous` when it fits more than one product or
+    colour (nothing is picked then)."""
+
+    code: str  # folded
+    variants: list[Variant]
+    ambiguous: bool = False
+
+    @property
+    def sizes(self) -> list[str]:
+        """The sizes it can be ordered in (its active variants')."""
+        return [variant.size for variant in self.variants if variant.is_active]
+
+    def pick(self, profile: dict[str, str]) -> Variant | None:
+        """The active variant in the size `profile` names for the product's group, or None."""
+        if self.ambiguous:
+            return None
+        size = size_for(profile, self.sizes)
+        return next((v for v in self.variants if v.is_active and v.size == size), None)
+
+
+def items_without_size(*, codes: Collection[str]) -> dict[str, ItemWithoutSize]:
+    """The item numbers without their size among `codes` (each folded by fold_code), by code:
+    a code is one when a variant's folded item number is the code followed by its folded size.
+    One query for any number of codes; none for none."""
+    codes = {code for code in codes if code}
+    if not codes:
+        return {}
+    prefixes = reduce(operator.or_, (Q(search_code__startswith=code) for code in codes))
+    found: dict[str, list[Variant]] = {}
+    for variant in (
+        Variant.objects.filter(prefixes)
+        .select_related("product")
+        .order_by("product_id", "colour", "size_position", "size", "pk")
+    ):
+        code, size = variant.search_code, variant.search_size
+        if size and code.endswith(size) and code[: -len(size)] in codes:
+            found.setdefault(code[: -len(size)], []).append(variant)
+    return {
+        code: ItemWithoutSize(
+            code=code,
+            variants=variants,
+            ambiguous=len({(v.product_id, v.colour) for v in variants}) > 1,
+        )
+        for code, variants in found.items()
+    }

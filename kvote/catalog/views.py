@@ -65,6 +65,7 @@ def product_detail(request: ActorRequest, product_id: int) -> HttpResponse:
         product_id=product_id,
         colour=form.value("colour"),
         size=form.value("size"),
+        recipient_id=parse_id(request.GET.get("recipient")),
     )
     entitlement = entitlement_of(
         actor=request.user, recipient_id=parse_id(request.GET.get("recipient"))

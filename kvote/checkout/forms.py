@@ -87,13 +87,20 @@ class CartAddForm(forms.Form):
 
 def _quick_order_help() -> str:
     return gettext(
-        "One line per item: the item number, then the quantity (1 when left out). Paste two "
-        "columns from a spreadsheet, or type “NL-1001-NAV-XL 3”. At most %(max)d lines at a time."
+        "One line per item: the item number, then the quantity (1 when left out), then the "
+        "employee number of whom it is for (you when left out). Paste columns from a "
+        "spreadsheet, or type “NL-1001-NAV-XL;3;1001”. Leave out the size (“NL-1001-NAV;3;1001”) "
+        "to take it from the employee's sizes. At most %(max)d lines at a time."
     ) % {"max": QUICK_ORDER_MAX_LINES}
 
 
+def _quick_order_placeholder() -> str:
+    return gettext("For example:\nNL-1001-NAV-XL;3\nNL-1001-NAV;2;1001")
+
+
 class QuickOrderForm(forms.Form):
-    """«Hurtigbestilling»: item numbers (varenummer) with quantities, one per line."""
+    """«Hurtigbestilling»: item numbers (varenummer) with quantities and, optionally, whom each
+    is for (ansattnummer), one per line (kvote.checkout.bulk reads them)."""
 
     lines = forms.CharField(
         label=_("Item numbers and quantities"),
@@ -108,6 +115,7 @@ class QuickOrderForm(forms.Form):
                 "autocomplete": "off",
                 "spellcheck": "false",
                 "autocapitalize": "characters",
+                "placeholder": lazy(_quick_order_placeholder, str)(),
             }
         ),
     )

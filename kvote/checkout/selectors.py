@@ -41,7 +41,7 @@ from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
 from kvote.people import roles
 from kvote.people.models import Employee, User
-from kvote.people.selectors import search_employees
+from kvote.people.selectors import recipient_choices as recipient_choices
 
 EMPLOYEE_CHOICES_LIMIT = 50
 
@@ -158,15 +158,6 @@ def cart_view(*, actor: User, pictures: bool = True) -> CartView:
     return CartView(
         cart=cart, rows=rows, totals=Totals.of(sum((r.line_total for r in rows), Decimal(0)))
     )
-
-
-def recipient_choices(*, actor: User, query: str = "") -> QuerySet[Employee]:
-    """All employees (Alle ansatte) the actor may order for: every active employee of the company
-    when the role allows, else only the actor's own employee. Searchable by name and number."""
-    qs = scoped(Employee, actor).filter(is_active=True)
-    if not roles.may_choose_recipients(actor):
-        return qs.filter(user=actor)
-    return search_employees(qs, query).order_by("name", "number")
 
 
 def delivery_addresses(*, actor: User) -> QuerySet[DeliveryAddress]:

@@ -18,6 +18,7 @@ from kvote.approvals.services import approvers_notify
 from kvote.catalog.models import Variant
 from kvote.catalog.prices import variant_prices
 from kvote.catalog.selectors import orderable_variant
+from kvote.catalog.sizes import ItemWithoutSize, items_without_size, sizes_of
 from kvote.checkout.bulk import (
     PriceChange,
     QuickLine,
@@ -25,7 +26,11 @@ from kvote.checkout.bulk import (
     QuickRow,
     RefusedLine,
     ReorderOutcome,
+    no_size_message,
     parse_quick_order,
+    quick_added_message,
+    quick_item,
+    quick_recipient,
     too_many_lines,
 )
 from kvote.checkout.destinations import one_off_destination, saved_destination
@@ -54,6 +59,7 @@ from kvote.ordering.errors import OrderError
 from kvote.ordering.models import MAX_QUANTITY, Order, OrderLine, OrderState
 from kvote.ordering.states import order_record_creation
 from kvote.people.models import Employee, User
+from kvote.people.selectors import recipients_by_number
 
 
 def _cart_for_update(*, actor: User) -> Cart:
@@ -96,6 +102,7 @@ class _Wanted:
     variant: Variant
     quantity: int
     recipient: Employee | None
+    size_from_profile: bool = False  # a quick order's line named no size: the recipient's
 
 
 def _cart_put_many(
@@ -238,43 +245,76 @@ def cart_reorder(*, actor: User, order_id: int, recipient_id: int | None = None)
 
 
 def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
-    """«Hurtigbestilling»: item numbers with quantities, one a line (kvote.checkout.bulk reads
-    them), into the actor's cart. Every line is checked at once; the good ones go in together
-    (the same item number twice adds up), each bad one stays out with its reason: no such item
-    number, not orderable, a quantity that is no whole number from 1 to MAX_QUANTITY or would
-    take the cart's line past it, a line after the first QUICK_ORDER_MAX_LINES. The lines are
-    for the actor's own employee when there is one (`recipient_for`), else the cart asks whom
-    each is for. A fixed number of queries for any number of lines."""
+    """«Hurtigbestilling»: item numbers with quantities and, optionally, whom each line is for
+    (an employee number), one a line (kvote.checkout.bulk reads them), into the actor's cart.
+    Every line is checked at once; the good ones go in together (the same item number for the
+    same recipient twice adds up), each bad one stays out with its reason: no such item number,
+    not orderable, a quantity that is no whole number from 1 to MAX_QUANTITY or would take the
+    cart's line past it, an employee number of nobody the actor may order for, an item number
+    without its size that the recipient's sizes do not settle, a line after the first
+    QUICK_ORDER_MAX_LINES. A line without an employee number is for the actor's own employee
+    when there is one (`recipient_for`), else the cart asks whom it is for. An item number
+    without its size (kvote.catalog.sizes.items_without_size) takes the size the recipient's
+    sizes name for it. A fixed number of queries for any number of lines."""
     parsed = parse_quick_order(text)
-    variants = variants_by_code(
-        codes={fold_code(code) for ln in parsed.lines for code in (ln.item, ln.whole) if code}
-    )
+    codes = {fold_code(code) for ln in parsed.lines for code in (ln.item, ln.whole) if code}
+    variants = variants_by_code(codes=codes)
+    short = items_without_size(codes=codes - variants.keys())
     orderable = orderable_product_ids(
-        actor=actor, product_ids=[variant.product_id for variant in variants.values()]
+        actor=actor,
+        product_ids=[variant.product_id for variant in variants.values()]
+        + [variant.product_id for item in short.values() for variant in item.variants],
     )
-    recipient = recipient_for(actor=actor, recipient_id=None) if parsed.lines else None
+    own = recipient_for(actor=actor, recipient_id=None) if parsed.lines else None
+    named = recipients_by_number(
+        actor=actor, numbers={line.recipient for line in parsed.lines if line.recipient}
+    )
     reasons: dict[int, str] = {line.number: too_many_lines()[1] for line in parsed.too_many}
-    wanted: list[tuple[QuickLine, _Wanted]] = []
+    found: list[tuple[QuickLine, Variant | ItemWithoutSize, int, Employee | None]] = []
     for line in parsed.lines:
-        variant, quantity = variants.get(fold_code(line.item)), line.quantity
-        if variant is None and line.whole:
-            variant, quantity = variants.get(fold_code(line.whole)), ""
         try:
-            if variant is None:
-                raise ServiceError(
-                    OrderError.UNKNOWN_ITEM,
-                    _("There is no item number “%(item)s”.") % {"item": line.item[:40]},
-                )
-            if not variant.is_active or variant.product_id not in orderable:
+            target, quantity = quick_item(line, variants=variants, short=short)
+            recipient = quick_recipient(actor=actor, line=line, own=own, named=named)
+            if isinstance(target, Variant):
+                problem = target.product_id not in orderable or not target.is_active
+            else:
+                problem = not target.sizes or target.variants[0].product_id not in orderable
+            if problem:
                 raise ServiceError(
                     OrderError.INACTIVE_ITEM,
-                    _("Item number “%(item)s” cannot be ordered.") % {"item": variant.item_number},
+                    _("Item number “%(item)s” cannot be ordered.")
+                    % {"item": target.item_number if isinstance(target, Variant) else line.item},
                 )
             count = parse_quantity(quantity or "1")
         except ServiceError as exc:
             reasons[line.number] = exc.message
             continue
-        wanted.append((line, _Wanted(variant=variant, quantity=count, recipient=recipient)))
+        found.append((line, target, count, recipient))
+    profiles = sizes_of(
+        recipient.pk
+        for _line, target, _count, recipient in found
+        if recipient is not None and isinstance(target, ItemWithoutSize)
+    )
+    wanted: list[tuple[QuickLine, _Wanted]] = []
+    for line, target, count, recipient in found:
+        if isinstance(target, Variant):
+            variant = target
+        else:
+            profile = profiles.get(recipient.pk, {}) if recipient is not None else {}
+            picked = target.pick(profile)
+            if picked is None:
+                reasons[line.number] = no_size_message(
+                    actor=actor, item=line.item, recipient=recipient, profile=profile, target=target
+                )
+                continue
+            variant = picked
+        item = _Wanted(
+            variant=variant,
+            quantity=count,
+            recipient=recipient,
+            size_from_profile=not isinstance(target, Variant),
+        )
+        wanted.append((line, item))
     _put, over = _cart_put_many(actor=actor, wanted=[item for _line, item in wanted])
     for index, reason in over.items():
         reasons[wanted[index][0].number] = reason
@@ -286,22 +326,19 @@ def cart_quick_order(*, actor: User, text: str) -> QuickOrderOutcome:
                 shown=line.shown,
                 raw=line.raw,
                 added=line.number in went_in,
-                message=_added_message(went_in[line.number])
+                message=quick_added_message(
+                    actor=actor,
+                    variant=went_in[line.number].variant,
+                    quantity=went_in[line.number].quantity,
+                    recipient=went_in[line.number].recipient,
+                    size_from_profile=went_in[line.number].size_from_profile,
+                )
                 if line.number in went_in
                 else reasons[line.number],
             )
             for line in parsed.lines + parsed.too_many
         ]
     )
-
-
-def _added_message(item: _Wanted) -> str:
-    return _("In the cart: %(quantity)d × %(product)s, size %(size)s (%(item)s).") % {
-        "quantity": item.quantity,
-        "product": item.variant.product.display_name,
-        "size": item.variant.size,
-        "item": item.variant.item_number,
-    }
 
 
 def cart_line_update(

@@ -9,6 +9,7 @@ class OrderError(models.TextChoices):
     RECIPIENT_REQUIRED = "recipient_required"
     RECIPIENT_NOT_ALLOWED = "recipient_not_allowed"
     RECIPIENT_INACTIVE = "recipient_inactive"
+    UNKNOWN_RECIPIENT = "unknown_recipient"  # an employee number of nobody one orders for
     ADDRESS_REQUIRED = "address_required"
     INVALID_ADDRESS = "invalid_address"
     INVALID_REFERENCE = "invalid_reference"

@@ -587,9 +587,10 @@ class TestPages:
         # session, user, cart count, assortment setting, favourites, colours, pictures
         with django_assert_num_queries(7):
             client.get(reverse("catalog:favourites"))
-        # session, user, cart count, assortment setting, product, variants, price, pictures,
-        # own employee, kit
-        with django_assert_num_queries(10):
+        # session, user, cart count, assortment setting, product, variants, whether the buyer
+        # is a budget holder, the recipients (with their sizes), price, pictures, own employee,
+        # kit
+        with django_assert_num_queries(12):
             response = client.get(reverse("catalog:product", args=[made[0].pk]))
         assert len(response.context["page"].pictures) == 3
 

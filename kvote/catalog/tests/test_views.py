@@ -224,7 +224,12 @@ class TestProductPage:
         html = client.get(self.url(product)).content.decode()
         price = html.index("NOK\xa0199.90 excl. VAT")
         assert html.index("<h1") < price < html.index("<legend")
-        assert re.search(r"<noscript><button [^>]*>Show</button></noscript>", html)
+        # (with the line's recipient kept, for one who chooses recipients)
+        assert re.search(
+            r'<noscript>(<input type="hidden" name="recipient" [^>]*>)?'
+            r"<button [^>]*>Show</button></noscript>",
+            html,
+        )
 
     def test_sizes_in_size_order_and_missing_sizes_disabled(self, client: Client) -> None:
         product = jacket()
@@ -312,9 +317,11 @@ class TestProductPage:
         self, client: Client, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         product = jacket()
-        # session, user, cart count, assortment setting, product, variants, the variant's price,
+        # session, user, cart count, assortment setting, product, variants, whether the buyer
+        # is a budget holder (who may choose recipients; asked once a request), the recipients
+        # with their sizes (the size picked for the line's recipient), the variant's price,
         # pictures, and whose kit marks it: the own employee, whether they have a kit
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             assert client.get(self.url(product)).status_code == 200
 
     @pytest.mark.parametrize(

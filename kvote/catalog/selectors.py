@@ -30,7 +30,7 @@ from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
 from kvote.companies.models import Company
 from kvote.people.models import User
-from kvote.people.selectors import recipient_choices
+from kvote.people.selectors import RECIPIENTS_SHOWN, recipient_choices
 
 
 def visible_products(*, actor: User) -> QuerySet[Product]:
@@ -317,11 +317,16 @@ class ProductPage:
         return json.dumps({str(pk): size for pk, size in self.recipient_sizes.items()})
 
 
-def recipients_with_sizes(*, actor: User, groups: Collection[str]) -> list[Recipient]:
-    """Whom the actor may order for (every active employee of the company when the role allows,
-    else their own employee), each with their sizes in `groups` only. One query (and the role's
-    own, the first time a request asks it)."""
+def recipients_with_sizes(
+    *, actor: User, groups: Collection[str], keep_id: int | None = None
+) -> list[Recipient]:
+    """Whom the actor may order for (active employees of the company when the role allows, else
+    their own employee): the first RECIPIENTS_SHOWN by name, and `keep_id` (the one chosen) and
+    the actor's own besides, each with their sizes in `groups` only. One query (and the role's
+    own, the first time a request asks it), whatever the number of employees."""
     choices = recipient_choices(actor=actor)
+    first = choices.values("pk")[:RECIPIENTS_SHOWN]
+    choices = choices.filter(Q(pk__in=first) | Q(pk=keep_id) | Q(user=actor))
     if not groups:
         return [
             Recipient(pk=pk, name=name, number=number, is_own=user_id == actor.pk, sizes={})
@@ -387,7 +392,7 @@ def product_page(
         size_order[variant.size] = min(size_order.get(variant.size, position), position)
     sizes = sorted(size_order, key=lambda s: size_order[s])
     recipients = recipients_with_sizes(
-        actor=actor, groups={g for g in map(group_of, sizes) if g is not None}
+        actor=actor, groups={g for g in map(group_of, sizes) if g is not None}, keep_id=recipient_id
     )
     recipient = next((r for r in recipients if r.pk == recipient_id), None) or next(
         (r for r in recipients if r.is_own), None

@@ -41,9 +41,10 @@ from kvote.ordering.models import OrderLine, OrderState
 from kvote.ordering.selectors import OrderRow, my_orders, order_rows, order_visible_to
 from kvote.people import roles
 from kvote.people.models import Employee, User
+from kvote.people.selectors import RECIPIENTS_SHOWN
 from kvote.people.selectors import recipient_choices as recipient_choices
 
-EMPLOYEE_CHOICES_LIMIT = 50
+EMPLOYEE_CHOICES_LIMIT = RECIPIENTS_SHOWN
 
 
 @dataclass

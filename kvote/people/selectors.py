@@ -33,6 +33,11 @@ def search_employees(qs: QuerySet[Employee], query: str) -> QuerySet[Employee]:
     return qs.filter(Q(name__icontains=query) | Q(number__istartswith=query))
 
 
+# At most this many employees in a recipient <select> at once (the cart's search answers, the
+# product page's list); the one chosen, and the actor's own, are kept besides.
+RECIPIENTS_SHOWN = 50
+
+
 def recipient_choices(*, actor: User, query: str = "") -> QuerySet[Employee]:
     """All employees (Alle ansatte) the actor may order for: every active employee of the company
     when the role allows (`roles.may_choose_recipients`), else only the actor's own employee.

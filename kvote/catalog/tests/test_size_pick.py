@@ -321,3 +321,21 @@ class TestItemsWithoutSize:
             found = items_without_size(codes=codes)
         assert len(queries) == 1
         assert set(found) == codes
+
+
+@pytest.mark.django_db
+def test_the_product_page_lists_at_most_the_first_recipients_and_keeps_the_chosen_one(
+    buyer, monkeypatch
+):
+    monkeypatch.setattr("kvote.catalog.selectors.RECIPIENTS_SHOWN", 3)
+    product = jacket()
+    made = [EmployeeFactory(company=buyer.company, name=f"Ansatt {n:02d}") for n in range(6)]
+    last = made[-1]
+    wears(last, "M")
+    page = client_of(buyer).get(
+        reverse("catalog:product", args=[product.pk]), {"recipient": last.pk}
+    )
+    names = [r.name for r in page.context["page"].recipients]
+    assert names == ["Ansatt 00", "Ansatt 01", "Ansatt 02", "Ansatt 05", buyer.employee.name]
+    assert page.context["page"].recipient.pk == last.pk
+    assert recipient_sizes(page.content.decode()) == {str(last.pk): "M"}

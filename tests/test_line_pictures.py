@@ -29,15 +29,17 @@ PICTURE = re.compile(r"<picture .*?</picture>", re.S)
 
 # The pinned counts, each the same for 3 and for 40 lines; each page reads its lines' pictures
 # in one query (kvote.catalog.images.colour_pictures, through kvote.ordering.selectors
-# .lines_shown for order lines).
+# .lines_shown for order lines). Kits (kvote.kits.selectors) add one query where a page asks
+# who has one (review, queue, drill-down, Min side); the drill-down reads the employee's sizes
+# too (kvote.catalog.sizes).
 QUERIES = {
     "cart": 10,
-    "review": 11,
+    "review": 12,
     "confirmation": 7,
     "order": 7,
-    "queue": 10,
-    "drill_down": 8,
-    "my_page": 14,
+    "queue": 11,
+    "drill_down": 10,
+    "my_page": 15,
 }
 
 
@@ -161,5 +163,6 @@ def test_the_size_picker_reads_the_same_queries_for_3_and_40_sizes(buyer: User) 
         counts.append(len(queries))
         assert html.count('class="kv-size-chip__stock"') == sizes
     # session, user, cart count, assortment setting, product, variants, whether the buyer is a
-    # budget holder, the recipients with their sizes, price, pictures
-    assert counts == [10, 10]
+    # budget holder, the recipients with their sizes, price, pictures, and whose kit marks it
+    # (the own employee, whether they have a kit)
+    assert counts == [12, 12]

@@ -182,7 +182,7 @@ def test_a_refused_add_opens_the_form_above_a_long_list_with_the_summary_first(
     assert details.xpath(".//input[@name='number']/@value") == ["101"]
     # The list behind it is the one the person was on (its query kept).
     numbers = [row["Employee number"] for row in cards(response).values()]
-    assert numbers == sorted(numbers, reverse=True) and "101" not in numbers
+    assert numbers == sorted(numbers, reverse=True) and numbers.count("101") <= 1
     assert not Employee.objects.filter(name="Per Dobbel").exists()
 
 

@@ -171,8 +171,9 @@ def test_the_edit_page_reads_a_fixed_number_of_queries(leader, team, django_asse
     give_sizes(team[0], shoes="43")
     client = client_of(leader)
     client.get(edit_url(team[0]))
-    # session, user, employee, the profile (employee, sizes, groups), budget holder
-    with django_assert_num_queries(7):
+    # session, user, employee, the profile (employee, sizes, groups), budget holder, and the
+    # kit choice (the company's kits, the employee's)
+    with django_assert_num_queries(9):
         assert client.get(edit_url(team[0])).status_code == 200
 
 

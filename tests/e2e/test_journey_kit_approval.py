@@ -1,16 +1,16 @@
 """Journey, in Norwegian: an order beyond the kit waits for approval (the company's policy
-`approval`, the default). ansatt2 (Mathias Berg) has the kit «Elektriker» with one T-shirt left
-this period; he orders two. The review shows his kit beside his budget (Tildelt − Brukt før =
-Igjen før; Igjen før − Denne ordren = Igjen etter) and says why the order will wait; he places
-it. His nearest manager, leder@nordlys.example, sees the same kit figures in «Til godkjenning»
-beside the budget effect, and approves it. The expected figures come from the database
-(kvote.kits.selectors)."""
+`approval`, Nordlys' in the demo). ansatt2 (Mathias Berg) has the demo's kit «Lager», whose item
+his T-shirts count against (in the demo: «Overdeler») has one piece left this period; he orders
+two. The review shows his kit beside his budget (Tildelt − Brukt før = Igjen før; Igjen før −
+Denne ordren = Igjen etter) and says why the order will wait; he places it. His nearest manager,
+leder@nordlys.example, sees the same kit figures in «Til godkjenning» beside the budget effect,
+and approves it. The expected figures come from the database (kvote.kits.selectors)."""
 
 from playwright.sync_api import Locator, Page, expect
 
 from kvote.catalog.models import Product
-from kvote.kits.models import Kit, KitAssignment, KitItem
-from kvote.kits.selectors import kits_for_employees
+from kvote.kits.models import KitItem
+from kvote.kits.selectors import item_for, kits_for_employees
 from kvote.ordering.models import OrderState
 from tests.e2e.conftest import LoginFn, NewPageFn
 from tests.e2e.helpers import assert_accessible, assert_fits_width, clean, table_rows
@@ -24,20 +24,19 @@ from tests.e2e.test_journey_over_budget import (
     place_order,
 )
 
-KIT = "Elektriker"
 COLUMNS = ("Allowed", "Used before", "Remaining before", "This order", "Remaining after")
 
 
-def give_ansatt2_a_kit_with_one_left() -> tuple[str, int]:
-    """A kit whose T-shirt item has one piece left this period: the item's name and what was
-    used before (the demo's own orders may have used some)."""
+def leave_one_t_shirt_in_ansatt2s_kit() -> tuple[str, int]:
+    """ansatt2's own kit from the demo, with the item his T-shirts count against left at one
+    piece this period (its quantity set to what he has used + 1; the demo's figures already
+    leave one): the item's name and what was used before."""
     me = employee()
-    product = Product.objects.get(code=CHEAP[0])
-    kit = Kit.objects.create(company_id=me.company_id, name=KIT)
-    item = KitItem.objects.create(company_id=me.company_id, kit=kit, product=product, quantity=99)
-    KitAssignment.objects.create(company_id=me.company_id, employee=me, kit=kit)
-    (figures,) = kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk].items
-    KitItem.objects.filter(pk=item.pk).update(quantity=figures.used + 1)
+    shirt = Product.objects.get(code=CHEAP[0])
+    kit = kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk]
+    figures = item_for(kit.items, product_id=shirt.pk, category_id=shirt.category_id)
+    assert figures is not None, kit  # the demo's kit covers T-shirts
+    KitItem.objects.filter(pk=figures.item_id).update(quantity=figures.used + 1)
     return figures.label, figures.used
 
 
@@ -61,7 +60,7 @@ NAMED = {"name": ME.split(" (")[0], "number": ME.split("(")[1].rstrip(")")}
 def test_an_order_beyond_the_kit_waits_and_the_manager_sees_the_kit(
     page: Page, new_page: NewPageFn, login: LoginFn
 ) -> None:
-    label, used = give_ansatt2_a_kit_with_one_left()
+    label, used = leave_one_t_shirt_in_ansatt2s_kit()
     allowed = used + 1
     expected = [allowed, used, 1, 2, -1]
 

@@ -1,12 +1,15 @@
-"""Kit journey, in Norwegian: a self-service employee with a kit (ansatt2) sees «Mitt utstyr» on
-Min side, filters the catalogue to «Bare mitt utstyr», orders an item within the kit, and Min side
-then shows it used. Expected figures come from the database (kvote.kits.selectors)."""
+"""Kit journey, in Norwegian: a self-service employee with a kit (ansatt2, the demo's «Lager»)
+sees «Mitt utstyr» on Min side, filters the catalogue to «Bare mitt utstyr», orders a T-shirt
+within the kit, and Min side then shows it used. The kit, its items and the expected figures come
+from the database (kvote.kits.selectors), read before the journey starts."""
 
+from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from kvote.catalog.models import Product, Variant
-from kvote.kits.selectors import KitItemFigures, kits_for_employees
+from kvote.kits.selectors import EmployeeKit, KitItemFigures, item_for, kits_for_employees
 from kvote.ordering.models import Order, OrderState
 from kvote.people.models import Employee
 from tests.e2e.conftest import LoginFn
@@ -19,14 +22,12 @@ from tests.e2e.helpers import (
     menu,
     t,
 )
-from tests.factories import give_kit
 
 LANG = "nb"
 EMAIL = "ansatt2@nordlys.example"
 COMPANY = "Nordlys Bygg AS"
 NUMBER = "1003"
-SHIRT = ("AAPW-1201", "Marine", "L")  # T-skjorte Bomull: a product item of the kit
-JACKET_CODE = "AAPW-1001"  # Vinterjakke Arktis: its category is the kit's other item
+SHIRT = ("AAPW-1201", "Marine", "L")  # T-skjorte Bomull: in the kit (its category «Overdeler»)
 
 
 def _(msgid: str, **values: object) -> str:
@@ -37,10 +38,24 @@ def employee() -> Employee:
     return Employee.objects.get(company__name=COMPANY, number=NUMBER)
 
 
-def item_figures(label: str) -> KitItemFigures:
+def my_kit() -> EmployeeKit:
     me = employee()
-    kit = kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk]
-    return next(item for item in kit.items if item.label == label)
+    return kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk]
+
+
+def shirt_figures(shirt: Product) -> KitItemFigures:
+    """The figures of the kit item the shirt counts against (its own, or its category's)."""
+    found = item_for(my_kit().items, product_id=shirt.pk, category_id=shirt.category_id)
+    assert found is not None, "the demo's kit of ansatt2 covers the T-shirt"
+    return found
+
+
+def products_in(kit: EmployeeKit) -> set[int]:
+    """The active products the kit's items name, directly or by their category."""
+    named = Q(pk__in=[i.product_id for i in kit.items if i.product_id is not None]) | Q(
+        category_id__in=[i.category_id for i in kit.items if i.category_id is not None]
+    )
+    return set(Product.objects.filter(named, is_active=True).values_list("pk", flat=True))
 
 
 def kit_items(page: Page) -> Locator:
@@ -72,41 +87,41 @@ def test_an_employee_sees_the_kit_filters_to_it_and_orders_within_it(
     page: Page, phone_page: Page, login: LoginFn
 ) -> None:
     shirt = Product.objects.get(code=SHIRT[0])
-    jacket = Product.objects.get(code=JACKET_CODE)
-    give_kit(employee(), (shirt, 20), (jacket.category, 1), name="Elektriker")
-    shirt_label = shirt.name  # the product's Norwegian name
-    before = item_figures(shirt_label)
-    assert before.remaining > 1, before  # the demo's earlier shirts count too
+    kit = my_kit()
+    before = shirt_figures(shirt)
+    label = before.label  # the item's Norwegian name: the shirt's own, or its category's
+    assert before.remaining >= 1, before  # the demo's earlier shirts count too
+    expected = products_in(kit)
+    # A real filter, and one page of it: the shirt among fewer products than the whole catalogue.
+    assert shirt.pk in expected
+    assert len(expected) < Product.objects.filter(is_active=True).count()
+    assert len(expected) <= settings.KVOTE_PAGE_SIZE
 
     # Min side: «Mitt utstyr» with the kit's name and each item's figures in words.
     login(page, EMAIL)
     open_my_page(page)
     section = page.get_by_role("region", name=_("My equipment"))
-    expect(section).to_contain_text("Elektriker")
-    expect(kit_items(page)).to_have_count(2)
-    assert item_words(page, shirt_label) == words(before)
+    expect(section).to_contain_text(kit.kit_name)
+    expect(kit_items(page)).to_have_count(len(kit.items))
+    for item in kit.items:
+        assert item_words(page, item.label) == words(item)
 
-    # The catalogue, filtered to «Bare mitt utstyr»: the shirt and the jacket's category only.
+    # The catalogue, filtered to «Bare mitt utstyr»: the products the kit's items name only.
     menu(page, LANG).get_by_role("link", name=_("Catalogue"), exact=True).click()
     page.get_by_label(_("Only my equipment")).check()
     page.get_by_role("button", name=_("Search"), exact=True).click()
     expect(page.get_by_label(_("Only my equipment"))).to_be_checked()
     assert_accessible(page)
-    expected = {shirt.pk} | set(
-        Product.objects.filter(category=jacket.category, is_active=True).values_list(
-            "pk", flat=True
-        )
-    )
     cards = page.locator(".kv-card")
     expect(cards).to_have_count(len(expected))
-    shirt_card = cards.filter(has=page.get_by_role("link", name=shirt_label, exact=True))
+    shirt_card = cards.filter(has=page.get_by_role("link", name=shirt.name, exact=True))
     expect(shirt_card.locator(".kv-kit-mark")).to_have_text(
         _("In the kit – %(counter)s left") % {"counter": before.remaining}
     )
 
     # Order one shirt for myself: within the kit (and the budget), released at once.
-    shirt_card.get_by_role("link", name=shirt_label, exact=True).click()
-    expect(page.get_by_role("heading", level=1, name=shirt_label)).to_be_visible()
+    shirt_card.get_by_role("link", name=shirt.name, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=shirt.name)).to_be_visible()
     expect(page.locator(".kv-kit-mark")).to_be_visible()
     choose_variant(page, LANG, SHIRT[1], SHIRT[2])
     variant = Variant.objects.get(product=shirt, colour=SHIRT[1], size=SHIRT[2])
@@ -124,9 +139,9 @@ def test_an_employee_sees_the_kit_filters_to_it_and_orders_within_it(
 
     # Min side counts it: one more used, one less left.
     open_my_page(page)
-    after = item_figures(shirt_label)
+    after = shirt_figures(shirt)
     assert (after.used, after.remaining) == (before.used + 1, before.remaining - 1)
-    assert item_words(page, shirt_label) == words(after)
+    assert item_words(page, label) == words(after)
 
     # On a phone: nothing scrolls sideways on Min side nor on the filtered catalogue.
     login(phone_page, EMAIL)

@@ -1,6 +1,8 @@
 """Kit journey, in Norwegian: a supervisor (leder@nordlys.example) sees the kit use of his
 employees in «Mine ansatte» (the «Utstyr» column: the kit's name, «x av y brukt», a bar), opens
-one employee's drill-down and finds the kit item by item above the purchases. Expected figures
+one employee's drill-down and finds the kit item by item above the purchases. The kits are the
+demo's («Lager», «Elektriker»); every employee of his has one, so the company admin first takes
+Ole's away (through the kit service) for the «Ingen utstyrspakke» case. Expected kits and figures
 come from the database (kvote.kits.selectors)."""
 
 from django.urls import reverse
@@ -9,17 +11,18 @@ from playwright.sync_api import Page, expect
 from kvote.catalog.models import Product, Variant
 from kvote.checkout.services import order_submit
 from kvote.kits.selectors import EmployeeKit, kits_for_employees
+from kvote.kits.services import kit_assign
 from kvote.people.models import Employee, User
 from tests.e2e.conftest import LoginFn
 from tests.e2e.helpers import assert_accessible, assert_fits_width, clean, menu, t, table_rows
-from tests.factories import fill_cart, give_kit
+from tests.factories import fill_cart
 
 LANG = "nb"
 LEDER = "leder@nordlys.example"
+ADMIN = "admin@nordlys.example"
 COMPANY = "Nordlys Bygg AS"
 NORA, EMMA, OLE = "1004", "1006", "1007"  # leder's employees without a login
-SHIRT = "AAPW-1201"
-JACKET = "AAPW-1001"
+SHIRT = "AAPW-1201"  # in both demo kits (Lager: by its category «Overdeler»)
 
 
 def _(msgid: str, **values: object) -> str:
@@ -39,17 +42,23 @@ def test_a_supervisor_sees_the_kit_use_and_opens_the_drill_down(
     page: Page, phone_page: Page, login: LoginFn
 ) -> None:
     shirt = Product.objects.get(code=SHIRT)
-    jacket = Product.objects.get(code=JACKET)
-    nora, emma = employee(NORA), employee(EMMA)
-    give_kit(nora, (shirt, 40), (jacket.category, 2), name="Elektriker")
-    give_kit(emma, (shirt, 40), (jacket.category, 2), name="Elektriker")
+    nora, emma, ole = employee(NORA), employee(EMMA), employee(OLE)
+    kit_assign(actor=User.objects.get(email=ADMIN), employee_id=ole.pk, kit_id=None)
+    assert kit_of(EMMA).kit_name != kit_of(NORA).kit_name  # both demo kits are shown
     leder = User.objects.get(email=LEDER)
     variant = Variant.objects.filter(product=shirt, is_active=True).first()
     assert variant is not None
+    before = kit_of(NORA).used
     fill_cart(leder, variant, quantity=2, recipient=nora)
     order_submit(actor=leder, idempotency_key="kit-journey")
     nora_kit = kit_of(NORA)
-    assert nora_kit.used >= 2
+    assert nora_kit.used == before + 2  # the shirts count against her kit
+    kits = kits_for_employees(
+        company=nora.company,
+        employee_ids=Employee.objects.filter(supervisor=leder, is_active=True).values_list(
+            "pk", flat=True
+        ),
+    )
 
     # «Mine ansatte» from Min side: the «Utstyr» column says the kit and how much of it is used.
     login(page, LEDER)
@@ -58,20 +67,19 @@ def test_a_supervisor_sees_the_kit_use_and_opens_the_drill_down(
     expect(page.get_by_role("heading", level=1, name=_("Employee list"))).to_be_visible()
     assert_accessible(page)
     rows = {row[_("Name")]: row for row in table_rows(page.get_by_role("table"))}
-    used = _("%(used)s of %(allowed)s used", used=nora_kit.used, allowed=nora_kit.allowed)
-    assert rows[nora.name][_("Equipment")] == f"Elektriker {used}"
-    emma_kit = kit_of(EMMA)
-    assert rows[emma.name][_("Equipment")] == "Elektriker " + _(
-        "%(used)s of %(allowed)s used", used=emma_kit.used, allowed=emma_kit.allowed
-    )
-    assert rows[employee(OLE).name][_("Equipment")] == _("No kit")
+    assert rows[ole.name][_("Equipment")] == _("No kit")
+    assert ole.pk not in kits and {nora.pk, emma.pk} <= set(kits)
+    for pk, kit in kits.items():  # everyone of his with a kit: their kit's name and its use
+        name = Employee.objects.get(pk=pk).name
+        used = _("%(used)s of %(allowed)s used", used=kit.used, allowed=kit.allowed)
+        assert rows[name][_("Equipment")] == f"{kit.kit_name} {used}", name
 
     # The drill-down: the kit item by item (allowed, used, awaiting approval, remaining).
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=nora.name))
     row.locator(".kv-emp__bought a").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(nora.name)
     assert_accessible(page)
-    heading = page.get_by_role("heading", level=2, name=_("Kit: %(kit)s", kit="Elektriker"))
+    heading = page.get_by_role("heading", level=2, name=_("Kit: %(kit)s", kit=nora_kit.kit_name))
     expect(heading).to_be_visible()
     items = table_rows(
         page.get_by_role("table", name=_("The kit of %(name)s, item by item", name=nora.name))

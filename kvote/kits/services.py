@@ -257,6 +257,21 @@ class KitAssigned:
     changed: int
 
 
+def _assignment_change(
+    *, employee: Employee, actor: User, had: KitAssignment | None, kit: Kit | None
+) -> KitChange:
+    """The log row of an employee's kit changing from `had`'s kit to `kit` (None: removed)."""
+    return KitChange(
+        company_id=employee.company_id,
+        kind=KitChangeKind.REMOVED if kit is None else KitChangeKind.ASSIGNED,
+        kit=kit if kit is not None else (had.kit if had else None),
+        employee=employee,
+        actor=actor,
+        before=had.kit.name if had else "",
+        after=kit.name if kit else "",
+    )
+
+
 def kit_assign_many(*, actor: User, employee_ids: Iterable[int], kit_id: int | None) -> KitAssigned:
     """Give each employee the kit (None: «Ingen pakke», no kit). A company admin any employee
     of the company, a supervisor their own; nobody their own record. All or nothing; each
@@ -294,17 +309,7 @@ def kit_assign_many(*, actor: User, employee_ids: Iterable[int], kit_id: int | N
                 )
             else:
                 move.append(had.pk)
-            changes.append(
-                KitChange(
-                    company_id=employee.company_id,
-                    kind=KitChangeKind.REMOVED if kit is None else KitChangeKind.ASSIGNED,
-                    kit=kit if kit is not None else (had.kit if had else None),
-                    employee=employee,
-                    actor=actor,
-                    before=had.kit.name if had else "",
-                    after=kit.name if kit else "",
-                )
-            )
+            changes.append(_assignment_change(employee=employee, actor=actor, had=had, kit=kit))
         if drop:
             KitAssignment.objects.filter(pk__in=drop).delete()
         if move:
@@ -376,12 +381,4 @@ def kit_back_office_assign(
             KitAssignment.objects.update_or_create(
                 employee=employee, defaults={"kit": kit, "company_id": employee.company_id}
             )
-        KitChange.objects.create(
-            company_id=employee.company_id,
-            kind=KitChangeKind.REMOVED if kit is None else KitChangeKind.ASSIGNED,
-            kit=kit if kit is not None else (had.kit if had else None),
-            employee=employee,
-            actor=actor,
-            before=had.kit.name if had else "",
-            after=kit.name if kit else "",
-        )
+        _assignment_change(employee=employee, actor=actor, had=had, kit=kit).save()

@@ -15,6 +15,7 @@ from kvote.common.dates import TypedDayField
 from kvote.common.http import parse_id
 from kvote.common.money import format_amount
 from kvote.companies.periods import PeriodKind
+from kvote.people.forms import EmployeeSearchForm
 
 AMOUNT_ATTRS = {
     "class": "ds-input kv-amount",
@@ -62,24 +63,7 @@ class AmountField(forms.CharField):
         return amount_text(str(super().clean(value)))
 
 
-class BudgetFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        help_text=_("Name or employee number."),
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "class": "ds-input",
-                "autocomplete": "off",
-                "aria-describedby": "id_q-help",
-            }
-        ),
-    )
-
-    def query(self) -> str:
-        return str(self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+BudgetFilterForm = EmployeeSearchForm
 
 
 class BudgetAmountForm(forms.Form):

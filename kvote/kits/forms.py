@@ -13,6 +13,7 @@ from kvote.catalog.models import Category
 from kvote.common.http import parse_id
 from kvote.kits.items import MAX_KIT_ITEMS, MAX_KIT_NAME, KitItemIn
 from kvote.kits.models import Kit
+from kvote.people.forms import EmployeeSearchForm
 
 # The rows an empty form offers, and those added with «Flere rader».
 EMPTY_ROWS = 3
@@ -100,24 +101,7 @@ def items_of(formset: Any) -> tuple[list[KitItemIn], list[int]]:
     return items, rows
 
 
-class AssignFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        help_text=_("Name or employee number."),
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "class": "ds-input",
-                "autocomplete": "off",
-                "aria-describedby": "id_q-help",
-            }
-        ),
-    )
-
-    def query(self) -> str:
-        return str(self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+AssignFilterForm = EmployeeSearchForm
 
 
 NO_KIT = "none"

@@ -66,3 +66,26 @@ class PortalSetPasswordForm(DesignsystemetInputs, SetPasswordForm):
 
 class PortalPasswordChangeForm(DesignsystemetInputs, PasswordChangeForm):
     pass
+
+
+class EmployeeSearchForm(forms.Form):
+    """The search over employees by name or employee number on the pages that pick employees
+    to act on many at once (budgets, kits)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Name or employee number."),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "ds-input",
+                "autocomplete": "off",
+                "aria-describedby": "id_q-help",
+            }
+        ),
+    )
+
+    def query(self) -> str:
+        return str(self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""

@@ -6,6 +6,7 @@ Denne ordren = Igjen etter) and says why the order will wait; he places it. His 
 leder@nordlys.example, sees the same kit figures in «Til godkjenning» beside the budget effect,
 and approves it. The expected figures come from the database (kvote.kits.selectors)."""
 
+from django.utils import translation
 from playwright.sync_api import Locator, Page, expect
 
 from kvote.catalog.models import Product
@@ -33,7 +34,8 @@ def leave_one_t_shirt_in_ansatt2s_kit() -> tuple[str, int]:
     leave one): the item's name and what was used before."""
     me = employee()
     shirt = Product.objects.get(code=CHEAP[0])
-    kit = kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk]
+    with translation.override("nb"):  # the page's language, whatever the thread was left in
+        kit = kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk]
     figures = item_for(kit.items, product_id=shirt.pk, category_id=shirt.category_id)
     assert figures is not None, kit  # the demo's kit covers T-shirts
     KitItem.objects.filter(pk=figures.item_id).update(quantity=figures.used + 1)

@@ -6,6 +6,7 @@ from the database (kvote.kits.selectors), read before the journey starts."""
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import Locator, Page, expect
 
 from kvote.catalog.models import Product, Variant
@@ -40,7 +41,8 @@ def employee() -> Employee:
 
 def my_kit() -> EmployeeKit:
     me = employee()
-    return kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk]
+    with translation.override("nb"):  # the page's language, whatever the thread was left in
+        return kits_for_employees(company=me.company, employee_ids=[me.pk])[me.pk]
 
 
 def shirt_figures(shirt: Product) -> KitItemFigures:

@@ -6,6 +6,7 @@ Ole's away (through the kit service) for the «Ingen utstyrspakke» case. Expect
 come from the database (kvote.kits.selectors)."""
 
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from kvote.catalog.models import Product, Variant
@@ -35,7 +36,8 @@ def employee(number: str) -> Employee:
 
 def kit_of(number: str) -> EmployeeKit:
     found = employee(number)
-    return kits_for_employees(company=found.company, employee_ids=[found.pk])[found.pk]
+    with translation.override("nb"):  # the page's language, whatever the thread was left in
+        return kits_for_employees(company=found.company, employee_ids=[found.pk])[found.pk]
 
 
 def test_a_supervisor_sees_the_kit_use_and_opens_the_drill_down(
@@ -53,12 +55,13 @@ def test_a_supervisor_sees_the_kit_use_and_opens_the_drill_down(
     order_submit(actor=leder, idempotency_key="kit-journey")
     nora_kit = kit_of(NORA)
     assert nora_kit.used == before + 2  # the shirts count against her kit
-    kits = kits_for_employees(
-        company=nora.company,
-        employee_ids=Employee.objects.filter(supervisor=leder, is_active=True).values_list(
-            "pk", flat=True
-        ),
-    )
+    with translation.override("nb"):
+        kits = kits_for_employees(
+            company=nora.company,
+            employee_ids=Employee.objects.filter(supervisor=leder, is_active=True).values_list(
+                "pk", flat=True
+            ),
+        )
 
     # «Mine ansatte» from Min side: the «Utstyr» column says the kit and how much of it is used.
     login(page, LEDER)

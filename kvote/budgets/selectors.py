@@ -241,17 +241,28 @@ def _by_name(effect: BudgetEffect) -> tuple[str, str]:
     return (effect.name, effect.number)
 
 
+# Min side shows the budget's lines a page at a time, newest first.
+MY_BUDGET_LINES = 10
+
+
 @dataclass(frozen=True)
 class MyBudget:
     figures: BudgetFigures
-    lines: list[OrderLine]
+    page: Page[OrderLine]  # the budget's lines, a page of MY_BUDGET_LINES
+
+    @property
+    def lines(self) -> list[OrderLine]:
+        return list(self.page.object_list)
 
 
-def my_budget(*, actor: User, on: date | None = None) -> MyBudget | None:
-    """Min side for a budget holder: the current budget and the order lines that used it, each
-    with its picture and expected delivery (lines_shown). Five queries (employee, budget, its
-    sums, its lines, their pictures), whatever the number of orders."""
-    employee = scoped(Employee, actor).filter(user=actor).first()
+def my_budget(
+    *, employee: Employee | None, on: date | None = None, page: str | int | None = None
+) -> MyBudget | None:
+    """Min side for a budget holder: `employee`'s (the actor's own) current budget and a page
+    (`page`, the first by default) of the order lines that used it, newest first, each with its
+    picture and expected delivery (lines_shown). Four queries (budget, its sums, the first
+    page's lines, their pictures) when the lines fit on one page, whatever the number of
+    orders; one more (the count) when they do not."""
     if employee is None:
         return None
     figures = figures_for_employees(
@@ -259,12 +270,20 @@ def my_budget(*, actor: User, on: date | None = None) -> MyBudget | None:
     ).get(employee.pk)
     if figures is None:
         return None
-    lines = lines_shown(
-        counted_lines(
-            company_id=employee.company_id, employee_id=employee.pk, days=figures.period.days
-        ).select_related("variant")
-    )
-    return MyBudget(figures=figures, lines=lines)
+    lines = counted_lines(
+        company_id=employee.company_id, employee_id=employee.pk, days=figures.period.days
+    ).select_related("variant")
+    paginator = Paginator(lines, MY_BUDGET_LINES)
+    shown: Page[OrderLine]
+    if str(page or "1") == "1":
+        first = list(lines[: MY_BUDGET_LINES + 1])
+        if len(first) <= MY_BUDGET_LINES:  # all of them: the count is known
+            paginator.__dict__["count"] = len(first)  # (a cached_property)
+        shown = Page(first[:MY_BUDGET_LINES], 1, paginator)
+    else:
+        shown = paginator.get_page(page)
+    shown.object_list = lines_shown(shown.object_list)
+    return MyBudget(figures=figures, page=shown)
 
 
 def budget_changes(*, actor: User, employee_id: int) -> QuerySet[BudgetChange]:

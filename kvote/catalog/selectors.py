@@ -28,7 +28,6 @@ from kvote.catalog.stock import StockStatus, stock_status
 from kvote.common.errors import not_found
 from kvote.common.money import Totals
 from kvote.common.tenancy import company_id_of, scoped
-from kvote.companies.models import Company
 from kvote.people.models import User
 from kvote.people.selectors import RECIPIENTS_SHOWN, recipient_choices
 
@@ -51,7 +50,7 @@ def visible_products(*, actor: User) -> QuerySet[Product]:
         .defer("search_name", "search_text", "search_code"),  # queries read them, not pages
         company_id=company_id,
     )
-    if Company.objects.filter(pk=company_id, restrict_assortment=True).exists():
+    if actor.company is not None and actor.company.restrict_assortment:  # loaded with the user
         qs = qs.filter(
             Exists(AssortmentItem.objects.filter(company_id=company_id, product=OuterRef("pk")))
         )

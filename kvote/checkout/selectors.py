@@ -27,8 +27,8 @@ from kvote.checkout.drafts import (
 from kvote.checkout.models import Cart, CartLine
 from kvote.common.errors import ServiceError, not_found
 from kvote.common.money import Totals
-from kvote.common.tenancy import company_id_of, get_scoped, scoped
-from kvote.companies.models import Company, DeliveryAddress, EntitlementPolicy
+from kvote.common.tenancy import get_scoped, scoped
+from kvote.companies.models import DeliveryAddress, EntitlementPolicy
 from kvote.kits.catalogue import CatalogueKit
 from kvote.kits.selectors import (
     EmployeeKit,
@@ -436,12 +436,16 @@ class BudgetBar:
         )
 
 
-def my_page(*, actor: User) -> MyPage:
+def my_page(*, actor: User, budget_page: str | None = None) -> MyPage:
     """Min side: who the actor is in the company, their budget with the order lines that used
     it, their kit («Mitt utstyr», kvote.kits.selectors.kits_for_employees) and their latest
-    orders. Eleven queries (one asks whether the actor is a budget holder), thirteen with a
-    kit, whatever the number of orders and kit items."""
-    company = Company.objects.get(pk=company_id_of(actor))
+    orders, the budget's lines a page (`budget_page`) at a time. Eight queries (one asks
+    whether the actor is a budget holder), ten with a kit, whatever the number of orders and
+    kit items (one more, a count, when the budget's lines fill more than a page). The actor's
+    company is the one loaded with them (kvote.people.backends.EmailBackend)."""
+    company = actor.company
+    if company is None:  # the supplier's staff: no company, no Min side
+        raise not_found()
     latest = list(my_orders(actor=actor)[: MY_PAGE_ORDERS + 1])
     employee = own_employee(actor=actor)
     kits = (
@@ -457,6 +461,6 @@ def my_page(*, actor: User) -> MyPage:
         kit=kits.get(employee.pk) if employee is not None else None,
         latest_orders=order_rows(actor=actor, orders=latest[:MY_PAGE_ORDERS]),
         has_more_orders=len(latest) > MY_PAGE_ORDERS,
-        budget=my_budget(actor=actor),
+        budget=my_budget(employee=employee, page=budget_page),
         awaiting_approval=my_orders(actor=actor, state=OrderState.AWAITING_APPROVAL).count(),
     )

@@ -29,7 +29,7 @@ from django.db.models import Q, Sum, Value
 from django.utils import timezone
 
 from kvote.budgets.counting import PENDING_STATES, counts
-from kvote.catalog.models import Product
+from kvote.catalog.models import Product, translated
 from kvote.common.dates import DateRange
 from kvote.companies.models import Company
 from kvote.companies.periods import Period
@@ -77,9 +77,14 @@ def item_label(item: KitItem) -> str:
     """What a kit item is called on every page and in the API: its product's or category's
     name in the active language (the item's product or category must be loaded)."""
     if item.product is not None:
-        return item.product.display_name
+        return _label(item.product.name, item.product.name_en)
     assert item.category is not None
-    return item.category.display_name
+    return _label(item.category.name, item.category.name_en)
+
+
+def _label(name: str, name_en: str) -> str:
+    """A kit item's label from its product's (else its category's) names (item_label)."""
+    return translated(name, name_en)
 
 
 Key = tuple[DateRange, int]  # days, employee id
@@ -174,57 +179,88 @@ class EmployeeKit:
         return any(item.is_over for item in self.items)
 
 
-def _assignments(*, company_id: int, employee_ids: Iterable[int]) -> dict[int, KitAssignment]:
-    """employee id → assignment with its kit, and the kit's items (with product and category)
-    in `kit.items_loaded`. Two queries; none without employees."""
+@dataclass(frozen=True)
+class AssignedItem:
+    """One item of an assigned kit, as the figures need it (its label in the active language)."""
+
+    item_id: int
+    product_id: int | None
+    category_id: int | None
+    quantity: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """An employee's kit assignment with the kit's items, in the kit's order."""
+
+    employee_id: int
+    kit_id: int
+    kit_name: str
+    items: list[AssignedItem]
+
+
+def _assignments(*, company_id: int, employee_ids: Iterable[int]) -> dict[int, Assigned]:
+    """employee id → their kit with its items. One query (rows of values, an item per row, a
+    kit without items once); none without employees."""
     ids = set(employee_ids)
     if not ids:
         return {}
-    assignments = {
-        a.employee_id: a
-        for a in KitAssignment.objects.filter(company_id=company_id, employee_id__in=ids)
-        .select_related("kit")
-        .order_by()
-    }
-    if assignments:
-        items: dict[int, list[KitItem]] = {a.kit_id: [] for a in assignments.values()}
-        for item in (
-            KitItem.objects.filter(kit_id__in=items)
-            .select_related("product", "category")
-            .order_by("kit_id", "id")
-        ):
-            items[item.kit_id].append(item)
-        for assignment in assignments.values():
-            assignment.kit.items_loaded = items[assignment.kit_id]
-    return assignments
+    rows = (
+        KitAssignment.objects.filter(company_id=company_id, employee_id__in=ids)
+        .order_by("employee_id", "kit__items__id")
+        .values_list(
+            "employee_id",
+            "kit_id",
+            "kit__name",
+            "kit__items__id",
+            "kit__items__product_id",
+            "kit__items__category_id",
+            "kit__items__quantity",
+            "kit__items__product__name",
+            "kit__items__product__name_en",
+            "kit__items__category__name",
+            "kit__items__category__name_en",
+        )
+    )
+    found: dict[int, Assigned] = {}
+    for employee_id, kit_id, kit_name, item_id, product_id, category_id, quantity, *names in rows:
+        assigned = found.get(employee_id)
+        if assigned is None:
+            assigned = found[employee_id] = Assigned(employee_id, kit_id, kit_name, [])
+        if item_id is not None:
+            product_name, product_name_en, category_name, category_name_en = names
+            label = (
+                _label(product_name, product_name_en)
+                if product_id is not None
+                else _label(category_name, category_name_en)
+            )
+            assigned.items.append(AssignedItem(item_id, product_id, category_id, quantity, label))
+    return found
 
 
-def _items(assignment: KitAssignment) -> list[KitItem]:
-    return assignment.kit.items_loaded  # type: ignore[attr-defined]
-
-
-def _figures(assignment: KitAssignment, period: Period, counted: Counted) -> EmployeeKit:
-    items = _items(assignment)
-    used: dict[int, list[int]] = {item.pk: [0, 0] for item in items}
+def _figures(assignment: Assigned, period: Period, counted: Counted) -> EmployeeKit:
+    items = assignment.items
+    used: dict[int, list[int]] = {item.item_id: [0, 0] for item in items}
     for (product_id, category_id), (pieces, pending) in counted.items():
         item = item_for(items, product_id=product_id, category_id=category_id)
         if item is not None:
-            used[item.pk][0] += pieces
-            used[item.pk][1] += pending
+            used[item.item_id][0] += pieces
+            used[item.item_id][1] += pending
     return EmployeeKit(
         employee_id=assignment.employee_id,
         kit_id=assignment.kit_id,
-        kit_name=assignment.kit.name,
+        kit_name=assignment.kit_name,
         period=period,
         items=[
             KitItemFigures(
-                item_id=item.pk,
-                label=item_label(item),
+                item_id=item.item_id,
+                label=item.label,
                 product_id=item.product_id,
                 category_id=item.category_id,
                 allowed=item.quantity,
-                used=used[item.pk][0],
-                pending=used[item.pk][1],
+                used=used[item.item_id][0],
+                pending=used[item.item_id][1],
             )
             for item in items
         ],
@@ -235,8 +271,8 @@ def kits_for_employees(
     *, company: Company, employee_ids: Iterable[int], on: date | None = None
 ) -> dict[int, EmployeeKit]:
     """The kit figures of each of these employees that has a kit, in the company's budget
-    period holding `on` (today). Three queries (assignments, items, counts), whatever the
-    number of employees and orders; one when none has a kit, none without employees."""
+    period holding `on` (today). Two queries (assignments with their items, counts), whatever
+    the number of employees and orders; one when none has a kit, none without employees."""
     period = company.budget_period_of(on or timezone.localdate())
     assignments = _assignments(company_id=company.pk, employee_ids=employee_ids)
     if not assignments:
@@ -321,7 +357,7 @@ def order_entitlement_effects(
     on: date | None = None,
 ) -> list[EntitlementEffect]:
     """What an order not yet placed would do to its recipients' kits: one effect per kit item
-    it touches, by recipient name, then the kit's order. Three queries when a recipient has a
+    it touches, by recipient name, then the kit's order. Two queries when a recipient has a
     kit, one otherwise, none without lines."""
     if not ordered:
         return []
@@ -346,8 +382,8 @@ def placed_order_entitlement_effects(
 ) -> dict[int, list[EntitlementEffect]]:
     """What placed orders that count (awaiting approval) do to their recipients' kits, order id
     → effects (by recipient name, then the kit's order), each in the company's period holding
-    the order's day. `lines`: the orders' lines, with their variants. Four queries (products'
-    categories, assignments, items, counts) whatever the number of orders; fewer when nobody
+    the order's day. `lines`: the orders' lines, with their variants. Three queries (products'
+    categories, assignments with items, counts) whatever the number of orders; fewer when nobody
     has a kit."""
     days = {order.pk: timezone.localdate(order.placed_at) for order in orders}
     lines = list(lines)

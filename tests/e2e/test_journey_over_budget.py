@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 from kvote.budgets.selectors import BudgetFigures, figures_for_employees, my_budget
 from kvote.catalog.models import AgreedPrice, Variant
 from kvote.ordering.models import Order, OrderState
-from kvote.people.models import Employee, User
+from kvote.people.models import Employee
 from tests.e2e.conftest import LoginFn
 from tests.e2e.helpers import (
     assert_accessible,
@@ -224,7 +224,7 @@ def test_a_budget_holder_goes_over_budget_and_the_order_waits(
     assert by_number[over.number][_("Status")] == clean(_("Awaiting approval"))
     assert parse_nok(by_number[over.number][_("Sum excl. VAT")], LANG) == this_order
     assert by_number[within.number][_("Status")] == clean(_("Sent to supplier"))
-    used = my_budget(actor=User.objects.get(email=EMAIL))
+    used = my_budget(employee=Employee.objects.get(user__email=EMAIL))
     assert used is not None
     assert [r[_("Order number")] for r in lines] == [line.order.number for line in used.lines]
     mine = table_rows(page.get_by_role("table", name=_("My latest orders")))

@@ -85,9 +85,9 @@ def test_products_read_a_fixed_number_of_queries(api, django_assert_num_queries)
         product = ProductFactory()
         VariantFactory.create_batch(3, product=product)
     assert count() == few
-    # token, assortment flag, count, products (with price and category), variants, their
-    # prices, their pictures
-    with django_assert_num_queries(7):
+    # token (with the user and their company, whose assortment flag it holds), count, products
+    # (with price and category), variants, their prices, their pictures
+    with django_assert_num_queries(6):
         api.get("/products")
 
 

@@ -42,10 +42,10 @@ SETTINGS = reverse("approvals:settings")
 QUEUE = reverse("approvals:queue")
 
 # The queue's 11 queries (kvote.approvals.tests.test_views: orders with their company, lines,
-# pictures, budgets, their sums, the kits' assignments, …) and three more when a recipient has
-# a kit: the products' categories, the kits' items and the pieces counted
+# pictures, budgets, their sums, the kits' assignments with their items, …) and two more when a
+# recipient has a kit: the products' categories and the pieces counted
 # (kvote.kits.selectors.placed_order_entitlement_effects). The same with 2 and 10 orders.
-QUEUE_QUERIES_WITH_KITS = 14
+QUEUE_QUERIES_WITH_KITS = 13
 
 
 @pytest.fixture

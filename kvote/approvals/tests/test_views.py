@@ -36,11 +36,12 @@ pytestmark = pytest.mark.django_db
 # none here; kvote.approvals.tests.test_kit_policy pins the queue with kits).
 QUEUE_QUERIES = 11
 
-# Min side for an approver with no budget: session and user; the page's own (company, latest
-# orders, budget holder?, own employee twice, budget, kit, orders awaiting approval: kvote
-# .checkout.selectors.my_page); for «Til godkjenning» how many orders await them, the newest few and
-# their lines (kvote.approvals.selectors.awaiting_decision); the cart's badge.
-MY_PAGE_APPROVER_QUERIES = 14
+# Min side for an approver with no budget: session and user (with their company, and whether
+# they are a budget holder); the page's own (latest orders, own employee, budget, kit, orders
+# awaiting approval: kvote.checkout.selectors.my_page); for «Til godkjenning» how many orders
+# await them, the newest few and their lines (kvote.approvals.selectors.awaiting_decision); the
+# cart's badge.
+MY_PAGE_APPROVER_QUERIES = 11
 
 QUEUE = reverse("approvals:queue")
 

@@ -202,7 +202,7 @@ def test_spent_pending_remaining_follow_the_order_states(admin, holder) -> None:
         Decimal("0.00"),
         Decimal("400.00"),
     )
-    mine = my_budget(actor=holder)
+    mine = my_budget(employee=holder.employee)
     assert mine is not None and [line.order for line in mine.lines] == [released]
 
 

@@ -79,7 +79,7 @@ def period_orders() -> tuple[User, User, Employee]:
 
 
 def test_the_budget_min_side_the_lists_and_the_drill_down_count_the_same(period_orders) -> None:
-    admin, holder, employee = period_orders
+    admin, _holder, employee = period_orders
     assert (Decimal("2719.00"), Decimal("2049.00")) == (SPENT, PENDING)
     on = date(2026, 6, 1)
     figures = figures_for_employees(
@@ -88,7 +88,7 @@ def test_the_budget_min_side_the_lists_and_the_drill_down_count_the_same(period_
     assert (figures.spent, figures.pending) == (SPENT, PENDING)
     assert figures.period.days == DAYS
 
-    mine = my_budget(actor=holder, on=on)
+    mine = my_budget(employee=employee, on=on)
     assert mine is not None and mine.figures == figures
     assert sum(line.line_total for line in mine.lines) == SPENT
 
@@ -149,13 +149,13 @@ def test_the_detector_sees_a_date_cast() -> None:
 
 
 def test_no_read_that_counts_casts_placed_at_to_a_date(period_orders) -> None:
-    admin, holder, employee = period_orders
+    admin, _holder, employee = period_orders
     on = date(2026, 6, 1)
     reads: dict[str, Callable[[], object]] = {
         "budget figures": lambda: figures_for_employees(
             company_id=employee.company_id, employee_ids=[employee.pk], on=on
         ),
-        "Min side": lambda: my_budget(actor=holder, on=on),
+        "Min side": lambda: my_budget(employee=employee, on=on),
         "list by name": lambda: list(employee_list(actor=admin, mine=False, period=DAYS)),
         "list by total": lambda: list(
             employee_list(actor=admin, mine=False, period=DAYS, sort="total")

@@ -579,18 +579,20 @@ class TestPages:
                 ready_image(product, position)
             Favourite.objects.create(company=buyer.company, user=buyer, product=product)
             made.append(product)
-        # session, user, cart count, assortment setting, categories, count, products, colours,
-        # pictures, own employee, kit (kvote.catalog.entitlements)
-        with django_assert_num_queries(11):
+        # session, user (with the company and its assortment setting), cart count,
+        # categories, count, products, colours, pictures, own employee, kit
+        # (kvote.catalog.entitlements)
+        with django_assert_num_queries(10):
             response = client.get(reverse("catalog:list"))
         assert len(response.context["products"]) == products
-        # session, user, cart count, assortment setting, favourites, colours, pictures
-        with django_assert_num_queries(7):
+        # session, user (with the company's assortment setting), cart count, favourites,
+        # colours, pictures
+        with django_assert_num_queries(6):
             client.get(reverse("catalog:favourites"))
-        # session, user, cart count, assortment setting, product, variants, whether the buyer
-        # is a budget holder, the recipients (with their sizes), price, pictures, own employee,
-        # kit
-        with django_assert_num_queries(12):
+        # session, user (with the company's assortment setting and whether the buyer is a
+        # budget holder), cart count, product, variants, the recipients (with their sizes),
+        # price, pictures, own employee, kit
+        with django_assert_num_queries(10):
             response = client.get(reverse("catalog:product", args=[made[0].pk]))
         assert len(response.context["page"].pictures) == 3
 

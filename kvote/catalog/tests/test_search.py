@@ -455,10 +455,10 @@ def test_a_colour_and_size_search_is_a_fixed_number_of_queries(
 ) -> None:
     for n in range(count):
         product(f"Jakke {n}", f"Q-{n}", [("Marine", "Navy", "XL"), ("Sort", "Black", "M")])
-    # session, user, cart count, assortment setting, categories, count, products, variants
-    # (colours and the chosen variant), pictures: as without a query; the own employee and
-    # whether they have a kit (kvote.catalog.entitlements)
-    with django_assert_num_queries(11):
+    # session, user (with the company's assortment setting), cart count, categories, count,
+    # products, variants (colours and the chosen variant), pictures: as without a query; the
+    # own employee and whether they have a kit (kvote.catalog.entitlements)
+    with django_assert_num_queries(10):
         response = client.get(URL, {"q": "jakke marine xl"})
     assert response.context["page_obj"].paginator.count == count
     assert all("size=XL" in p.link_query for p in response.context["products"])

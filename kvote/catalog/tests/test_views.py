@@ -185,10 +185,11 @@ class TestCatalogueList:
     ) -> None:
         for _ in range(12):
             jacket()
-        # session, user, cart count, assortment setting, categories, count, products, colours,
-        # pictures, and whose kit the cards mark: the own employee, whether they have a kit
-        # (kvote.catalog.entitlements; kvote/checkout/tests/test_catalogue_kit.py with one)
-        with django_assert_num_queries(11):
+        # session, user (with the company's assortment setting), cart count, categories,
+        # count, products, colours, pictures, and whose kit the cards mark: the own employee,
+        # whether they have a kit (kvote.catalog.entitlements;
+        # kvote/checkout/tests/test_catalogue_kit.py with one)
+        with django_assert_num_queries(10):
             response = client.get(self.url)
         assert len(response.context["products"]) == 12
 
@@ -317,11 +318,12 @@ class TestProductPage:
         self, client: Client, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         product = jacket()
-        # session, user, cart count, assortment setting, product, variants, whether the buyer
-        # is a budget holder (who may choose recipients; asked once a request), the recipients
-        # with their sizes (the size picked for the line's recipient), the variant's price,
-        # pictures, and whose kit marks it: the own employee, whether they have a kit
-        with django_assert_num_queries(12):
+        # session, user (with the company's assortment setting and whether the buyer is a
+        # budget holder, who may choose recipients), cart count, product, variants, the
+        # recipients with their sizes (the size picked for the line's recipient), the
+        # variant's price, pictures, and whose kit marks it: the own employee, whether they
+        # have a kit
+        with django_assert_num_queries(10):
             assert client.get(self.url(product)).status_code == 200
 
     @pytest.mark.parametrize(
@@ -509,8 +511,9 @@ class TestFavourites:
     ) -> None:
         for _ in range(8):
             Favourite.objects.create(company=buyer.company, user=buyer, product=jacket())
-        # session, user, cart count, assortment setting, favourites, colours, pictures
-        with django_assert_num_queries(7):
+        # session, user (with the company's assortment setting), cart count, favourites,
+        # colours, pictures
+        with django_assert_num_queries(6):
             response = client.get(self.list_url)
         assert len(response.context["products"]) == 8
 

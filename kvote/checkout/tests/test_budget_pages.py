@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
-from kvote.budgets.selectors import BudgetFigures, MyBudget, budget_figures
+from kvote.budgets.selectors import MY_BUDGET_LINES, BudgetFigures, MyBudget, budget_figures
 from kvote.budgets.services import budget_set
 from kvote.catalog.models import Variant
 from kvote.checkout.drafts import amounts_by_recipient
@@ -46,13 +47,14 @@ from tests.figures import assert_reconciles, page_figures
 pytestmark = pytest.mark.django_db
 
 # Pinned query counts: the same bound with 3 and with 40 past orders on the budget. Budget
-# figures are two queries: the budgets, then their sums (kvote.budgets.counting). Min side's
-# holds one query for "is the user a budget holder?" (kvote.people.roles.is_budget_holder): it
-# names the user's roles, and one asks whether the user has a kit (kvote.kits.selectors
-# .kits_for_employees: two more with one, kvote/checkout/tests/test_my_kit.py). Both show the
-# lines' pictures: one query (kvote.catalog.images).
-MY_PAGE_QUERIES = 15
-REVIEW_QUERIES = 12
+# figures are two queries: the budgets, then their sums (kvote.budgets.counting). The user is
+# read with their company and whether they are a budget holder (kvote.people.backends), which
+# Min side's roles and the review's assortment ask. One asks whether the user has a kit, with
+# its items (kvote.kits.selectors.kits_for_employees: one more with one,
+# kvote/checkout/tests/test_my_kit.py). Both show the lines' pictures: one query
+# (kvote.catalog.images).
+MY_PAGE_QUERIES = 12
+REVIEW_QUERIES = 11
 
 
 def client_for(user: User) -> Client:
@@ -233,7 +235,7 @@ def test_the_bar_shows_spent_and_waiting_against_the_budget(
         spent=Decimal(spent),
         pending=Decimal(pending),
     )
-    shown = BudgetBar.of(MyBudget(figures=figures, lines=[]))
+    shown = BudgetBar.of(MyBudget(figures=figures, page=Paginator([], 10).page(1)))
     assert (shown.approved_percent, shown.pending_percent, shown.limit_percent) == bar
 
 
@@ -457,21 +459,46 @@ def _past_orders(holder: User, admin: User, count: int, start: int, *, mine: boo
             place_order(admin, "10.00", key=f"p{i}", recipient=holder.employee)
 
 
-def test_min_side_makes_a_fixed_number_of_queries(
-    admin: User, holder: User, django_assert_num_queries: DjangoAssertNumQueries
-) -> None:
+def test_min_side_makes_a_fixed_number_of_queries(admin: User, holder: User) -> None:
     give_budget(admin, holder.employee, "100.00")  # some orders wait for approval, too
     client = client_for(holder)
     url = reverse("checkout:my_page")
     _past_orders(holder, admin, 3, 0)
     few, few_page = _queries(client, url)
-    _past_orders(holder, admin, 37, 3)
+    _past_orders(holder, admin, 7, 3)
+    full, full_page = _queries(client, url)
+    _past_orders(holder, admin, 30, 10)
     many, many_page = _queries(client, url)
     assert len(table_rows(section(few_page, "budget-heading"))) == 3
-    assert len(table_rows(section(many_page, "budget-heading"))) == 40
-    assert few == many, (few, many)
-    with django_assert_num_queries(MY_PAGE_QUERIES):
-        client.get(url)
+    assert len(table_rows(section(full_page, "budget-heading"))) == MY_BUDGET_LINES
+    assert len(table_rows(section(many_page, "budget-heading"))) == MY_BUDGET_LINES
+    assert few == full == many - 1 == MY_PAGE_QUERIES, (few, full, many)  # more: one count
+
+
+def test_min_side_shows_the_budget_lines_a_page_at_a_time_newest_first(
+    admin: User, holder: User
+) -> None:
+    give_budget(admin, holder.employee, "1000.00")
+    _past_orders(holder, admin, 23, 0)
+    client = client_for(holder)
+    url = reverse("checkout:my_page")
+    numbers = list(
+        OrderLine.objects.filter(recipient=holder.employee)
+        .order_by("-order__placed_at", "-order_id", "id")
+        .values_list("order__number", flat=True)
+    )
+    assert len(numbers) == 23
+    shown = []
+    for page in ("1", "2", "3"):
+        body = client.get(url, {"page": page}).content.decode()
+        rows = table_rows(section(body, "budget-heading"))
+        shown += [row[1] for row in rows]  # date, order number, …
+        assert 'aria-label="Pages"' in body or 'aria-label="Sider"' in body
+    assert shown == numbers
+    for bad in ("abc", "0", "999", "-1"):  # never a 500: the nearest page
+        response = client.get(url, {"page": bad})
+        assert response.status_code == 200
+        assert len(table_rows(section(response.content.decode(), "budget-heading"))) in (3, 10)
 
 
 def test_the_review_makes_a_fixed_number_of_queries(

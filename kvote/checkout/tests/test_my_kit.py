@@ -18,9 +18,9 @@ from tests.factories import CategoryFactory, VariantFactory, fill_cart, give_kit
 
 pytestmark = pytest.mark.django_db
 
-# Min side's queries (kvote/checkout/tests/test_budget_pages.py: MY_PAGE_QUERIES = 15, one of
-# them asks for a kit) and, with a kit, its items and what counts against them: two more.
-MY_PAGE_KIT_QUERIES = 17
+# Min side's queries (kvote/checkout/tests/test_budget_pages.py: MY_PAGE_QUERIES = 12, one of
+# them reads the kit with its items) and, with a kit, what counts against it: one more.
+MY_PAGE_KIT_QUERIES = 13
 
 
 def client_for(user: User) -> Client:

@@ -30,11 +30,11 @@ pytestmark = pytest.mark.django_db
 REVIEW = reverse("checkout:checkout_review")
 
 # A buyer's review with kits, the same with 1 and with 7 past orders and 1 or 3 recipients: the
-# budget review's 12 (kvote.checkout.tests.test_budget_pages: session, user, cart, lines,
-# prices, pictures, assortment twice, budgets, their sums, the kits' assignments, the cart's
-# badge), one more for the buyer's roles (a budget holder?), and two for the kits: their items
-# and the pieces counted (kvote.kits.selectors.kits_for_employees).
-REVIEW_QUERIES_WITH_KITS = 15
+# budget review's 11 (kvote.checkout.tests.test_budget_pages: session, user with their company
+# and roles, cart, lines, prices, pictures, the products that can be ordered, the address,
+# budgets, their sums, the kits' assignments with their items, the cart's badge) and one for
+# the kits: the pieces counted (kvote.kits.selectors.kits_for_employees).
+REVIEW_QUERIES_WITH_KITS = 12
 
 
 @pytest.fixture

@@ -17,13 +17,14 @@ from tests.factories import CompanyFactory, VariantFactory, fill_cart, member
 pytestmark = pytest.mark.django_db
 
 # Savepoint and its release; the cart, locked, and the key not used before; the cart's lines,
-# the assortment, products and prices; the company; the budget rows, found and locked, and
+# products and prices (the assortment setting is the actor's company's, read with the user);
+# the company; the budget rows, found and locked, and
 # their figures (the budgets, then their sums); the recipients' kits, locked, and (none here)
 # their assignments; the order, its number, its lines and its first
 # history row; then (within budget) that the company is still active and the supplier's outbox
 # row, or (awaiting approval) the approvers and their emails; the cart emptied.
-WITHIN_BUDGET = 23
-AWAITING_APPROVAL = 23
+WITHIN_BUDGET = 22
+AWAITING_APPROVAL = 22
 
 
 def holder_with_admins(admins: int) -> User:

@@ -644,10 +644,10 @@ def test_the_cart_page_makes_a_fixed_number_of_queries(
     for _ in range(12):
         variant: Variant = VariantFactory()
         cart_add(actor=buyer, variant_id=variant.pk, quantity=1)
-    # 11: one of them asks whether the buyer, who holds no other role, is a budget holder (who
-    # orders for themselves only) or picks any employee (kvote.people.roles); one reads the
-    # lines' pictures (kvote.catalog.images.colour_pictures).
-    with django_assert_num_queries(11):
+    # 9: the user is read with their company and whether they are a budget holder (who orders
+    # for themselves only) or picks any employee (kvote.people.backends, kvote.people.roles);
+    # one reads the lines' pictures (kvote.catalog.images.colour_pictures).
+    with django_assert_num_queries(9):
         response = client.get(reverse("checkout:cart"))
     assert response.content.decode().count('class="ds-card kv-cart-line"') == 12
 
@@ -695,24 +695,24 @@ def test_my_page_makes_a_fixed_number_of_queries(
 ) -> None:
     for i in range(8):
         place_order(buyer, VariantFactory(), f"k{i}", EmployeeFactory(company=company))
-    # 12 with no budget (the budget section adds one more: its order lines; test_budget_pages),
-    # one of them for the roles it names: is the user a budget holder (kvote.people.roles)?,
-    # one whether the user has a kit (two more with one: test_my_kit)
-    with django_assert_num_queries(12):
+    # 9 with no budget (the budget section adds three: its sums, its lines and their
+    # pictures; test_budget_pages; the roles it names are read with the user), one whether
+    # the user has a kit, with its items (one more with one: test_my_kit)
+    with django_assert_num_queries(9):
         response = client.get(reverse("checkout:my_page"))
     assert response.status_code == 200
 
 
-# Adding to the cart: session and user; the variant, whether the company's assortment is
-# restricted, the product's price, the recipient; in a savepoint the cart (read, then locked) and
-# the line to add to or insert. With htmx the answer also reads the cart for the confirmation
-# and the badge (the cart, its lines, their prices) and the cart context processor counts its
-# lines. The same with 1 and with 20 lines already in the cart.
-CART_ADD_QUERIES = 12
-CART_ADD_HTMX_QUERIES = 16
-# Updating a line: session and user; the recipient, and whether the actor (a buyer) is a budget
-# holder, who may order for themselves only (kvote.people.roles); the line and its update.
-LINE_UPDATE_QUERIES = 8
+# Adding to the cart: session and user (with the company, whether its assortment is
+# restricted); the variant, the product's price, the recipient; in a savepoint the cart (read,
+# then locked) and the line to add to or insert. With htmx the answer also reads the cart for
+# the confirmation and the badge (the cart, its lines, their prices) and the cart context
+# processor counts its lines. The same with 1 and with 20 lines already in the cart.
+CART_ADD_QUERIES = 11
+CART_ADD_HTMX_QUERIES = 15
+# Updating a line: session and user (with whether the actor, a buyer, is a budget holder, who
+# may order for themselves only: kvote.people.roles); the recipient; the line and its update.
+LINE_UPDATE_QUERIES = 7
 
 
 @pytest.mark.parametrize("lines", [1, 20])

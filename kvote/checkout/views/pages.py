@@ -29,7 +29,7 @@ def my_page(request: ActorRequest) -> HttpResponse:
     """Min side: my budget (when I have one), who I am in the company, my latest orders, and
     for approvers the orders awaiting my decision (how many, the newest few)."""
     actor = request.user
-    page = selectors.my_page(actor=actor)
+    page = selectors.my_page(actor=actor, budget_page=request.GET.get("page"))
     to_approve = None
     if roles.may_decide_orders(actor):
         to_approve = awaiting_decision(actor=actor, newest=MY_PAGE_TO_APPROVE)

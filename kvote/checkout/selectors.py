@@ -439,10 +439,10 @@ class BudgetBar:
 def my_page(*, actor: User, budget_page: str | None = None) -> MyPage:
     """Min side: who the actor is in the company, their budget with the order lines that used
     it, their kit («Mitt utstyr», kvote.kits.selectors.kits_for_employees) and their latest
-    orders, the budget's lines a page (`budget_page`) at a time. Eight queries (one asks
-    whether the actor is a budget holder), ten with a kit, whatever the number of orders and
-    kit items (one more, a count, when the budget's lines fill more than a page). The actor's
-    company is the one loaded with them (kvote.people.backends.EmailBackend)."""
+    orders, the budget's lines a page (`budget_page`) at a time. Nine queries with a budget,
+    ten with a kit, whatever the number of orders and kit items (one more, a count, when the
+    budget's lines fill more than a page). The actor's company and roles are the ones loaded
+    with them (kvote.people.backends.EmailBackend)."""
     company = actor.company
     if company is None:  # the supplier's staff: no company, no Min side
         raise not_found()

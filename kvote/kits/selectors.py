@@ -77,14 +77,9 @@ def item_label(item: KitItem) -> str:
     """What a kit item is called on every page and in the API: its product's or category's
     name in the active language (the item's product or category must be loaded)."""
     if item.product is not None:
-        return _label(item.product.name, item.product.name_en)
+        return item.product.display_name
     assert item.category is not None
-    return _label(item.category.name, item.category.name_en)
-
-
-def _label(name: str, name_en: str) -> str:
-    """A kit item's label from its product's (else its category's) names (item_label)."""
-    return translated(name, name_en)
+    return item.category.display_name
 
 
 Key = tuple[DateRange, int]  # days, employee id
@@ -230,10 +225,10 @@ def _assignments(*, company_id: int, employee_ids: Iterable[int]) -> dict[int, A
             assigned = found[employee_id] = Assigned(employee_id, kit_id, kit_name, [])
         if item_id is not None:
             product_name, product_name_en, category_name, category_name_en = names
-            label = (
-                _label(product_name, product_name_en)
+            label = (  # item_label's rule (display_name) on the row's names
+                translated(product_name, product_name_en)
                 if product_id is not None
-                else _label(category_name, category_name_en)
+                else translated(category_name, category_name_en)
             )
             assigned.items.append(AssignedItem(item_id, product_id, category_id, quantity, label))
     return found
